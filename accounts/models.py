@@ -1,0 +1,42 @@
+"""Users and their role; an agency user belongs to exactly one agency."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HOME_AFFAIRS = "home_affairs", _("Home Affairs official")
+    SECRETARIAT_LEAD = "secretariat_lead", _("Secretariat lead")
+    APPRAISER = "appraiser", _("Secretariat appraiser")
+    COUNCIL = "council", _("Council member")
+    FOCAL_POINT = "focal_point", _("Agency focal point")
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    SURVEY_OPERATOR = "survey_operator", _("Survey operator")
+
+
+AGENCY_ROLES = frozenset({Role.FOCAL_POINT, Role.AGENCY_HEAD})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.role in AGENCY_ROLES and self.agency_id is None:
+            raise ValidationError({"agency": _("An agency user must belong to an agency.")})
+        if self.role not in AGENCY_ROLES and self.agency_id is not None:
+            raise ValidationError({"agency": _("Only agency users belong to an agency.")})

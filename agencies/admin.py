@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import Agency, Block, Extension, Period, Window
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "table_prefix", "position")
+    search_fields = ("name", "code")
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "block", "head_title", "position", "active_from", "active_to")
+    list_filter = ("block",)
+    list_select_related = ("block",)
+    search_fields = ("name", "short_name", "code")
+    filter_horizontal = ("predecessors",)
+
+
+class WindowInline(admin.TabularInline):
+    model = Window
+    extra = 0
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "year", "state", "previous")
+    inlines = [WindowInline]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    list_display = ("agency", "window", "ends_at", "granted_by", "granted_at")
+    list_select_related = ("agency", "window__period", "granted_by")
+    autocomplete_fields = ("agency",)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AssessmentItem
+
+
+@admin.register(AssessmentItem)
+class AssessmentItemAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "agency",
+        "node",
+        "applicable",
+        "self_input",
+        "appraised_input",
+        "reappraised_input",
+        "status",
+    )
+    list_filter = ("agency__block", "status", "applicable")
+    list_select_related = ("agency", "node")
+    search_fields = ("agency__name", "node__code")
+    raw_id_fields = ("node",)

@@ -1,0 +1,17 @@
+"""Top-level URLs: admin, accounts, the staff pages and i18n switching."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("web.urls")),
+]
+
+admin.site.site_header = "ParIndex — Chỉ số cải cách hành chính"
+admin.site.site_title = "ParIndex"
+admin.site.index_title = "Quản trị"

@@ -1,0 +1,122 @@
+from django.contrib import admin
+
+from .models import (
+    AgencyResult,
+    Band,
+    CriteriaNode,
+    CriteriaSet,
+    HeadClassRule,
+    NodeResult,
+    ResultSnapshot,
+    ReviewTrigger,
+)
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+class HeadClassRuleInline(admin.TabularInline):
+    model = HeadClassRule
+    extra = 0
+
+
+class ReviewTriggerInline(admin.TabularInline):
+    model = ReviewTrigger
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ("name", "period", "block", "tie_rule", "frozen_at")
+    list_filter = ("period", "block")
+    list_select_related = ("period", "block")
+    inlines = [BandInline, HeadClassRuleInline, ReviewTriggerInline]
+
+
+@admin.register(CriteriaNode)
+class CriteriaNodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "max_points", "rule", "source", "is_area", "is_bonus", "criteria_set")
+    list_filter = ("criteria_set", "rule", "source", "is_area", "is_bonus")
+    list_select_related = ("criteria_set",)
+    search_fields = ("code", "title")
+    raw_id_fields = ("parent",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Results are written only by the computation; nobody edits them by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgencyResultInline(admin.TabularInline):
+    model = AgencyResult
+    fields = (
+        "agency",
+        "block",
+        "rank",
+        "index",
+        "points",
+        "max_points",
+        "band_label",
+        "head_class",
+        "rank_change",
+        "review_flags",
+    )
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "block")
+
+
+@admin.register(ResultSnapshot)
+class ResultSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("period", "version", "created_at", "created_by", "fingerprint")
+    list_filter = ("period",)
+    inlines = [AgencyResultInline]
+
+
+@admin.register(AgencyResult)
+class AgencyResultAdmin(ReadOnlyAdmin):
+    list_display = (
+        "agency",
+        "block",
+        "rank",
+        "index",
+        "band_label",
+        "head_class",
+        "rank_change",
+        "review_flags",
+        "snapshot",
+    )
+    list_filter = ("snapshot__period", "block", "head_class", "band_label")
+    list_select_related = ("agency", "block", "snapshot__period")
+
+
+@admin.register(NodeResult)
+class NodeResultAdmin(ReadOnlyAdmin):
+    list_display = (
+        "agency",
+        "node",
+        "applicable_max",
+        "self_points",
+        "appraised_points",
+        "final_points",
+        "snapshot",
+    )
+    list_filter = ("snapshot__period", "agency__block")
+    list_select_related = ("agency", "node", "snapshot__period")

@@ -1,0 +1,45 @@
+"""The PAR Index scoring engine: plain Python, Decimal in and out, no Django and no I/O.
+
+The same call computes in a unit test, a Celery job and a what-if preview. Callers build the
+frozen inputs (`CriteriaTree`, `BlockRules`, `AgencyInput`) and store what `compute_block` returns.
+"""
+
+from .compute import compute_agency, compute_block, publish_round
+from .model import (
+    HEAD_CLASSES,
+    AgencyInput,
+    AgencyResult,
+    Band,
+    BlockRules,
+    CriteriaTree,
+    EngineError,
+    HeadClassRule,
+    LeafInput,
+    Node,
+    NodeScore,
+    ReviewTrigger,
+)
+from .ranking import rank_indices
+from .rules import RULES, leaf_points, validate_rule_params
+
+__all__ = [
+    "HEAD_CLASSES",
+    "RULES",
+    "AgencyInput",
+    "AgencyResult",
+    "Band",
+    "BlockRules",
+    "CriteriaTree",
+    "EngineError",
+    "HeadClassRule",
+    "LeafInput",
+    "Node",
+    "NodeScore",
+    "ReviewTrigger",
+    "compute_agency",
+    "compute_block",
+    "leaf_points",
+    "publish_round",
+    "rank_indices",
+    "validate_rule_params",
+]

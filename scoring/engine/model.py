@@ -1,0 +1,141 @@
+"""Frozen value types the engine reads and returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+HEAD_CLASSES = ("excellent", "good", "completed", "not_completed")
+
+
+class EngineError(ValueError):
+    """An input the engine cannot score; `code` names the node concerned."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code
+        self.detail = message
+
+
+@dataclass(frozen=True)
+class Node:
+    code: str
+    title: str
+    max_points: Decimal
+    parent_code: str | None = None
+    rule: str | None = None  # leaves only: manual, levels, threshold, proportional, deduction, survey
+    params: Mapping = field(default_factory=dict)
+    is_area: bool = False
+    is_bonus: bool = False
+
+
+@dataclass(frozen=True)
+class CriteriaTree:
+    """Nodes in display order; parents before children."""
+
+    nodes: tuple[Node, ...]
+
+    def __post_init__(self):
+        children: dict[str | None, list[str]] = {}
+        by_code: dict[str, Node] = {}
+        for node in self.nodes:
+            if node.code in by_code:
+                raise EngineError("duplicate code", node.code)
+            if node.parent_code is not None and node.parent_code not in by_code:
+                raise EngineError(f"parent {node.parent_code} must come before its child", node.code)
+            by_code[node.code] = node
+            children.setdefault(node.parent_code, []).append(node.code)
+        object.__setattr__(self, "_by_code", by_code)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    def node(self, code: str) -> Node:
+        return self._by_code[code]
+
+    def children(self, code: str | None) -> tuple[str, ...]:
+        return self._children.get(code, ())
+
+    def is_leaf(self, code: str) -> bool:
+        return not self._children.get(code)
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return self.children(None)
+
+    @property
+    def leaves(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if self.is_leaf(n.code))
+
+    @property
+    def areas(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.is_area)
+
+
+@dataclass(frozen=True)
+class LeafInput:
+    """What one stage (self-assessment, appraisal, …) says about one leaf of one agency."""
+
+    applicable: bool = True
+    points: Decimal | None = None  # manual
+    level: str | None = None  # levels
+    value: Decimal | None = None  # threshold: measured value; proportional: achieved; deduction: count
+    target: Decimal | None = None  # proportional: overrides the rule's target for this agency
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    key: str
+    leaves: Mapping[str, LeafInput]  # leaf code → input; a missing leaf scores 0
+    survey_values: Mapping[str, Decimal] = field(default_factory=dict)  # survey leaf code → 0…1
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    min_index: Decimal  # inclusive lower bound; bands are tried from the highest min down
+
+
+@dataclass(frozen=True)
+class HeadClassRule:
+    head_class: str
+    min_index: Decimal
+    min_area_index: Decimal  # every applicable area must reach it
+
+
+@dataclass(frozen=True)
+class ReviewTrigger:
+    area_code: str
+    below: Decimal  # an area index under this (published, rounded) forces a review
+
+
+@dataclass(frozen=True)
+class BlockRules:
+    bands: tuple[Band, ...]
+    head_rules: tuple[HeadClassRule, ...]  # first that holds wins
+    review_triggers: tuple[ReviewTrigger, ...] = ()
+    tie_rule: str = "shared"  # shared: equal published indices share a rank; exact: unrounded breaks ties
+    default_head_class: str = "not_completed"
+
+
+@dataclass(frozen=True)
+class NodeScore:
+    points: Decimal
+    applicable_max: Decimal
+    applicable: bool
+
+
+@dataclass(frozen=True)
+class AgencyResult:
+    key: str
+    nodes: Mapping[str, NodeScore]
+    points: Decimal
+    max_points: Decimal
+    exact_index: Decimal
+    index: Decimal  # published: rounded half up to 2 decimals
+    area_indices: Mapping[str, Decimal | None]  # area code → published index; None when not applicable
+    band: str | None = None
+    head_class: str | None = None
+    review_flags: tuple[str, ...] = ()
+    rank: int | None = None
+    rank_change: int | None = None

@@ -1,0 +1,242 @@
+"""Leaf rules: how one leaf's points follow from its input. Data-driven; nothing is evaluated as code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from .model import EngineError, LeafInput, Node
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+
+
+def to_decimal(value, what: str = "value") -> Decimal:
+    """Decimal from a JSON value; floats go through str so 0.1 stays 0.1."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool) or value is None:
+        raise EngineError(f"{what} must be a number")
+    else:
+        try:
+            result = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise EngineError(f"{what} must be a number, not {value!r}") from None
+    if not result.is_finite():
+        raise EngineError(f"{what} must be a finite number")
+    return result
+
+
+def _optional_decimal(value, what: str) -> Decimal | None:
+    return None if value is None or value == "" else to_decimal(value, what)
+
+
+# --- parameter validation: one function per rule, each returns a list of problems ------------------
+
+
+def _check_manual(params: Mapping, max_points: Decimal) -> list[str]:
+    problems = []
+    step = params.get("step")
+    if step is not None:
+        try:
+            step_value = to_decimal(step, "step")
+        except EngineError as error:
+            return [error.detail]
+        if step_value <= 0:
+            problems.append("step must be positive")
+        elif max_points % step_value != 0:
+            problems.append(f"max {max_points} is not a multiple of step {step_value}")
+    return problems
+
+
+def _check_levels(params: Mapping, max_points: Decimal) -> list[str]:
+    levels = params.get("levels")
+    if not isinstance(levels, list) or not levels:
+        return ["levels rule needs a non-empty list 'levels'"]
+    problems, seen = [], set()
+    for position, level in enumerate(levels, start=1):
+        if not isinstance(level, Mapping) or not str(level.get("key", "")).strip():
+            problems.append(f"level {position} needs a key")
+            continue
+        key = str(level["key"])
+        if key in seen:
+            problems.append(f"level key {key} appears twice")
+        seen.add(key)
+        try:
+            points = to_decimal(level.get("points"), f"points of level {key}")
+        except EngineError as error:
+            problems.append(error.detail)
+            continue
+        if points < 0 or points > max_points:
+            problems.append(f"points of level {key} ({points}) must lie within 0…{max_points}")
+    return problems
+
+
+def threshold_bands(params: Mapping) -> list[dict]:
+    """Parsed bands: min/max as Decimal or None (open), inclusivity flags, points."""
+    parsed = []
+    for position, band in enumerate(params.get("bands") or [], start=1):
+        if not isinstance(band, Mapping):
+            raise EngineError(f"band {position} must be an object")
+        parsed.append(
+            {
+                "min": _optional_decimal(band.get("min"), f"min of band {position}"),
+                "max": _optional_decimal(band.get("max"), f"max of band {position}"),
+                "min_inclusive": bool(band.get("min_inclusive", True)),
+                "max_inclusive": bool(band.get("max_inclusive", False)),
+                "points": to_decimal(band.get("points"), f"points of band {position}"),
+            }
+        )
+    return parsed
+
+
+def _check_threshold(params: Mapping, max_points: Decimal) -> list[str]:
+    if not isinstance(params.get("bands"), list) or not params["bands"]:
+        return ["threshold rule needs a non-empty list 'bands'"]
+    try:
+        bands = threshold_bands(params)
+    except EngineError as error:
+        return [error.detail]
+    problems = []
+    for position, band in enumerate(bands, start=1):
+        if band["points"] < 0 or band["points"] > max_points:
+            problems.append(f"points of band {position} ({band['points']}) must lie within 0…{max_points}")
+        if band["min"] is not None and band["max"] is not None and band["min"] >= band["max"]:
+            problems.append(f"band {position}: min {band['min']} must be below max {band['max']}")
+        if position > 1 and band["min"] is None:
+            problems.append(f"band {position}: only the first band may have an open min")
+        if position < len(bands) and band["max"] is None:
+            problems.append(f"band {position}: only the last band may have an open max")
+    for position, (lower, upper) in enumerate(zip(bands, bands[1:], strict=False), start=1):
+        if lower["max"] is None or upper["min"] is None:
+            continue
+        if upper["min"] > lower["max"]:
+            problems.append(
+                f"gap between band {position} and band {position + 1} ({lower['max']}…{upper['min']})"
+            )
+        elif upper["min"] < lower["max"]:
+            problems.append(
+                f"band {position} and band {position + 1} overlap ({upper['min']}…{lower['max']})"
+            )
+        elif lower["max_inclusive"] and upper["min_inclusive"]:
+            problems.append(f"band {position} and band {position + 1} both include {lower['max']}")
+        elif not lower["max_inclusive"] and not upper["min_inclusive"]:
+            problems.append(f"neither band {position} nor band {position + 1} includes {lower['max']}")
+    return problems
+
+
+def _check_proportional(params: Mapping, max_points: Decimal) -> list[str]:
+    target = params.get("target")
+    if target is None:
+        return []  # each agency's input then supplies its own target
+    try:
+        return [] if to_decimal(target, "target") > 0 else ["target must be positive"]
+    except EngineError as error:
+        return [error.detail]
+
+
+def _check_deduction(params: Mapping, max_points: Decimal) -> list[str]:
+    try:
+        penalty = to_decimal(params.get("penalty"), "penalty")
+    except EngineError as error:
+        return [error.detail]
+    return [] if penalty > 0 else ["penalty must be positive"]
+
+
+def _check_survey(params: Mapping, max_points: Decimal) -> list[str]:
+    return []
+
+
+# --- scoring: one function per rule -----------------------------------------------------------------
+
+
+def _score_manual(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    if leaf.points is None:
+        return ZERO
+    points = to_decimal(leaf.points, "points")
+    if points < 0 or points > node.max_points:
+        raise EngineError(f"points {points} outside 0…{node.max_points}", node.code)
+    step = node.params.get("step")
+    if step is not None and points % to_decimal(step) != 0:
+        raise EngineError(f"points {points} are not a multiple of the step {step}", node.code)
+    return points
+
+
+def _score_levels(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    if leaf.level is None:
+        return ZERO
+    for level in node.params["levels"]:
+        if str(level["key"]) == leaf.level:
+            return to_decimal(level["points"])
+    raise EngineError(f"unknown level {leaf.level!r}", node.code)
+
+
+def _score_threshold(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    if leaf.value is None:
+        return ZERO
+    value = to_decimal(leaf.value)
+    for band in threshold_bands(node.params):
+        above_min = (
+            band["min"] is None or value > band["min"] or (band["min_inclusive"] and value == band["min"])
+        )
+        below_max = (
+            band["max"] is None or value < band["max"] or (band["max_inclusive"] and value == band["max"])
+        )
+        if above_min and below_max:
+            return band["points"]
+    raise EngineError(f"measured value {value} falls in no band", node.code)
+
+
+def _score_proportional(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    if leaf.value is None:
+        return ZERO
+    achieved = to_decimal(leaf.value)
+    target = leaf.target if leaf.target is not None else node.params.get("target")
+    if target is None:
+        raise EngineError("proportional rule needs a target", node.code)
+    target = to_decimal(target, "target")
+    if achieved < 0 or target <= 0:
+        raise EngineError("achieved must be ≥ 0 and target > 0", node.code)
+    return min(node.max_points, node.max_points * achieved / target)
+
+
+def _score_deduction(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    count = to_decimal(leaf.value) if leaf.value is not None else ZERO
+    if count < 0:
+        raise EngineError("the counted events cannot be negative", node.code)
+    return max(ZERO, node.max_points - to_decimal(node.params["penalty"]) * count)
+
+
+def _score_survey(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
+    if survey_value is None:
+        return ZERO
+    if survey_value < 0 or survey_value > ONE:
+        raise EngineError(f"survey value {survey_value} outside 0…1", node.code)
+    return node.max_points * survey_value
+
+
+Scorer = Callable[[Node, LeafInput, Decimal | None], Decimal]
+RULES: dict[str, tuple[Callable[[Mapping, Decimal], list[str]], Scorer]] = {
+    "manual": (_check_manual, _score_manual),
+    "levels": (_check_levels, _score_levels),
+    "threshold": (_check_threshold, _score_threshold),
+    "proportional": (_check_proportional, _score_proportional),
+    "deduction": (_check_deduction, _score_deduction),
+    "survey": (_check_survey, _score_survey),
+}
+
+
+def validate_rule_params(rule: str | None, params: Mapping | None, max_points: Decimal) -> list[str]:
+    """Every problem with a leaf's rule and parameters, in plain words (empty when valid)."""
+    if rule not in RULES:
+        return [f"unknown rule {rule!r} (expected one of: {', '.join(RULES)})"]
+    if params is not None and not isinstance(params, Mapping):
+        return ["rule parameters must be an object"]
+    return RULES[rule][0](params or {}, max_points)
+
+
+def leaf_points(node: Node, leaf: LeafInput, survey_value: Decimal | None = None) -> Decimal:
+    """Points of an applicable leaf, within 0…max."""
+    if node.rule not in RULES:
+        raise EngineError(f"unknown rule {node.rule!r}", node.code)
+    return RULES[node.rule][1](node, leaf, survey_value)

@@ -1,0 +1,264 @@
+"""Criteria sets (one per period × block) and computed result snapshots."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+POINTS = {"max_digits": 9, "decimal_places": 4}
+INDEX = {"max_digits": 7, "decimal_places": 2}
+
+
+class Rule(models.TextChoices):
+    MANUAL = "manual", _("Manual points")
+    LEVELS = "levels", _("Named levels")
+    THRESHOLD = "threshold", _("Threshold bands")
+    PROPORTIONAL = "proportional", _("Proportional to a target")
+    DEDUCTION = "deduction", _("Deduction per event")
+    SURVEY = "survey", _("Survey value")
+
+
+class Source(models.TextChoices):
+    EVIDENCE = "evidence", _("Evidence appraised")
+    SURVEY = "survey", _("Survey")
+    DATA = "data", _("Measured data")
+
+
+class TieRule(models.TextChoices):
+    SHARED = "shared", _("Equal published indices share a rank")
+    EXACT = "exact", _("The unrounded index breaks ties")
+
+
+class HeadClass(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+
+
+class CriteriaSet(models.Model):
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="criteria_sets"
+    )
+    block = models.ForeignKey(
+        "agencies.Block", verbose_name=_("block"), on_delete=models.PROTECT, related_name="criteria_sets"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    tie_rule = models.CharField(_("tie rule"), max_length=16, choices=TieRule.choices, default=TieRule.SHARED)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "block__position"]
+        constraints = [models.UniqueConstraint(fields=["period", "block"], name="one_set_per_period_block")]
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+
+    def __str__(self):
+        return self.name
+
+
+class CriteriaNode(models.Model):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=32)
+    title = models.TextField(_("title"))
+    max_points = models.DecimalField(_("max points"), **POINTS)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    guidance = models.TextField(_("scoring guidance"), blank=True)
+    evidence_expected = models.TextField(_("evidence expected"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, blank=True)
+    rule = models.CharField(_("rule"), max_length=16, choices=Rule.choices, blank=True)
+    rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
+    is_area = models.BooleanField(_("content area"), default=False)
+    is_bonus = models.BooleanField(_("bonus"), default=False)
+
+    class Meta:
+        ordering = ["criteria_set", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="unique_node_code_in_set")
+        ]
+        verbose_name = _("criteria node")
+        verbose_name_plural = _("criteria nodes")
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Band(models.Model):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="bands"
+    )
+    code = models.SlugField(_("code"), max_length=20)
+    label = models.CharField(_("label"), max_length=120)
+    min_index = models.DecimalField(_("minimum index (inclusive)"), **INDEX)
+
+    class Meta:
+        ordering = ["criteria_set", "-min_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="unique_band_code_in_set")
+        ]
+        verbose_name = _("band")
+        verbose_name_plural = _("bands")
+
+    def __str__(self):
+        return self.label
+
+
+class HeadClassRule(models.Model):
+    """Ordered; the first rule whose floors an agency meets gives its head's class."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="head_rules"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    head_class = models.CharField(_("head class"), max_length=16, choices=HeadClass.choices)
+    min_index = models.DecimalField(_("minimum index"), **INDEX)
+    min_area_index = models.DecimalField(_("minimum index of every area"), **INDEX)
+
+    class Meta:
+        ordering = ["criteria_set", "position"]
+        verbose_name = _("head classification rule")
+        verbose_name_plural = _("head classification rules")
+
+    def __str__(self):
+        return f"{self.get_head_class_display()}: ≥{self.min_index} / ≥{self.min_area_index}"
+
+
+class ReviewTrigger(models.Model):
+    """An area whose index falls below `below` obliges the agency to hold a review (kiểm điểm)."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="review_triggers"
+    )
+    area_code = models.CharField(_("area code"), max_length=32)
+    below = models.DecimalField(_("index below"), **INDEX)
+
+    class Meta:
+        ordering = ["criteria_set", "area_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "area_code"], name="unique_trigger_area")
+        ]
+        verbose_name = _("review trigger")
+        verbose_name_plural = _("review triggers")
+
+    def __str__(self):
+        return f"{self.area_code} < {self.below}"
+
+
+class Stage(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    APPRAISED = "appraised", _("Appraisal")
+    FINAL = "final", _("Final")
+
+
+class ResultSnapshot(models.Model):
+    """One computation of a period: immutable once written; later computations add new snapshots."""
+
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fingerprint = models.CharField(_("inputs' fingerprint (SHA-256)"), max_length=64)
+    previous_snapshot = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["period", "-version"]
+        get_latest_by = "version"
+        constraints = [models.UniqueConstraint(fields=["period", "version"], name="unique_snapshot_version")]
+        verbose_name = _("result snapshot")
+        verbose_name_plural = _("result snapshots")
+
+    def __str__(self):
+        return f"{self.period} · v{self.version}"
+
+
+class AgencyResult(models.Model):
+    snapshot = models.ForeignKey(
+        ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="agency_results"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="results"
+    )
+    block = models.ForeignKey(
+        "agencies.Block", verbose_name=_("block"), on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.DecimalField(_("points"), **POINTS)
+    max_points = models.DecimalField(_("applicable max"), **POINTS)
+    exact_index = models.DecimalField(_("unrounded index"), max_digits=12, decimal_places=6)
+    index = models.DecimalField(_("index"), **INDEX)
+    self_index = models.DecimalField(_("self-assessed index"), null=True, blank=True, **INDEX)
+    rank = models.PositiveIntegerField(_("rank"))
+    rank_change = models.IntegerField(_("rank change"), null=True, blank=True)
+    band_code = models.CharField(_("band"), max_length=20, blank=True)
+    band_label = models.CharField(_("band"), max_length=120, blank=True)
+    head_class = models.CharField(_("head class"), max_length=16, choices=HeadClass.choices)
+    review_flags = models.JSONField(_("areas requiring a review"), default=list, blank=True)
+    area_indices = models.JSONField(_("area indices"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "block__position", "rank", "agency__position"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "agency"], name="one_result_per_agency")]
+        verbose_name = _("agency result")
+        verbose_name_plural = _("agency results")
+
+    def __str__(self):
+        return f"{self.agency} · {self.index}"
+
+
+class NodeResult(models.Model):
+    snapshot = models.ForeignKey(
+        ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="node_results"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    node = models.ForeignKey(
+        CriteriaNode, verbose_name=_("criteria node"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicable = models.BooleanField(_("applicable"), default=True)
+    applicable_max = models.DecimalField(_("applicable max"), **POINTS)
+    self_points = models.DecimalField(_("self-assessed points"), null=True, blank=True, **POINTS)
+    appraised_points = models.DecimalField(_("appraised points"), null=True, blank=True, **POINTS)
+    final_points = models.DecimalField(_("final points"), **POINTS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "agency", "node"], name="one_result_per_node")
+        ]
+        verbose_name = _("node result")
+        verbose_name_plural = _("node results")
+
+    def __str__(self):
+        return f"{self.agency} · {self.node.code}"
