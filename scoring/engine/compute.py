@@ -6,7 +6,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import AgencyInput, AgencyResult, BlockRules, CriteriaTree, EngineError, LeafInput, NodeScore
+from .model import (
+    AgencyInput,
+    AgencyResult,
+    BlockRules,
+    CriteriaTree,
+    EngineError,
+    LeafInput,
+    Message,
+    NodeScore,
+    gettext_noop,
+)
 from .ranking import rank_indices
 from .rules import leaf_points
 
@@ -46,7 +56,9 @@ def compute_agency(tree: CriteriaTree, agency: AgencyInput) -> AgencyResult:
     total_points = sum((score.points for _, score in roots), ZERO)
     total_max = sum((score.applicable_max for node, score in roots if not node.is_bonus), ZERO)
     if total_max <= 0:
-        raise EngineError(f"agency {agency.key} has no applicable criteria")
+        raise EngineError(
+            Message(gettext_noop("agency %(agency)s has no applicable criteria"), {"agency": agency.key})
+        )
     exact_index = total_points * HUNDRED / total_max
     area_indices = {
         area.code: publish_round(scores[area.code].points * HUNDRED / scores[area.code].applicable_max)

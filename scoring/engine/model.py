@@ -9,13 +9,33 @@ from decimal import Decimal
 HEAD_CLASSES = ("excellent", "good", "completed", "not_completed")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks text for translation (extracted by makemessages); callers translate, the engine stays Django-free."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable English template with %(name)s parameters."""
+
+    template: str
+    params: Mapping = field(default_factory=dict)
+
+    def render(self, translate=lambda text: text) -> str:
+        return translate(self.template) % dict(self.params) if self.params else translate(self.template)
+
+    def __str__(self):
+        return self.render()
+
+
 class EngineError(ValueError):
     """An input the engine cannot score; `code` names the node concerned."""
 
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(f"{code}: {message}" if code else message)
+    def __init__(self, message: "Message | str", code: str | None = None):
+        self.message = message if isinstance(message, Message) else Message(message)
         self.code = code
-        self.detail = message
+        self.detail = self.message
+        super().__init__(f"{code}: {self.message}" if code else str(self.message))
 
 
 @dataclass(frozen=True)
@@ -41,9 +61,15 @@ class CriteriaTree:
         by_code: dict[str, Node] = {}
         for node in self.nodes:
             if node.code in by_code:
-                raise EngineError("duplicate code", node.code)
+                raise EngineError(Message(gettext_noop("duplicate code")), node.code)
             if node.parent_code is not None and node.parent_code not in by_code:
-                raise EngineError(f"parent {node.parent_code} must come before its child", node.code)
+                raise EngineError(
+                    Message(
+                        gettext_noop("parent %(parent)s must come before its child"),
+                        {"parent": node.parent_code},
+                    ),
+                    node.code,
+                )
             by_code[node.code] = node
             children.setdefault(node.parent_code, []).append(node.code)
         object.__setattr__(self, "_by_code", by_code)

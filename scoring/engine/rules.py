@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from .model import EngineError, LeafInput, Node
+from .model import EngineError, LeafInput, Message, Node, gettext_noop
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -16,14 +16,18 @@ def to_decimal(value, what: str = "value") -> Decimal:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool) or value is None:
-        raise EngineError(f"{what} must be a number")
+        raise EngineError(Message(gettext_noop("%(what)s must be a number"), {"what": what}))
     else:
         try:
             result = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
-            raise EngineError(f"{what} must be a number, not {value!r}") from None
+            raise EngineError(
+                Message(
+                    gettext_noop("%(what)s must be a number, not %(value)r"), {"what": what, "value": value}
+                )
+            ) from None
     if not result.is_finite():
-        raise EngineError(f"{what} must be a finite number")
+        raise EngineError(Message(gettext_noop("%(what)s must be a finite number"), {"what": what}))
     return result
 
 
@@ -34,7 +38,7 @@ def _optional_decimal(value, what: str) -> Decimal | None:
 # --- parameter validation: one function per rule, each returns a list of problems ------------------
 
 
-def _check_manual(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_manual(params: Mapping, max_points: Decimal) -> list[Message]:
     problems = []
     step = params.get("step")
     if step is not None:
@@ -43,24 +47,29 @@ def _check_manual(params: Mapping, max_points: Decimal) -> list[str]:
         except EngineError as error:
             return [error.detail]
         if step_value <= 0:
-            problems.append("step must be positive")
+            problems.append(Message(gettext_noop("step must be positive")))
         elif max_points % step_value != 0:
-            problems.append(f"max {max_points} is not a multiple of step {step_value}")
+            problems.append(
+                Message(
+                    gettext_noop("max %(max_points)s is not a multiple of step %(step_value)s"),
+                    {"max_points": max_points, "step_value": step_value},
+                )
+            )
     return problems
 
 
-def _check_levels(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_levels(params: Mapping, max_points: Decimal) -> list[Message]:
     levels = params.get("levels")
     if not isinstance(levels, list) or not levels:
-        return ["levels rule needs a non-empty list 'levels'"]
+        return [Message(gettext_noop("levels rule needs a non-empty list 'levels'"))]
     problems, seen = [], set()
     for position, level in enumerate(levels, start=1):
         if not isinstance(level, Mapping) or not str(level.get("key", "")).strip():
-            problems.append(f"level {position} needs a key")
+            problems.append(Message(gettext_noop("level %(position)s needs a key"), {"position": position}))
             continue
         key = str(level["key"])
         if key in seen:
-            problems.append(f"level key {key} appears twice")
+            problems.append(Message(gettext_noop("level key %(key)s appears twice"), {"key": key}))
         seen.add(key)
         try:
             points = to_decimal(level.get("points"), f"points of level {key}")
@@ -68,7 +77,12 @@ def _check_levels(params: Mapping, max_points: Decimal) -> list[str]:
             problems.append(error.detail)
             continue
         if points < 0 or points > max_points:
-            problems.append(f"points of level {key} ({points}) must lie within 0…{max_points}")
+            problems.append(
+                Message(
+                    gettext_noop("points of level %(key)s (%(points)s) must lie within 0…%(max_points)s"),
+                    {"key": key, "points": points, "max_points": max_points},
+                )
+            )
     return problems
 
 
@@ -77,7 +91,9 @@ def threshold_bands(params: Mapping) -> list[dict]:
     parsed = []
     for position, band in enumerate(params.get("bands") or [], start=1):
         if not isinstance(band, Mapping):
-            raise EngineError(f"band {position} must be an object")
+            raise EngineError(
+                Message(gettext_noop("band %(position)s must be an object"), {"position": position})
+            )
         parsed.append(
             {
                 "min": _optional_decimal(band.get("min"), f"min of band {position}"),
@@ -90,9 +106,9 @@ def threshold_bands(params: Mapping) -> list[dict]:
     return parsed
 
 
-def _check_threshold(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_threshold(params: Mapping, max_points: Decimal) -> list[Message]:
     if not isinstance(params.get("bands"), list) or not params["bands"]:
-        return ["threshold rule needs a non-empty list 'bands'"]
+        return [Message(gettext_noop("threshold rule needs a non-empty list 'bands'"))]
     try:
         bands = threshold_bands(params)
     except EngineError as error:
@@ -100,50 +116,88 @@ def _check_threshold(params: Mapping, max_points: Decimal) -> list[str]:
     problems = []
     for position, band in enumerate(bands, start=1):
         if band["points"] < 0 or band["points"] > max_points:
-            problems.append(f"points of band {position} ({band['points']}) must lie within 0…{max_points}")
+            problems.append(
+                Message(
+                    gettext_noop(
+                        "points of band %(position)s (%(band_points)s) must lie within 0…%(max_points)s"
+                    ),
+                    {"position": position, "band_points": band["points"], "max_points": max_points},
+                )
+            )
         if band["min"] is not None and band["max"] is not None and band["min"] >= band["max"]:
-            problems.append(f"band {position}: min {band['min']} must be below max {band['max']}")
+            problems.append(
+                Message(
+                    gettext_noop("band %(position)s: min %(band_min)s must be below max %(band_max)s"),
+                    {"position": position, "band_min": band["min"], "band_max": band["max"]},
+                )
+            )
         if position > 1 and band["min"] is None:
-            problems.append(f"band {position}: only the first band may have an open min")
+            problems.append(
+                Message(
+                    gettext_noop("band %(position)s: only the first band may have an open min"),
+                    {"position": position},
+                )
+            )
         if position < len(bands) and band["max"] is None:
-            problems.append(f"band {position}: only the last band may have an open max")
+            problems.append(
+                Message(
+                    gettext_noop("band %(position)s: only the last band may have an open max"),
+                    {"position": position},
+                )
+            )
     for position, (lower, upper) in enumerate(zip(bands, bands[1:], strict=False), start=1):
         if lower["max"] is None or upper["min"] is None:
             continue
         if upper["min"] > lower["max"]:
             problems.append(
-                f"gap between band {position} and band {position + 1} ({lower['max']}…{upper['min']})"
+                Message(
+                    gettext_noop("gap between band %(first)s and band %(second)s (%(low)s…%(high)s)"),
+                    {"first": position, "second": position + 1, "low": lower["max"], "high": upper["min"]},
+                )
             )
         elif upper["min"] < lower["max"]:
             problems.append(
-                f"band {position} and band {position + 1} overlap ({upper['min']}…{lower['max']})"
+                Message(
+                    gettext_noop("band %(first)s and band %(second)s overlap (%(low)s…%(high)s)"),
+                    {"first": position, "second": position + 1, "low": upper["min"], "high": lower["max"]},
+                )
             )
         elif lower["max_inclusive"] and upper["min_inclusive"]:
-            problems.append(f"band {position} and band {position + 1} both include {lower['max']}")
+            problems.append(
+                Message(
+                    gettext_noop("band %(position)s and band %(position_1)s both include %(lower_max)s"),
+                    {"position": position, "position_1": position + 1, "lower_max": lower["max"]},
+                )
+            )
         elif not lower["max_inclusive"] and not upper["min_inclusive"]:
-            problems.append(f"neither band {position} nor band {position + 1} includes {lower['max']}")
+            problems.append(
+                Message(
+                    gettext_noop("neither band %(position)s nor band %(position_1)s includes %(lower_max)s"),
+                    {"position": position, "position_1": position + 1, "lower_max": lower["max"]},
+                )
+            )
     return problems
 
 
-def _check_proportional(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_proportional(params: Mapping, max_points: Decimal) -> list[Message]:
     target = params.get("target")
     if target is None:
         return []  # each agency's input then supplies its own target
     try:
-        return [] if to_decimal(target, "target") > 0 else ["target must be positive"]
+        return [] if to_decimal(target, "target") > 0 else [Message(gettext_noop("target must be positive"))]
     except EngineError as error:
         return [error.detail]
 
 
-def _check_deduction(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_deduction(params: Mapping, max_points: Decimal) -> list[Message]:
     try:
         penalty = to_decimal(params.get("penalty"), "penalty")
     except EngineError as error:
         return [error.detail]
-    return [] if penalty > 0 else ["penalty must be positive"]
+    return [] if penalty > 0 else [Message(gettext_noop("penalty must be positive"))]
 
 
-def _check_survey(params: Mapping, max_points: Decimal) -> list[str]:
+def _check_survey(params: Mapping, max_points: Decimal) -> list[Message]:
     return []
 
 
@@ -155,10 +209,22 @@ def _score_manual(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
         return ZERO
     points = to_decimal(leaf.points, "points")
     if points < 0 or points > node.max_points:
-        raise EngineError(f"points {points} outside 0…{node.max_points}", node.code)
+        raise EngineError(
+            Message(
+                gettext_noop("points %(points)s outside 0…%(max)s"),
+                {"points": points, "max": node.max_points},
+            ),
+            node.code,
+        )
     step = node.params.get("step")
     if step is not None and points % to_decimal(step) != 0:
-        raise EngineError(f"points {points} are not a multiple of the step {step}", node.code)
+        raise EngineError(
+            Message(
+                gettext_noop("points %(points)s are not a multiple of the step %(step)s"),
+                {"points": points, "step": step},
+            ),
+            node.code,
+        )
     return points
 
 
@@ -168,7 +234,7 @@ def _score_levels(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
     for level in node.params["levels"]:
         if str(level["key"]) == leaf.level:
             return to_decimal(level["points"])
-    raise EngineError(f"unknown level {leaf.level!r}", node.code)
+    raise EngineError(Message(gettext_noop("unknown level %(level)r"), {"level": leaf.level}), node.code)
 
 
 def _score_threshold(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
@@ -184,7 +250,9 @@ def _score_threshold(node: Node, leaf: LeafInput, survey_value: Decimal | None) 
         )
         if above_min and below_max:
             return band["points"]
-    raise EngineError(f"measured value {value} falls in no band", node.code)
+    raise EngineError(
+        Message(gettext_noop("measured value %(value)s falls in no band"), {"value": value}), node.code
+    )
 
 
 def _score_proportional(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
@@ -193,17 +261,17 @@ def _score_proportional(node: Node, leaf: LeafInput, survey_value: Decimal | Non
     achieved = to_decimal(leaf.value)
     target = leaf.target if leaf.target is not None else node.params.get("target")
     if target is None:
-        raise EngineError("proportional rule needs a target", node.code)
+        raise EngineError(Message(gettext_noop("proportional rule needs a target")), node.code)
     target = to_decimal(target, "target")
     if achieved < 0 or target <= 0:
-        raise EngineError("achieved must be ≥ 0 and target > 0", node.code)
+        raise EngineError(Message(gettext_noop("achieved must be ≥ 0 and target > 0")), node.code)
     return min(node.max_points, node.max_points * achieved / target)
 
 
 def _score_deduction(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
     count = to_decimal(leaf.value) if leaf.value is not None else ZERO
     if count < 0:
-        raise EngineError("the counted events cannot be negative", node.code)
+        raise EngineError(Message(gettext_noop("the counted events cannot be negative")), node.code)
     return max(ZERO, node.max_points - to_decimal(node.params["penalty"]) * count)
 
 
@@ -211,7 +279,9 @@ def _score_survey(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
     if survey_value is None:
         return ZERO
     if survey_value < 0 or survey_value > ONE:
-        raise EngineError(f"survey value {survey_value} outside 0…1", node.code)
+        raise EngineError(
+            Message(gettext_noop("survey value %(value)s outside 0…1"), {"value": survey_value}), node.code
+        )
     return node.max_points * survey_value
 
 
@@ -226,12 +296,17 @@ RULES: dict[str, tuple[Callable[[Mapping, Decimal], list[str]], Scorer]] = {
 }
 
 
-def validate_rule_params(rule: str | None, params: Mapping | None, max_points: Decimal) -> list[str]:
+def validate_rule_params(rule: str | None, params: Mapping | None, max_points: Decimal) -> list[Message]:
     """Every problem with a leaf's rule and parameters, in plain words (empty when valid)."""
     if rule not in RULES:
-        return [f"unknown rule {rule!r} (expected one of: {', '.join(RULES)})"]
+        return [
+            Message(
+                gettext_noop("unknown rule %(rule)s (expected one of: %(join_RULES)s)"),
+                {"rule": rule, "join_RULES": ", ".join(RULES)},
+            )
+        ]
     if params is not None and not isinstance(params, Mapping):
-        return ["rule parameters must be an object"]
+        return [Message(gettext_noop("rule parameters must be an object"))]
     return RULES[rule][0](params or {}, max_points)
 
 

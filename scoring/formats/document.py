@@ -14,15 +14,19 @@ FORMAT = "parindex-criteria/1"
 SOURCES = ("evidence", "survey", "data")
 
 
+def M(template: str, **params) -> Message:  # noqa: N802 - short on purpose, used in every check
+    return Message(template, params)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Where (node code, or sheet/row/column for XLSX) and what."""
+    """Where (node code, or sheet/row/column for XLSX) and what, both translated when shown."""
 
-    where: str
-    message: str
+    where: Message
+    message: Message
 
     def __str__(self):
-        return f"{self.where}: {self.message}"
+        return f"{self.where.render(gettext)}: {self.message.render(gettext)}"
 
 
 class CriteriaFileError(ValueError):
@@ -35,7 +39,7 @@ def _number(value, where: str, what: str, problems: list[Problem]) -> Decimal | 
     try:
         return to_decimal(value, what)
     except EngineError as error:
-        problems.append(Problem(where, error.detail))
+        problems.append(Problem(where, error.message))
         return None
 
 

@@ -1,0 +1,8 @@
+"""Shared fixtures: evidence and reports go to a temporary MEDIA_ROOT; tasks run eagerly unless a test asks."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
