@@ -31,7 +31,7 @@ class Message:
 class EngineError(ValueError):
     """An input the engine cannot score; `code` names the node concerned."""
 
-    def __init__(self, message: "Message | str", code: str | None = None):
+    def __init__(self, message: Message | str, code: str | None = None):
         self.message = message if isinstance(message, Message) else Message(message)
         self.code = code
         self.detail = self.message

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.engine import HEAD_CLASSES, EngineError
+from django.utils.translation import gettext
+
+from scoring.engine import HEAD_CLASSES, EngineError, Message
 from scoring.engine.ranking import TIE_RULES
 from scoring.engine.rules import to_decimal, validate_rule_params
 
