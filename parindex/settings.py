@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "assessment",
     "surveys",
     "web",
+    "sample",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,186 @@
+"""Loads the sample province (Hải Dương 2021–2022) and computes its results: `manage.py load_sample`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from accounts.models import User
+from agencies.models import Agency, Block, Period, PeriodState, Window, WindowKind
+from assessment.models import AssessmentItem, ItemStatus
+from scoring.formats import criteria_set_from_document
+from scoring.inputs import engine_tree
+from scoring.models import ResultSnapshot
+from scoring.services import period_compute
+from surveys.models import SurveyValue
+
+from . import criteria, province
+from .calibrate import calibrate
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+YEARS = (2021, 2022)
+REVIEW_AREAS = ("3", "7")
+NOT_APPLICABLE_REASON = "Cơ quan không có đơn vị trực thuộc."
+
+
+def _at(year, month, day, hour=0, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def _windows(year: int) -> list[tuple[str, datetime, datetime]]:
+    """2022 as seed 002 says (upload 25/12/2022 to 24:00 10/01/2023, appraisal 11–16/01/2023); later ones made up."""
+    nxt = year + 1
+    return [
+        (WindowKind.SELF_ASSESSMENT, _at(year, 12, 25), _at(nxt, 1, 11)),
+        (WindowKind.APPRAISAL, _at(nxt, 1, 11), _at(nxt, 1, 17)),
+        (WindowKind.EXPLANATION, _at(nxt, 1, 17), _at(nxt, 1, 20)),
+        (WindowKind.REAPPRAISAL, _at(nxt, 1, 20), _at(nxt, 1, 25)),
+        (WindowKind.COUNCIL, _at(nxt, 2, 1), _at(nxt, 2, 20)),
+    ]
+
+
+def _floors(target: province.Target) -> dict[str, Decimal]:
+    """Area floors (percent) that keep an agency in the head class and review status its target implies."""
+    if target.areas:
+        return {}
+    if Decimal(target.index) >= 90:
+        return {code: Decimal("81") for code in "12345678"}
+    floors = {code: Decimal("71") for code in "12345678"}
+    floors.update({code: Decimal("76") for code in REVIEW_AREAS})
+    return floors
+
+
+def _blocks() -> dict[str, tuple[Block, list[province.SampleAgency]]]:
+    result = {}
+    for position, ((code, name, prefix), agencies) in enumerate(
+        [(province.DEPARTMENTS_BLOCK, province.DEPARTMENTS), (province.DISTRICTS_BLOCK, province.DISTRICTS)],
+        start=1,
+    ):
+        block, _ = Block.objects.update_or_create(
+            code=code, defaults={"name": name, "table_prefix": prefix, "position": position}
+        )
+        for agency_position, sample in enumerate(agencies, start=1):
+            Agency.objects.update_or_create(
+                code=sample.code,
+                defaults={
+                    "name": sample.name,
+                    "short_name": sample.short_name,
+                    "head_title": sample.head_title,
+                    "block": block,
+                    "position": agency_position,
+                },
+            )
+        result[code] = (block, agencies)
+    return result
+
+
+def _periods() -> dict[int, Period]:
+    periods = {}
+    for year in YEARS:
+        period, _ = Period.objects.update_or_create(
+            code=str(year),
+            defaults={
+                "name": f"Chỉ số CCHC năm {year}",
+                "year": year,
+                "starts_on": date(year, 1, 1),
+                "ends_on": date(year, 12, 31),
+                "previous": periods.get(year - 1),
+                "state": PeriodState.PUBLISHED if year < 2022 else PeriodState.APPROVED,
+            },
+        )
+        period.windows.all().delete()
+        Window.objects.bulk_create(
+            Window(period=period, kind=kind, starts_at=start, ends_at=end)
+            for kind, start, end in _windows(year)
+        )
+        periods[year] = period
+    return periods
+
+
+def _clear(periods: list[Period]) -> None:
+    """The sample owns its periods: earlier results and inputs of them are replaced."""
+    ResultSnapshot.objects.filter(period__in=periods).delete()
+    AssessmentItem.objects.filter(node__criteria_set__period__in=periods).delete()
+    SurveyValue.objects.filter(node__criteria_set__period__in=periods).delete()
+
+
+def _load_year(period: Period, block: Block, agencies: list[province.SampleAgency]) -> None:
+    document = (
+        criteria.departments(period.year) if block.code == "so-nganh" else criteria.districts(period.year)
+    )
+    criteria_set = criteria_set_from_document(period=period, block=block, document=document, replace=True)
+    nodes = list(criteria_set.nodes.all())
+    tree = engine_tree(nodes)
+    node_ids = {node.code: node.id for node in nodes}
+    agency_ids = dict(Agency.objects.filter(code__in=[a.code for a in agencies]).values_list("code", "id"))
+    items, survey_values = [], []
+    for sample in agencies:
+        target = sample.y2021 if period.year == 2021 else sample.y2022
+        result = calibrate(
+            tree,
+            seed=f"{sample.code}-{period.year}",
+            index=Decimal(target.index),
+            forced_areas={code: Decimal(fraction) for code, fraction in target.areas.items()},
+            area_floors=_floors(target),
+            bonus=Decimal(target.bonus),
+            not_applicable=sample.not_applicable,
+        )
+        for code, (applicable, self_input, appraised_input) in result.items.items():
+            items.append(
+                AssessmentItem(
+                    agency_id=agency_ids[sample.code],
+                    node_id=node_ids[code],
+                    applicable=applicable,
+                    not_applicable_reason="" if applicable else NOT_APPLICABLE_REASON,
+                    self_input=self_input,
+                    appraised_input=appraised_input,
+                    status=ItemStatus.APPRAISED,
+                )
+            )
+        for code, value in result.survey_values.items():
+            survey_values.append(
+                SurveyValue(
+                    agency_id=agency_ids[sample.code],
+                    node_id=node_ids[code],
+                    value=value,
+                    respondents=province.RESPONDENTS[block.code][code]
+                    // (1 if code.endswith(".1") else len(agencies)),
+                )
+            )
+    AssessmentItem.objects.bulk_create(items)
+    SurveyValue.objects.bulk_create(survey_values)
+
+
+def _users() -> list[tuple[str, str]]:
+    accounts = []
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in=[u[2] for u in province.DEMO_USERS if u[2]])
+    }
+    for username, role, agency_code, full_name in province.DEMO_USERS:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.role = role
+        user.agency = agencies.get(agency_code)
+        user.first_name = full_name
+        user.is_staff = username in ("admin", "noivu")
+        user.is_superuser = username == "admin"
+        user.set_password(province.DEMO_PASSWORD)
+        user.save()
+        accounts.append((username, user.get_role_display() or "Quản trị hệ thống"))
+    return accounts
+
+
+def load_sample(*, compute: bool = True) -> dict:
+    """Creates or refreshes the sample province; returns the demo accounts and the snapshots computed."""
+    with transaction.atomic():
+        blocks = _blocks()
+        periods = _periods()
+        _clear(list(periods.values()))
+        for year in YEARS:
+            for block, agencies in blocks.values():
+                _load_year(periods[year], block, agencies)
+        accounts = _users()
+    snapshots = [period_compute(period=periods[year]) for year in YEARS] if compute else []
+    return {"accounts": accounts, "snapshots": snapshots}
