@@ -1,0 +1,47 @@
+# ParIndex. `make demo` runs the app on SQLite with Celery eager; `make test` runs the whole suite on the
+# machine's PostgreSQL and Redis. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parindex
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: demo test lint install system-deps messages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	./scripts/system-deps.sh
+
+demo: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_sample
+	@echo "ParIndex: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run -v0
+
+test: system-deps install lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
+
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(PY) -m bench.compute_large_province
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,133 @@
+"""The sample province, computed from its inputs, reproduces Hải Dương's published 2022 facts (seeds 000, 002)."""
+
+import pytest
+from django.db import transaction
+
+from agencies.models import Period
+from sample.loader import load_sample
+from scoring.exports import results_rows
+from scoring.selectors import latest_snapshot
+
+DEPARTMENTS = [
+    "Sở Giao thông vận tải", "Sở Nội vụ", "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh",
+    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Thông tin và Truyền thông", "Sở Công Thương", "Sở Xây dựng",
+    "Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch", "Thanh tra tỉnh", "Sở Tài chính",
+    "Sở Lao động - Thương binh và Xã hội", "Sở Tài nguyên và Môi trường", "Sở Kế hoạch và Đầu tư", "Sở Tư pháp",
+    "Ban Quản lý các khu công nghiệp tỉnh", "Sở Y tế",
+]  # fmt: skip
+DISTRICTS = [
+    "UBND huyện Nam Sách", "UBND huyện Kim Thành", "UBND thành phố Chí Linh", "UBND thị xã Kinh Môn",
+    "UBND huyện Gia Lộc", "UBND huyện Thanh Miện", "UBND huyện Cẩm Giàng", "UBND thành phố Hải Dương",
+    "UBND huyện Ninh Giang", "UBND huyện Bình Giang", "UBND huyện Tứ Kỳ", "UBND huyện Thanh Hà",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def results(django_db_setup, django_db_blocker):
+    """Loads and computes the sample once, keeps the exported rows, and rolls the database back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_sample()
+        exported = {
+            year: results_rows(latest_snapshot(Period.objects.get(code=str(year)))) for year in (2021, 2022)
+        }
+        transaction.set_rollback(True)
+    return exported
+
+
+def block(rows, code):
+    return [row for row in rows if row["block"] == code]
+
+
+def by_name(rows):
+    return {row["agency_name"]: row for row in rows}
+
+
+def test_rank_orders(results):
+    """Both blocks come out in the published rank order, with distinct ranks 1…n."""
+    for code, names in (("so-nganh", DEPARTMENTS), ("ubnd-huyen", DISTRICTS)):
+        rows = block(results[2022], code)
+        assert [row["agency_name"] for row in rows] == names
+        assert [row["rank"] for row in rows] == list(range(1, len(names) + 1))
+
+
+def test_published_indices(results):
+    """The six published indices, to the hundredth."""
+    rows = by_name(results[2022])
+    published = {
+        "Sở Giao thông vận tải": "90.30", "Sở Nội vụ": "90.06", "Sở Khoa học và Công nghệ": "90.04",
+        "Sở Y tế": "72.93", "UBND huyện Nam Sách": "90.89", "UBND huyện Thanh Hà": "79.06",
+    }  # fmt: skip
+    assert {name: rows[name]["index"] for name in published} == published
+
+
+def test_bands(results):
+    """Departments 3 / 14 / 1 and districts 2 / 9 / 1, with the members the report names."""
+    departments = block(results[2022], "so-nganh")
+    districts = block(results[2022], "ubnd-huyen")
+    assert [r["agency_name"] for r in departments if r["band"] == "tu-90"] == DEPARTMENTS[:3]
+    assert sum(r["band"] == "80-90" for r in departments) == 14
+    assert [r["agency_name"] for r in departments if r["band"] == "duoi-80"] == ["Sở Y tế"]
+    assert [r["agency_name"] for r in districts if r["band"] == "tu-90"] == DISTRICTS[:2]
+    assert sum(r["band"] == "80-90" for r in districts) == 9
+    assert [r["agency_name"] for r in districts if r["band"] == "70-80"] == ["UBND huyện Thanh Hà"]
+
+
+def test_head_classes(results):
+    """3 / 13 / 2 / 0 and 2 / 8 / 2 / 0; the 80–90 agencies with an area under 70% are only 'completed'."""
+    for code, expected, completed in (
+        ("so-nganh", [3, 13, 2, 0], {"Ban Quản lý các khu công nghiệp tỉnh", "Sở Y tế"}),
+        ("ubnd-huyen", [2, 8, 2, 0], {"UBND huyện Tứ Kỳ", "UBND huyện Thanh Hà"}),
+    ):
+        rows = block(results[2022], code)
+        counts = [
+            sum(r["head_class"] == c for r in rows)
+            for c in ("excellent", "good", "completed", "not_completed")
+        ]
+        assert counts == expected
+        assert {r["agency_name"] for r in rows if r["head_class"] == "completed"} == completed
+    cascade = by_name(results[2022])
+    for name in ("Ban Quản lý các khu công nghiệp tỉnh", "UBND huyện Tứ Kỳ"):
+        assert cascade[name]["band"] == "80-90"
+        assert min(float(v) for v in cascade[name]["areas"].values() if v) < 70
+
+
+def test_rank_changes(results):
+    """Every published rank change, computed against the 2021 results."""
+    rows = by_name(results[2022])
+    published = {
+        "Sở Giáo dục và Đào tạo": 7, "Sở Nội vụ": 3, "Sở Xây dựng": 2, "Sở Lao động - Thương binh và Xã hội": 2,
+        "Sở Kế hoạch và Đầu tư": -3, "Sở Tài chính": -3, "Sở Thông tin và Truyền thông": -3, "Sở Tư pháp": -2,
+        "UBND huyện Kim Thành": 8, "UBND huyện Cẩm Giàng": 2, "UBND huyện Ninh Giang": 3,
+        "UBND thành phố Hải Dương": -7, "UBND huyện Tứ Kỳ": -5, "UBND huyện Thanh Hà": -4,
+    }  # fmt: skip
+    assert {name: rows[name]["rank_change"] for name in published} == published
+    assert rows["Sở Giao thông vận tải"]["rank_change"] == 0  # led in 2021 too
+
+
+def test_review_flags(results):
+    """Exactly the agencies seed 002 names must hold a review, for exactly the areas it names."""
+    flagged = {r["agency_name"]: r["review_flags"] for r in results[2022] if r["review_flags"]}
+    assert flagged == {
+        "Sở Y tế": ["3", "7"],
+        "Ban Quản lý các khu công nghiệp tỉnh": ["3"],
+        "Sở Kế hoạch và Đầu tư": ["3"],
+        "Sở Lao động - Thương binh và Xã hội": ["7"],
+        "UBND huyện Tứ Kỳ": ["3"],
+        "UBND huyện Thanh Hà": ["3", "7"],
+    }
+
+
+def test_2021_facts(results):
+    """2021: Sở GTVT led the departments; no district head was excellent; Y tế and BQL KCN were flagged."""
+    rows = by_name(results[2021])
+    assert block(results[2021], "so-nganh")[0]["agency_name"] == "Sở Giao thông vận tải"
+    assert not [r for r in block(results[2021], "ubnd-huyen") if r["head_class"] == "excellent"]
+    assert rows["Sở Y tế"]["review_flags"] and rows["Ban Quản lý các khu công nghiệp tỉnh"]["review_flags"]
+
+
+def test_not_applicable_leaves_lower_the_max(results):
+    """Agencies without subordinate units are not scored on inspecting them: their max is 98, not 100."""
+    rows = by_name(results[2022])
+    assert rows["Văn phòng UBND tỉnh"]["max_points"] == "98.00"
+    assert rows["Thanh tra tỉnh"]["max_points"] == "98.00"
+    assert rows["Sở Y tế"]["max_points"] == "100.00"
