@@ -50,7 +50,9 @@ def test_query_count_does_not_grow_with_agencies():
     """Computing 3 or 25 agencies reads in the same, bounded number of queries and writes in bulk."""
     small, _ = province(3, year=2022)
     few_reads, few_inserts = queries_to_compute(small)
-    large_period, agencies = province(25, year=2021, block_code="ubnd-xa")  # earlier year: neither has a previous period
+    large_period, agencies = province(
+        25, year=2021, block_code="ubnd-xa"
+    )  # earlier year: neither has a previous period
     many_reads, many_inserts = queries_to_compute(large_period)
     assert many_reads == few_reads <= 15
     if connection.vendor == "postgresql":  # SQLite caps parameters per statement, so it splits bulk inserts
