@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tu-danh-gia/", include("assessment.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path("", include("web.urls")),
 ]
 

@@ -1,0 +1,4 @@
+"""URLs of the assessment app."""
+
+app_name = "assessment"
+urlpatterns = []

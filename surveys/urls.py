@@ -1,0 +1,4 @@
+"""URLs of the surveys app."""
+
+app_name = "surveys"
+urlpatterns = []
