@@ -1,0 +1,4 @@
+"""API URLs of the assessment app (under /api/v1/assessment/)."""
+
+app_name = "assessment-api"
+urlpatterns = []
