@@ -9,10 +9,6 @@ import runpy
 import sys
 
 
-def unquote(text: str) -> str:
-    return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode("utf-8") if "\\" in text else text
-
-
 def quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
@@ -21,13 +17,19 @@ def main(po_path, *dict_paths):
     translations = {}
     for path in dict_paths:
         translations.update(runpy.run_path(path)["VI"])
-    lines = open(po_path, encoding="utf-8").read().split("\n")
+    with open(po_path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
     out, missing = [], []
     index = 0
     while index < len(lines):
         line = lines[index]
         match = re.fullmatch(r'msgid "(.*)"', line)
-        if match and index + 1 < len(lines) and lines[index + 1] == 'msgstr ""' and (index + 2 >= len(lines) or not lines[index + 2].startswith('"')):
+        if (
+            match
+            and index + 1 < len(lines)
+            and lines[index + 1] == 'msgstr ""'
+            and (index + 2 >= len(lines) or not lines[index + 2].startswith('"'))
+        ):
             msgid = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
             if msgid:
                 if out and out[-1].startswith("#, fuzzy"):
@@ -41,7 +43,8 @@ def main(po_path, *dict_paths):
                 continue
         out.append(line)
         index += 1
-    open(po_path, "w", encoding="utf-8").write("\n".join(out))
+    with open(po_path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(out))
     for msgid in missing:
         print("untranslated:", msgid)
 
