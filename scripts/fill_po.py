@@ -1,12 +1,22 @@
-"""Fills empty msgstr entries of a .po file from a Python dict file (msgid → translation).
+"""Fills empty msgstr entries of a .po file from Python dict files (msgid → translation).
 
-Usage: python scripts/fill_po.py locale/vi/LC_MESSAGES/django.po translations.py [more.py …]
-Only single-line msgids are handled; entries already translated are kept. Prints what is still empty.
+Usage: python scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
+Entries already translated are kept; a filled entry loses its fuzzy flag. Prints what is still empty
+and exits 1 if anything is.
 """
 
 import re
 import runpy
 import sys
+
+ENTRY = re.compile(
+    r'(?P<flags>#,[^\n]*\n)?msgid (?P<msgid>"(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)\nmsgstr ""\n(?!")'
+)
+
+
+def unquote(block: str) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+    return "".join(parts).replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
 
 
 def quote(text: str) -> str:
@@ -18,36 +28,28 @@ def main(po_path, *dict_paths):
     for path in dict_paths:
         translations.update(runpy.run_path(path)["VI"])
     with open(po_path, encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
-    out, missing = [], []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        match = re.fullmatch(r'msgid "(.*)"', line)
-        if (
-            match
-            and index + 1 < len(lines)
-            and lines[index + 1] == 'msgstr ""'
-            and (index + 2 >= len(lines) or not lines[index + 2].startswith('"'))
-        ):
-            msgid = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
-            if msgid:
-                if out and out[-1].startswith("#, fuzzy"):
-                    out.pop()
-                if msgid in translations:
-                    out += [line, f'msgstr "{quote(translations[msgid])}"']
-                else:
-                    out += [line, lines[index + 1]]
-                    missing.append(msgid)
-                index += 2
-                continue
-        out.append(line)
-        index += 1
+        text = handle.read()
+    missing = []
+
+    def fill(match):
+        msgid = unquote(match["msgid"])
+        if not msgid:
+            return match.group(0)
+        if msgid not in translations:
+            missing.append(msgid)
+            return match.group(0)
+        flags = match["flags"] or ""
+        flags = re.sub(r"\bfuzzy, |, fuzzy\b|\bfuzzy\b", "", flags)
+        flags = "" if flags.strip() == "#," else flags
+        return f'{flags}msgid {match["msgid"]}\nmsgstr "{quote(translations[msgid])}"\n'
+
+    text = ENTRY.sub(fill, text)
     with open(po_path, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(out))
+        handle.write(text)
     for msgid in missing:
-        print("untranslated:", msgid)
+        print(f"untranslated: {msgid!r}")
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    sys.exit(main(*sys.argv[1:]))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from scoring.engine import HEAD_CLASSES, EngineError, Message
+from scoring.engine.model import gettext_noop
 from scoring.engine.ranking import TIE_RULES
 from scoring.engine.rules import to_decimal, validate_rule_params
 
@@ -37,7 +38,50 @@ class CriteriaFileError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def _number(value, where: str, what: str, problems: list[Problem]) -> Decimal | None:
+def plain_decimal(value) -> str:
+    """The shortest exact text of a number: 14.5, 0.25, 10."""
+    return format(to_decimal(value).normalize(), "f")
+
+
+def canonical_params(rule: str | None, params: Mapping | None) -> dict:
+    """Rule parameters with numbers as plain decimal strings and default flags left out, so equal sets
+    give equal documents whichever carrier (JSON, XLSX) they came through."""
+    params = dict(params or {})
+    if rule == "manual" and params.get("step") not in (None, ""):
+        return {"step": plain_decimal(params["step"])}
+    if rule == "levels":
+        return {
+            "levels": [
+                {
+                    "key": str(level["key"]),
+                    **({"label": level["label"]} if level.get("label") else {}),
+                    "points": plain_decimal(level["points"]),
+                }
+                for level in params.get("levels") or []
+            ]
+        }
+    if rule == "threshold":
+        bands = []
+        for band in params.get("bands") or []:
+            entry = {
+                "min": None if band.get("min") in (None, "") else plain_decimal(band["min"]),
+                "max": None if band.get("max") in (None, "") else plain_decimal(band["max"]),
+            }
+            if band.get("min_inclusive", True) is False:
+                entry["min_inclusive"] = False
+            if band.get("max_inclusive", False) is True:
+                entry["max_inclusive"] = True
+            entry["points"] = plain_decimal(band["points"])
+            bands.append(entry)
+        return {"bands": bands}
+    if rule == "proportional" and params.get("target") not in (None, ""):
+        return {"target": plain_decimal(params["target"])}
+    if rule == "deduction":
+        return {"penalty": plain_decimal(params["penalty"])}
+    return {}
+
+
+def _number(value, where: Message, what: str, problems: list[Problem]) -> Decimal | None:
     try:
         return to_decimal(value, what)
     except EngineError as error:
@@ -45,92 +89,156 @@ def _number(value, where: str, what: str, problems: list[Problem]) -> Decimal | 
         return None
 
 
-def validate_document(document: Mapping, locations: Mapping[str, str] | None = None) -> list[Problem]:
+def validate_document(document: Mapping, locations: Mapping[str, Message] | None = None) -> list[Problem]:
     """All problems of a document; `locations` maps a node code to where it came from (e.g. a sheet row)."""
     locations = locations or {}
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
-        return [Problem("file", "the document must be an object")]
+        return [Problem(M(gettext_noop("file")), M(gettext_noop("the document must be an object")))]
     if document.get("format", FORMAT) != FORMAT:
-        problems.append(Problem("format", f"unknown format {document.get('format')!r}, expected {FORMAT}"))
+        problems.append(
+            Problem(
+                M(gettext_noop("format")),
+                M(
+                    gettext_noop("unknown format %(format)s, expected %(expected)s"),
+                    format=document.get("format"),
+                    expected=FORMAT,
+                ),
+            )
+        )
     if document.get("tie_rule", "shared") not in TIE_RULES:
-        problems.append(Problem("tie_rule", f"unknown tie rule {document.get('tie_rule')!r}"))
+        problems.append(
+            Problem(
+                M(gettext_noop("tie rule")),
+                M(
+                    gettext_noop("unknown tie rule %(rule)s (expected %(expected)s)"),
+                    rule=document.get("tie_rule"),
+                    expected=", ".join(TIE_RULES),
+                ),
+            )
+        )
     nodes = document.get("nodes")
     if not isinstance(nodes, list) or not nodes:
-        problems.append(Problem("nodes", "the set has no nodes"))
+        problems.append(Problem(M(gettext_noop("criteria")), M(gettext_noop("the set has no criteria"))))
         nodes = []
 
-    seen: dict[str, str] = {}
+    seen: dict[str, Message] = {}
     areas: set[str] = set()
 
-    def check(node, parent_code: str | None, path: str) -> Decimal:
+    def check(node, path: Message) -> Decimal:
         if not isinstance(node, Mapping):
-            problems.append(Problem(path, "a node must be an object"))
+            problems.append(Problem(path, M(gettext_noop("a criterion must be an object"))))
             return Decimal(0)
         code = str(node.get("code") or "").strip()
-        where = locations.get(code) or (f"node {code}" if code else path)
+        where = locations.get(code) or (M(gettext_noop("criterion %(code)s"), code=code) if code else path)
         if not code:
-            problems.append(Problem(where, "the node has no code"))
+            problems.append(Problem(where, M(gettext_noop("the criterion has no code"))))
         elif code in seen:
-            problems.append(Problem(where, f"duplicate code {code} (also at {seen[code]})"))
+            problems.append(
+                Problem(
+                    where,
+                    M(
+                        gettext_noop("duplicate code %(code)s (also at %(other)s)"),
+                        code=code,
+                        other=seen[code].render(gettext),
+                    ),
+                )
+            )
         else:
             seen[code] = where
         if not str(node.get("title") or "").strip():
-            problems.append(Problem(where, "the node has no title"))
+            problems.append(Problem(where, M(gettext_noop("the criterion has no title"))))
         max_points = _number(node.get("max_points"), where, "max_points", problems)
         if max_points is not None and max_points < 0:
-            problems.append(Problem(where, f"negative max {max_points}"))
+            problems.append(Problem(where, M(gettext_noop("negative max %(max)s"), max=max_points)))
         if node.get("is_area"):
             areas.add(code)
         if node.get("source") not in (None, "", *SOURCES):
             problems.append(
-                Problem(where, f"unknown source {node.get('source')!r} (expected {', '.join(SOURCES)})")
+                Problem(
+                    where,
+                    M(
+                        gettext_noop("unknown source %(source)s (expected %(expected)s)"),
+                        source=node.get("source"),
+                        expected=", ".join(SOURCES),
+                    ),
+                )
             )
         children = node.get("children") or []
         if not isinstance(children, list):
-            problems.append(Problem(where, "children must be a list"))
+            problems.append(Problem(where, M(gettext_noop("children must be a list"))))
             children = []
         if children:
             if node.get("rule"):
-                problems.append(Problem(where, "only leaves have a rule"))
+                problems.append(
+                    Problem(
+                        where, M(gettext_noop("only leaves have a rule; this criterion has sub-criteria"))
+                    )
+                )
             child_sum = Decimal(0)
             for position, child in enumerate(children, start=1):
-                child_max = check(child, code, f"{where} › child {position}")
+                child_max = check(
+                    child,
+                    M(gettext_noop("sub-criterion %(position)s of %(code)s"), position=position, code=code),
+                )
                 if isinstance(child, Mapping) and not child.get("is_bonus"):
                     child_sum += child_max
             if max_points is not None and not node.get("is_bonus"):
                 if child_sum > max_points:
                     problems.append(
                         Problem(
-                            where, f"children's maxima sum to {child_sum}, over the node's max {max_points}"
+                            where,
+                            M(
+                                gettext_noop(
+                                    "sub-criteria maxima sum to %(sum)s, over the criterion's max %(max)s"
+                                ),
+                                sum=child_sum,
+                                max=max_points,
+                            ),
                         )
                     )
                 elif child_sum < max_points:
                     problems.append(
                         Problem(
-                            where, f"children's maxima sum to {child_sum}, under the node's max {max_points}"
+                            where,
+                            M(
+                                gettext_noop(
+                                    "sub-criteria maxima sum to %(sum)s, under the criterion's max %(max)s"
+                                ),
+                                sum=child_sum,
+                                max=max_points,
+                            ),
                         )
                     )
         elif max_points is not None:
             for message in validate_rule_params(node.get("rule"), node.get("params"), max_points):
                 problems.append(Problem(where, message))
             if node.get("rule") == "survey" and node.get("source") not in (None, "", "survey"):
-                problems.append(Problem(where, "a survey leaf must have source 'survey'"))
+                problems.append(
+                    Problem(where, M(gettext_noop("a survey criterion must have the source 'survey'")))
+                )
         return max_points if max_points is not None and max_points >= 0 else Decimal(0)
 
     for position, node in enumerate(nodes, start=1):
-        check(node, None, f"node {position}")
+        check(node, M(gettext_noop("criterion %(position)s"), position=position))
 
     _check_bands(document.get("bands"), problems)
     _check_head_rules(document.get("head_rules"), problems)
-    for position, trigger in enumerate(document.get("review_triggers") or [], start=1):
-        where = f"review_triggers[{position}]"
+    triggers = document.get("review_triggers") or []
+    for position, trigger in enumerate(triggers if isinstance(triggers, list) else [], start=1):
+        where = M(gettext_noop("review trigger %(position)s"), position=position)
         if not isinstance(trigger, Mapping):
-            problems.append(Problem(where, "a review trigger must be an object"))
+            problems.append(Problem(where, M(gettext_noop("a review trigger must be an object"))))
             continue
         if str(trigger.get("area_code")) not in areas:
             problems.append(
-                Problem(where, f"area {trigger.get('area_code')!r} is not a content area of this set")
+                Problem(
+                    where,
+                    M(
+                        gettext_noop("%(code)s is not a content area of this set"),
+                        code=trigger.get("area_code"),
+                    ),
+                )
             )
         _number(trigger.get("below"), where, "below", problems)
     return problems
@@ -138,45 +246,56 @@ def validate_document(document: Mapping, locations: Mapping[str, str] | None = N
 
 def _check_bands(bands, problems: list[Problem]) -> None:
     if not isinstance(bands, list) or not bands:
-        problems.append(Problem("bands", "the set needs at least one band"))
+        problems.append(Problem(M(gettext_noop("bands")), M(gettext_noop("the set needs at least one band"))))
         return
     codes, minima = set(), set()
     for position, band in enumerate(bands, start=1):
-        where = f"bands[{position}]"
+        where = M(gettext_noop("band %(position)s"), position=position)
         if not isinstance(band, Mapping):
-            problems.append(Problem(where, "a band must be an object"))
+            problems.append(Problem(where, M(gettext_noop("a band must be an object"))))
             continue
         code = str(band.get("code") or "")
         if not code or code in codes:
-            problems.append(Problem(where, f"band code {code!r} is empty or repeated"))
+            problems.append(
+                Problem(where, M(gettext_noop("band code %(code)s is empty or repeated"), code=code))
+            )
         codes.add(code)
         if not str(band.get("label") or "").strip():
-            problems.append(Problem(where, "the band has no label"))
+            problems.append(Problem(where, M(gettext_noop("the band has no label"))))
         minimum = _number(band.get("min_index"), where, "min_index", problems)
         if minimum is not None:
             if minimum in minima:
-                problems.append(Problem(where, f"two bands start at {minimum}"))
+                problems.append(Problem(where, M(gettext_noop("two bands start at %(min)s"), min=minimum)))
             minima.add(minimum)
     if minima and min(minima) != 0:
         problems.append(
-            Problem("bands", f"the lowest band must start at 0, not {min(minima)}, so every index has a band")
+            Problem(
+                M(gettext_noop("bands")),
+                M(
+                    gettext_noop("the lowest band must start at 0, not %(min)s, so every index has a band"),
+                    min=min(minima),
+                ),
+            )
         )
 
 
 def _check_head_rules(rules, problems: list[Problem]) -> None:
     if not isinstance(rules, list):
-        problems.append(Problem("head_rules", "head_rules must be a list"))
+        problems.append(Problem(M(gettext_noop("head rules")), M(gettext_noop("head rules must be a list"))))
         return
     for position, rule in enumerate(rules, start=1):
-        where = f"head_rules[{position}]"
+        where = M(gettext_noop("head rule %(position)s"), position=position)
         if not isinstance(rule, Mapping):
-            problems.append(Problem(where, "a head rule must be an object"))
+            problems.append(Problem(where, M(gettext_noop("a head rule must be an object"))))
             continue
         if rule.get("head_class") not in HEAD_CLASSES:
             problems.append(
                 Problem(
                     where,
-                    f"unknown head class {rule.get('head_class')!r} (expected {', '.join(HEAD_CLASSES)})",
+                    M(
+                        gettext_noop("unknown head class %(class)s (expected %(expected)s)"),
+                        **{"class": rule.get("head_class"), "expected": ", ".join(HEAD_CLASSES)},
+                    ),
                 )
             )
         _number(rule.get("min_index"), where, "min_index", problems)

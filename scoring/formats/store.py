@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from django.db import transaction
 
 from agencies.models import Block, Period
+from scoring.engine.model import gettext_noop
 from scoring.engine.rules import to_decimal
 from scoring.inputs import ordered_nodes
 from scoring.models import Band, CriteriaNode, CriteriaSet, HeadClassRule, ReviewTrigger
 
-from .document import FORMAT, CriteriaFileError, Problem, validate_document
+from .document import (
+    FORMAT,
+    CriteriaFileError,
+    M,
+    Problem,
+    canonical_params,
+    plain_decimal,
+    validate_document,
+)
 
-
-def _plain(value: Decimal) -> str:
-    """Decimal as the shortest exact string: 14.5, 0.25, 10."""
-    text = format(value.normalize(), "f")
-    return text
+_plain = plain_decimal
 
 
 def criteria_set_from_document(
@@ -34,10 +38,26 @@ def criteria_set_from_document(
     existing = CriteriaSet.objects.filter(period=period, block=block).first()
     if existing is not None and not replace:
         problems.append(
-            Problem("set", f"{period.code}/{block.code} already has a criteria set (use replace)")
+            Problem(
+                M(gettext_noop("criteria set")),
+                M(
+                    gettext_noop("%(period)s/%(block)s already has a criteria set (use replace)"),
+                    period=period.code,
+                    block=block.code,
+                ),
+            )
         )
     if existing is not None and existing.frozen_at is not None:
-        problems.append(Problem("set", f"the criteria set of {period.code}/{block.code} is frozen"))
+        problems.append(
+            Problem(
+                M(gettext_noop("criteria set")),
+                M(
+                    gettext_noop("the criteria set of %(period)s/%(block)s is frozen"),
+                    period=period.code,
+                    block=block.code,
+                ),
+            )
+        )
     if problems:
         raise CriteriaFileError(problems)
     with transaction.atomic():
@@ -65,7 +85,9 @@ def criteria_set_from_document(
                 evidence_expected=node.get("evidence_expected") or "",
                 source=node.get("source") or ("" if node.get("children") else "evidence"),
                 rule=node.get("rule") or "",
-                rule_params=node.get("params") or {},
+                rule_params=canonical_params(node.get("rule"), node.get("params"))
+                if not node.get("children")
+                else {},
                 is_area=bool(node.get("is_area")),
                 is_bonus=bool(node.get("is_bonus")),
             )
@@ -103,6 +125,15 @@ def criteria_set_from_document(
 
 
 criteria_set_import = criteria_set_from_document
+
+
+def criteria_set_copy(*, source: CriteriaSet, period: Period, replace: bool = False) -> CriteriaSet:
+    """Copies a set (e.g. last year's) to another period for the same block, through its document."""
+    document = criteria_set_to_document(source)
+    copied = criteria_set_from_document(period=period, block=source.block, document=document, replace=replace)
+    copied.copied_from = source
+    copied.save(update_fields=["copied_from"])
+    return copied
 
 
 def criteria_set_to_document(criteria_set: CriteriaSet) -> dict:
