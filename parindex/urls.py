@@ -13,8 +13,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/assessment/", include("assessment.api_urls")),
     path("api/v1/surveys/", include("surveys.api_urls")),
+    path("api/v1/evidence/", include("evidence.api_urls")),
     path("tu-danh-gia/", include("assessment.urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("tai-lieu/", include("evidence.urls")),
     path("", include("web.urls")),
 ]
 
