@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from agencies.models import Period
@@ -81,17 +81,46 @@ def period_compute(*, period: Period, acting_user=None) -> ResultSnapshot:
                 )
                 for code, score in result.nodes.items():
                     node_rows.append(
-                        NodeResult(
-                            snapshot=snapshot,
-                            agency=agency,
-                            node_id=block.node_ids[code],
-                            applicable=score.applicable,
-                            applicable_max=_stored(score.applicable_max),
-                            self_points=_stored(self_result.nodes[code].points),
-                            appraised_points=_stored(appraised_result.nodes[code].points),
-                            final_points=_stored(score.points),
+                        (
+                            snapshot.id,
+                            agency.id,
+                            block.node_ids[code],
+                            score.applicable,
+                            _stored(score.applicable_max),
+                            _stored(self_result.nodes[code].points),
+                            _stored(appraised_result.nodes[code].points),
+                            _stored(score.points),
                         )
                     )
         AgencyResult.objects.bulk_create(agency_rows, batch_size=1000)
-        NodeResult.objects.bulk_create(node_rows, batch_size=2000)
+        _node_results_store(node_rows)
     return snapshot
+
+
+NODE_RESULT_COLUMNS = (
+    "snapshot_id",
+    "agency_id",
+    "node_id",
+    "applicable",
+    "applicable_max",
+    "self_points",
+    "appraised_points",
+    "final_points",
+)
+
+
+def _node_results_store(rows: list[tuple]) -> None:
+    """Tens of thousands of rows per snapshot: COPY on PostgreSQL (about ten times faster than
+    INSERT batches), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(NodeResult._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(NODE_RESULT_COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    NodeResult.objects.bulk_create(
+        (NodeResult(**dict(zip(NODE_RESULT_COLUMNS, row, strict=True))) for row in rows), batch_size=2000
+    )
