@@ -1,4 +1,11 @@
 """API URLs of the assessment app (under /api/v1/assessment/)."""
 
+from rest_framework.routers import SimpleRouter
+
+from .api import ItemViewSet
+
 app_name = "assessment-api"
-urlpatterns = []
+
+router = SimpleRouter()
+router.register("items", ItemViewSet, basename="item")
+urlpatterns = router.urls

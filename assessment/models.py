@@ -45,6 +45,7 @@ class AssessmentItem(models.Model):
     class Meta:
         ordering = ["agency", "node__position"]
         constraints = [models.UniqueConstraint(fields=["agency", "node"], name="one_item_per_agency_leaf")]
+        permissions = [("self_assess", _("Can self-assess the items of their own agency"))]
         verbose_name = _("assessment item")
         verbose_name_plural = _("assessment items")
 
@@ -54,3 +55,76 @@ class AssessmentItem(models.Model):
     @property
     def final_input(self):
         return self.reappraised_input if self.reappraised_input is not None else self.appraised_input
+
+
+class SubmissionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    REOPENED = "reopened", _("Reopened by Home Affairs")
+
+
+class Submission(models.Model):
+    """One agency's self-assessment for one period as a whole: submitted (locked) or open for edits."""
+
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.IN_PROGRESS
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    missing_evidence_explanation = models.TextField(_("why some criteria have no evidence"), blank=True)
+    signed_off_at = models.DateTimeField(_("signed off by the head at"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("signed off by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "agency"], name="one_submission_per_agency")]
+        permissions = [
+            ("sign_off_self_assessment", _("Can sign off their own agency's submitted self-assessment")),
+            ("reopen_self_assessment", _("Can reopen a submitted self-assessment")),
+        ]
+        verbose_name = _("self-assessment submission")
+        verbose_name_plural = _("self-assessment submissions")
+
+    def __str__(self):
+        return f"{self.agency} · {self.period} · {self.get_status_display()}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder already e-mailed, so a rerun of the daily job sends it only once."""
+
+    period = models.ForeignKey("agencies.Period", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "agency", "days_before"], name="one_reminder_per_day_before"
+            )
+        ]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return f"{self.agency} · {self.period} · D-{self.days_before}"

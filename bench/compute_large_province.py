@@ -165,7 +165,9 @@ def bare_insert_select(period_id: int) -> int:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_rows (agency_id bigint, node_id bigint, p numeric)")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_rows (agency_id bigint, node_id bigint, p numeric)"
+        )
         cursor.execute("TRUNCATE bench_rows")
         cursor.execute(
             """

@@ -1,4 +1,11 @@
 """API URLs of the evidence app (under /api/v1/evidence/)."""
 
+from rest_framework.routers import SimpleRouter
+
+from .api import EvidenceFileViewSet
+
 app_name = "evidence-api"
-urlpatterns = []
+
+router = SimpleRouter()
+router.register("files", EvidenceFileViewSet, basename="file")
+urlpatterns = router.urls

@@ -10,6 +10,18 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "dat-lai-mat-khau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "dat-lai-mat-khau/xong/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/assessment/", include("assessment.api_urls")),
     path("api/v1/surveys/", include("surveys.api_urls")),
@@ -17,6 +29,7 @@ urlpatterns = [
     path("tu-danh-gia/", include("assessment.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("tai-lieu/", include("evidence.urls")),
+    path("tai-khoan/", include("accounts.urls")),
     path("", include("web.urls")),
 ]
 

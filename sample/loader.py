@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency, Block, Period, PeriodState, Window, WindowKind
-from assessment.models import AssessmentItem, ItemStatus
+from assessment.models import AssessmentItem, ItemStatus, Submission
 from scoring.formats import criteria_set_from_document
 from scoring.inputs import engine_tree
 from scoring.models import ResultSnapshot
@@ -100,9 +101,43 @@ def _periods() -> dict[int, Period]:
     return periods
 
 
+OPEN_YEAR = 2026
+
+
+def _open_period(previous: Period, blocks) -> Period:
+    """A made-up current period whose self-assessment window is open around today, so the demo's focal
+    points have something to fill in; its criteria are 2022's."""
+    now = timezone.now()
+    period, _ = Period.objects.update_or_create(
+        code=str(OPEN_YEAR),
+        defaults={
+            "name": f"Chỉ số CCHC năm {OPEN_YEAR} (minh hoạ)",
+            "year": OPEN_YEAR,
+            "starts_on": date(OPEN_YEAR, 1, 1),
+            "ends_on": date(OPEN_YEAR, 12, 31),
+            "previous": previous,
+            "state": PeriodState.SELF_ASSESSMENT,
+        },
+    )
+    period.windows.all().delete()
+    Window.objects.create(
+        period=period,
+        kind=WindowKind.SELF_ASSESSMENT,
+        starts_at=now - timedelta(days=10),
+        ends_at=timezone.localtime(now + timedelta(days=30)).replace(
+            hour=23, minute=59, second=0, microsecond=0
+        ),
+    )
+    for block, _agencies in blocks.values():
+        document = criteria.departments(2022) if block.code == "so-nganh" else criteria.districts(2022)
+        criteria_set_from_document(period=period, block=block, document=document, replace=True)
+    return period
+
+
 def _clear(periods: list[Period]) -> None:
     """The sample owns its periods: earlier results and inputs of them are replaced."""
     ResultSnapshot.objects.filter(period__in=periods).delete()
+    Submission.objects.filter(period__in=periods).delete()
     AssessmentItem.objects.filter(node__criteria_set__period__in=periods).delete()
     SurveyValue.objects.filter(node__criteria_set__period__in=periods).delete()
 
@@ -177,10 +212,11 @@ def load_sample(*, compute: bool = True) -> dict:
     with transaction.atomic():
         blocks = _blocks()
         periods = _periods()
-        _clear(list(periods.values()))
+        _clear([*periods.values(), *Period.objects.filter(code=str(OPEN_YEAR))])
         for year in YEARS:
             for block, agencies in blocks.values():
                 _load_year(periods[year], block, agencies)
+        _open_period(periods[YEARS[-1]], blocks)
         accounts = _users()
     snapshots = [period_compute(period=periods[year]) for year in YEARS] if compute else []
     return {"accounts": accounts, "snapshots": snapshots}

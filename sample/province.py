@@ -297,6 +297,7 @@ DEMO_USERS = [
     ("hoidong", "council", None, "Thành viên Hội đồng"),
     ("so-gtvt", "focal_point", "so-gtvt", "Cán bộ đầu mối CCHC, Sở GTVT"),
     ("so-yte", "focal_point", "so-y-te", "Cán bộ đầu mối CCHC, Sở Y tế"),
+    ("gd-so-gtvt", "agency_head", "so-gtvt", "Giám đốc Sở GTVT"),
     ("nam-sach", "focal_point", "nam-sach", "Cán bộ đầu mối CCHC, UBND huyện Nam Sách"),
     ("khaosat", "survey_operator", None, "Nhân viên nhập phiếu, Bưu điện tỉnh"),
 ]

@@ -18,6 +18,7 @@ from scoring.formats import CriteriaFileError, criteria_set_from_document, crite
 from scoring.formats.store import criteria_set_copy
 from scoring.formats.xlsx import TREE, document_to_xlsx, xlsx_to_document
 from scoring.models import CriteriaNode, CriteriaSet
+from tests.documents import small_document
 from tests.factories import BlockFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,54 +29,6 @@ def _english():
     """Problems are matched in English here; one test checks the Vietnamese text."""
     with translation.override("en"):
         yield
-
-
-def small_document() -> dict:
-    """Two areas, every rule once, bands, head rules and a trigger: valid as it stands."""
-    return {
-        "format": "parindex-criteria/1",
-        "name": "Bộ nhỏ",
-        "tie_rule": "shared",
-        "bands": [
-            {"code": "A", "label": "Từ 90%", "min_index": "90"},
-            {"code": "B", "label": "Từ 80% đến dưới 90%", "min_index": "80"},
-            {"code": "C", "label": "Dưới 80%", "min_index": "0"},
-        ],
-        "head_rules": [{"head_class": "excellent", "min_index": "90", "min_area_index": "80"}],
-        "review_triggers": [{"area_code": "2", "below": "75"}],
-        "nodes": [
-            criteria.area(
-                "1",
-                "Công tác chỉ đạo",
-                "6",
-                [
-                    criteria.manual("1.1", "Kế hoạch", "2"),
-                    criteria.levels(
-                        "1.2",
-                        "Báo cáo",
-                        "2",
-                        [("dung_han", "Đúng hạn", "2"), ("tre_han", "Trễ hạn", "1"), ("khong", "Không", "0")],
-                    ),
-                    criteria.deduction("1.3", "Vi phạm", "2", penalty="0.5"),
-                ],
-            ),
-            criteria.area(
-                "2",
-                "Thủ tục hành chính",
-                "6",
-                [
-                    criteria.threshold(
-                        "2.1",
-                        "Hồ sơ đúng hạn",
-                        "2",
-                        [(None, "90", "0"), ("90", "100", "1"), ("100", None, "2")],
-                    ),
-                    criteria.proportional("2.2", "Tỷ lệ số hoá", "2"),
-                    criteria.survey("2.3", "Khảo sát", "2"),
-                ],
-            ),
-        ],
-    }
 
 
 @pytest.fixture

@@ -1,0 +1,163 @@
+"""Agency accounts in bulk from an XLSX list (Home Affairs): every row checked, all created or none, each
+new user e-mailed a link to choose a password (no password travels in a spreadsheet)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from agencies.models import Agency
+
+from .models import AGENCY_ROLES, Role, User
+
+COLUMNS = [
+    ("username", "Tên đăng nhập"),
+    ("full_name", "Họ và tên"),
+    ("email", "Email"),
+    ("role", "Vai trò"),
+    ("agency", "Mã cơ quan"),
+]
+ROLE_BY_TEXT = {
+    **{role.value: role.value for role in Role},
+    **{str(role.label).lower(): role.value for role in Role},
+    "đầu mối": Role.FOCAL_POINT,
+    "cán bộ đầu mối": Role.FOCAL_POINT,
+    "thủ trưởng": Role.AGENCY_HEAD,
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class AccountsFileError(ValueError):
+    def __init__(self, problems: list[RowProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def accounts_template_xlsx() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tài khoản"
+    sheet.append([header for _, header in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(["so-gtvt-2", "Nguyễn Văn A", "nva@sogtvt.gov.vn", Role.FOCAL_POINT.value, "so-gtvt"])
+    for column, width in zip("ABCDE", (18, 28, 30, 18, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    roles = workbook.create_sheet("Vai trò")
+    roles.append(["Mã", "Tên"])
+    for role in Role:
+        roles.append([role.value, str(role.label)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def accounts_read(data: bytes) -> list[dict]:
+    """Rows as dicts, or AccountsFileError naming every bad cell."""
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises several types for a file that is not a workbook
+        raise AccountsFileError([RowProblem(0, "-", _("the file is not an XLSX workbook"))]) from None
+    problems, rows, seen = [], [], {}
+    agencies = {a.code: a for a in Agency.objects.all()}
+    existing = set(User.objects.values_list("username", flat=True))
+    headers = dict(COLUMNS)
+    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if all(value in (None, "") for value in values):
+            continue
+        row = {
+            key: str(values[i]).strip() if i < len(values) and values[i] is not None else ""
+            for i, (key, _h) in enumerate(COLUMNS)
+        }
+
+        def problem(key, message, number=number):
+            problems.append(RowProblem(number, headers[key], message))
+
+        if not row["username"]:
+            problem("username", _("a username is required"))
+        elif row["username"] in existing:
+            problem("username", _("the username %(name)s already exists") % {"name": row["username"]})
+        elif row["username"] in seen:
+            problem(
+                "username",
+                _("the username %(name)s is repeated (row %(other)s)")
+                % {"name": row["username"], "other": seen[row["username"]]},
+            )
+        seen.setdefault(row["username"], number)
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            problem("email", _("%(value)s is not an e-mail address") % {"value": row["email"] or "—"})
+        role = ROLE_BY_TEXT.get(row["role"].lower())
+        if role is None:
+            problem("role", _("unknown role %(value)s") % {"value": row["role"] or "—"})
+        agency = agencies.get(row["agency"]) if row["agency"] else None
+        if role in AGENCY_ROLES and agency is None:
+            problem("agency", _("no agency with the code %(value)s") % {"value": row["agency"] or "—"})
+        if role is not None and role not in AGENCY_ROLES and row["agency"]:
+            problem("agency", _("only agency users belong to an agency"))
+        rows.append({**row, "role": role, "agency": agency})
+    if not rows and not problems:
+        problems.append(RowProblem(2, headers["username"], _("the list is empty")))
+    if problems:
+        raise AccountsFileError(problems)
+    return rows
+
+
+@transaction.atomic
+def accounts_import(*, data: bytes, acting_user=None) -> list[User]:
+    """Creates every account of the list, or none; then e-mails each a link to set a password."""
+    users = []
+    for row in accounts_read(data):
+        user = User(
+            username=row["username"], email=row["email"], role=row["role"], agency=row["agency"],
+            first_name=row["full_name"], last_name="",
+        )  # fmt: skip
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        users.append(user)
+    transaction.on_commit(lambda: _invite(users))
+    return users
+
+
+def _invite(users: list[User]) -> None:
+    messages = []
+    for user in users:
+        link = settings.SITE_URL + reverse(
+            "password_reset_confirm",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        )
+        subject = _("[ParIndex] Your account %(username)s") % {"username": user.username}
+        body = _(
+            "An account has been created for you on ParIndex.\n\nUsername: %(username)s\n"
+            "Choose your password here (the link works once):\n%(link)s\n\nDepartment of Home Affairs"
+        ) % {"username": user.username, "link": link}
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,73 @@
+"""Each role is a Django group holding its permissions; a user is kept in the group of their role.
+
+Views and services check these permissions, and `agencies.permissions.scope_for` narrows them to the
+agencies a user may see.
+"""
+
+from __future__ import annotations
+
+from .models import Role
+
+# app_label.codename per role; groups are (re)built after every migrate.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.HOME_AFFAIRS: [
+        "agencies.view_agency", "agencies.add_agency", "agencies.change_agency",
+        "agencies.view_block", "agencies.add_block", "agencies.change_block",
+        "agencies.view_period", "agencies.add_period", "agencies.change_period",
+        "agencies.view_window", "agencies.add_window", "agencies.change_window",
+        "agencies.view_extension", "agencies.add_extension", "agencies.change_extension",
+        "scoring.view_criteriaset", "scoring.add_criteriaset", "scoring.change_criteriaset",
+        "scoring.view_criterianode", "scoring.view_resultsnapshot",
+        "assessment.view_assessmentitem", "assessment.view_submission", "assessment.reopen_self_assessment",
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "evidence.view_evidencefile",
+    ],
+    Role.SECRETARIAT_LEAD: [
+        "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
+        "scoring.view_resultsnapshot",
+    ],
+    Role.APPRAISER: ["assessment.view_assessmentitem", "evidence.view_evidencefile"],
+    Role.COUNCIL: [
+        "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
+        "scoring.view_resultsnapshot",
+    ],
+    Role.FOCAL_POINT: [
+        "assessment.view_assessmentitem", "assessment.self_assess", "evidence.view_evidencefile",
+        "evidence.add_evidencefile",
+    ],
+    Role.AGENCY_HEAD: [
+        "assessment.view_assessmentitem", "assessment.sign_off_self_assessment", "evidence.view_evidencefile",
+    ],
+    Role.SURVEY_OPERATOR: [],
+}  # fmt: skip
+
+
+def role_groups_sync(**kwargs) -> None:
+    """post_migrate: one group per role, holding exactly its permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+def user_role_group_sync(sender, instance, **kwargs) -> None:
+    """post_save of User: membership follows the role (other groups are left alone)."""
+    from django.contrib.auth.models import Group
+
+    role_groups = Group.objects.filter(name__in=list(ROLE_PERMISSIONS))
+    current = set(instance.groups.filter(pk__in=role_groups).values_list("name", flat=True))
+    if current == ({instance.role} if instance.role else set()):
+        return
+    instance.groups.remove(*role_groups)
+    if instance.role:
+        group, _ = Group.objects.get_or_create(name=instance.role)
+        instance.groups.add(group)

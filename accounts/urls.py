@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("nhap/", views.accounts_import_page, name="import"),
+    path("mau.xlsx", views.accounts_template, name="template"),
+]

@@ -1,0 +1,103 @@
+"""REST API of the self-assessment: the agency's items, and saving one with the same rules as the page
+(window, lock, focal point only, optimistic locking by `version`)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from agencies.permissions import scope_for
+
+from . import services
+from .models import AssessmentItem
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="node.criteria_set.period.code", read_only=True)
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    code = serializers.CharField(source="node.code", read_only=True)
+    title = serializers.CharField(source="node.title", read_only=True)
+    max_points = serializers.DecimalField(
+        source="node.max_points", max_digits=8, decimal_places=2, read_only=True
+    )
+    rule = serializers.CharField(source="node.rule", read_only=True)
+    rule_params = serializers.JSONField(source="node.rule_params", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(source="evidence_links", many=True, read_only=True)
+
+    class Meta:
+        model = AssessmentItem
+        fields = [
+            "id", "period", "agency", "code", "title", "max_points", "rule", "rule_params",
+            "applicable", "not_applicable_reason", "self_input", "self_note", "status", "version", "evidence",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ItemUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version read; a newer stored version answers 409.")
+    input = serializers.DictField(
+        required=False, default=dict, help_text="What the rule reads: points, level, value, target."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    applicable = serializers.BooleanField(required=False, default=True)
+    not_applicable_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ItemFilter(filters.FilterSet):
+    period = filters.CharFilter(field_name="node__criteria_set__period__code")
+    agency = filters.CharFilter(field_name="agency__code")
+
+    class Meta:
+        model = AssessmentItem
+        fields = ["period", "agency", "status"]
+
+
+class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ItemSerializer
+    filterset_class = ItemFilter
+
+    def get_queryset(self):
+        return (
+            AssessmentItem.objects.filter(agency__in=scope_for(self.request.user).agencies)
+            .select_related("agency", "node__criteria_set__period")
+            .prefetch_related("evidence_links")
+            .order_by("agency__code", "node__position")
+        )
+
+    @extend_schema(
+        request=ItemUpdateSerializer,
+        responses={
+            200: ItemSerializer,
+            400: OpenApiResponse(
+                description="Refused: closed window, locked, not the focal point, bad input"
+            ),
+            409: OpenApiResponse(
+                ItemSerializer, description="Saved meanwhile by someone else: the stored item"
+            ),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        item = get_object_or_404(self.get_queryset(), pk=pk)
+        payload = ItemUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            item = services.item_self_score(
+                item=item,
+                user=request.user,
+                expected_version=data["version"],
+                data=data["input"],
+                note=data["note"],
+                applicable=data["applicable"],
+                not_applicable_reason=data["not_applicable_reason"],
+            )
+        except services.StaleItem as stale:
+            return Response(ItemSerializer(stale.current).data, status=status.HTTP_409_CONFLICT)
+        except services.AssessmentRefused as refused:
+            return Response(
+                {"detail": refused.message, "codes": refused.details}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(ItemSerializer(self.get_queryset().get(pk=item.pk)).data)

@@ -1,0 +1,235 @@
+"""Reads of the self-assessment: the page's tree with totals, and the Home Affairs overview. Each runs a
+fixed number of queries whatever the size of the tree or the number of agencies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q
+
+from agencies.models import Agency, Period
+from evidence.models import EvidenceFile, EvidenceLink
+from scoring import engine
+from scoring.inputs import engine_tree, leaf_input, ordered_nodes
+from scoring.models import CriteriaNode
+from surveys.models import SurveyValue
+
+from .models import AssessmentItem, Submission, SubmissionStatus
+
+
+@dataclass
+class Row:
+    """One node of the tree as the page shows it."""
+
+    node: CriteriaNode
+    depth: int
+    area_code: str | None
+    item: AssessmentItem | None = None  # leaves only
+    files: list[EvidenceFile] = field(default_factory=list)
+    points: Decimal | None = None  # self-assessed points under the current inputs
+    applicable_max: Decimal | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.item is not None
+
+
+@dataclass
+class Totals:
+    points: Decimal | None
+    max_points: Decimal | None
+    index: Decimal | None
+    areas: list[
+        tuple[CriteriaNode, Decimal | None, Decimal | None, Decimal | None]
+    ]  # node, points, max, index
+    leaves: int
+    scored: int
+    without_evidence: int
+
+    @property
+    def percent_scored(self) -> int:
+        return round(100 * self.scored / self.leaves) if self.leaves else 0
+
+
+def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], Totals]:
+    """The agency's tree in display order with its items, files and self-assessed totals (5 queries)."""
+    nodes = list(
+        CriteriaNode.objects.filter(criteria_set__period=period, criteria_set__block_id=agency.block_id)
+    )
+    items = {
+        item.node_id: item
+        for item in AssessmentItem.objects.filter(agency=agency, node__in=[n.id for n in nodes])
+    }
+    files_by_item = defaultdict(list)
+    for link in EvidenceLink.objects.filter(item__in=[i.id for i in items.values()]).select_related(
+        "evidence"
+    ):
+        files_by_item[link.item_id].append(link.evidence)
+    survey_values = dict(
+        SurveyValue.objects.filter(agency=agency, node__in=[n.id for n in nodes]).values_list(
+            "node_id", "value"
+        )
+    )
+    ordered = ordered_nodes(nodes)
+    parent_ids = {node.parent_id for node in ordered if node.parent_id}
+
+    rows, depth, area_of = [], {}, {}
+    for node in ordered:
+        depth[node.id] = depth[node.parent_id] + 1 if node.parent_id else 0
+        area_of[node.id] = node.code if node.is_area else area_of.get(node.parent_id)
+        is_leaf = node.id not in parent_ids
+        item = items.get(node.id) if is_leaf else None
+        if item is not None:
+            item.node = node  # templates read item.node: no query per leaf
+        rows.append(
+            Row(
+                node,
+                depth[node.id],
+                area_of[node.id],
+                item,
+                files_by_item.get(item.id, []) if item else [],
+            )
+        )
+
+    result = _self_result(ordered, items, survey_values, agency)
+    if result is not None:
+        for row in rows:
+            score = result.nodes.get(row.node.code)
+            if score is not None:
+                row.points, row.applicable_max = score.points, score.applicable_max
+    leaf_rows = [r for r in rows if r.is_leaf and r.item.applicable and r.node.rule != "survey"]
+    totals = Totals(
+        points=result.points if result else None,
+        max_points=result.max_points if result else None,
+        index=result.index if result else None,
+        areas=[
+            (
+                row.node,
+                row.points,
+                row.applicable_max,
+                result.area_indices.get(row.node.code) if result else None,
+            )
+            for row in rows
+            if row.node.is_area
+        ],
+        leaves=len(leaf_rows),
+        scored=sum(1 for r in leaf_rows if r.item.self_input),
+        without_evidence=sum(1 for r in leaf_rows if r.node.source in ("", "evidence") and not r.files),
+    )
+    return rows, totals
+
+
+def _self_result(nodes, items, survey_values, agency) -> engine.AgencyResult | None:
+    if not nodes:
+        return None
+    code_of = {node.id: node.code for node in nodes}
+    agency_input = engine.AgencyInput(
+        key=agency.code,
+        leaves={code_of[node_id]: leaf_input(i.applicable, i.self_input) for node_id, i in items.items()},
+        survey_values={code_of[node_id]: value for node_id, value in survey_values.items()},
+    )
+    try:
+        return engine.compute_agency(engine_tree(nodes), agency_input)
+    except engine.EngineError:  # e.g. every leaf marked not applicable: no index to show yet
+        return None
+
+
+@dataclass
+class OverviewRow:
+    agency: Agency
+    status: str
+    leaves: int
+    scored: int
+    with_evidence: int
+    last_activity: object
+
+    @property
+    def percent_scored(self) -> int:
+        return round(100 * self.scored / self.leaves) if self.leaves else 0
+
+    @property
+    def percent_with_evidence(self) -> int:
+        return round(100 * self.with_evidence / self.leaves) if self.leaves else 0
+
+
+def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
+    """Per agency: not started / in progress / submitted, % of leaves scored and with evidence (3 queries)."""
+    agencies = list(agencies.select_related("block").order_by("block__position", "position", "code"))
+    counts = {
+        row["agency_id"]: row
+        for row in AssessmentItem.objects.filter(
+            agency__in=agencies, node__criteria_set__period=period, applicable=True
+        )
+        .exclude(node__rule="survey")
+        .values("agency_id")
+        .annotate(
+            leaves=Count("id", distinct=True),
+            scored=Count("id", filter=Q(self_input__isnull=False), distinct=True),
+            with_evidence=Count("id", filter=Q(evidence_links__isnull=False), distinct=True),
+            last_change=Max("updated_at"),
+        )
+    }
+    submissions = {s.agency_id: s for s in Submission.objects.filter(period=period, agency__in=agencies)}
+    rows = []
+    for agency in agencies:
+        count = counts.get(agency.id, {})
+        submission = submissions.get(agency.id)
+        if submission is not None and submission.locked:
+            status = SubmissionStatus.SUBMITTED
+        elif count.get("scored"):
+            status = SubmissionStatus.IN_PROGRESS
+        else:
+            status = "not_started"
+        last = [t for t in (count.get("last_change"), submission and submission.last_activity_at) if t]
+        rows.append(
+            OverviewRow(
+                agency=agency,
+                status=status,
+                leaves=count.get("leaves", 0),
+                scored=count.get("scored", 0),
+                with_evidence=count.get("with_evidence", 0),
+                last_activity=max(last) if last else None,
+            )
+        )
+    return rows
+
+
+AUDITED_FIELDS = (
+    "applicable",
+    "not_applicable_reason",
+    "self_input",
+    "self_note",
+    "appraised_input",
+    "appraisal_comment",
+    "reappraised_input",
+    "reappraisal_comment",
+    "status",
+)
+
+
+def item_history(item: AssessmentItem, limit: int = 50) -> list[dict]:
+    """The item's audit trail, newest first: who, when, and each changed field's old and new value."""
+    records = list(
+        item.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            for name in AUDITED_FIELDS:
+                old, new = getattr(older, name), getattr(newer, name)
+                if old != new:
+                    changes.append((AssessmentItem._meta.get_field(name).verbose_name, old, new))
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "kind": newer.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return entries

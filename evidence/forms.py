@@ -1,0 +1,12 @@
+"""The optional official-document details typed beside an upload (số ký hiệu, ngày ban hành, trích yếu)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentDetailsForm(forms.Form):
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    document_date = forms.DateField(
+        label=_("Document date"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

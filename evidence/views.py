@@ -1,0 +1,139 @@
+"""Evidence pages: an item's files as an htmx partial, uploads, reuse and removal, checked downloads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from .forms import DocumentDetailsForm
+from .permissions import may_attach_evidence
+from .selectors import evidence_reusable_for, evidence_visible_to, item_evidence_links, items_visible_to
+from .services import EDITABLE_STATUSES, evidence_attach, evidence_link, evidence_unlink
+from .uploads import limit_upload_size, refused_uploads
+
+NO_FILES = _("Choose at least one file to upload.")
+NO_CHOICE = _("Choose one of the agency's files to use.")
+REUSABLE_SHOWN = 500  # the reuse list is a plain <select>; an agency rarely has more files than this
+
+
+@login_required
+@require_safe
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored file, if its agency is visible to the user; 404 otherwise, whether or not it exists.
+
+    PDFs and images open in the browser unless ?download=1; other types are always downloaded.
+    """
+    evidence = get_object_or_404(evidence_visible_to(request.user), pk=pk)
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not evidence.shown_inline or request.GET.get("download") == "1",
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _visible_item(request: HttpRequest, item_pk: int):
+    return get_object_or_404(items_visible_to(request.user).select_related("agency", "node"), pk=item_pk)
+
+
+def _attachable_item(request: HttpRequest, item_pk: int):
+    """The item, if visible (else 404) and the user is its agency's focal point (else 403)."""
+    item = _visible_item(request, item_pk)
+    if not may_attach_evidence(request.user, item.agency):
+        raise PermissionDenied
+    return item
+
+
+def _item_files(request: HttpRequest, item, *, errors=(), form=None) -> HttpResponse:
+    """The item's files: the partial for htmx (and upload.js), the partial inside a page otherwise."""
+    can_attach = may_attach_evidence(request.user, item.agency)
+    context = {
+        "item": item,
+        "links": list(item_evidence_links(item)),
+        "can_attach": can_attach,
+        "can_remove": can_attach and item.status in EDITABLE_STATUSES,
+        "reusable": list(evidence_reusable_for(item)[:REUSABLE_SHOWN]) if can_attach else [],
+        "errors": list(errors),
+        "form": form or DocumentDetailsForm(),
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+    }
+    template = "evidence/_item_files.html" if request.htmx else "evidence/item_files.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def item_files(request: HttpRequest, item_pk: int) -> HttpResponse:
+    return _item_files(request, _visible_item(request, item_pk))
+
+
+@login_required
+@require_POST
+@csrf_exempt  # CSRF is checked in _upload, once the size limit is installed and the user may upload
+def upload(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Several files in one request (`files`); each is stored and linked or refused on its own.
+
+    Who may not upload is turned away before the body is read, and no file is written past the limit.
+    """
+    item = _attachable_item(request, item_pk)
+    limit_upload_size(request)
+    return _upload(request, item)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, item) -> HttpResponse:
+    form = DocumentDetailsForm(request.POST)
+    files = request.FILES.getlist("files")
+    errors = refused_uploads(request)
+    if not form.is_valid():
+        return _item_files(request, item, errors=errors, form=form)
+    if not files and not errors:
+        return _item_files(request, item, errors=[NO_FILES], form=form)
+    for uploaded_file in files:
+        try:
+            evidence_attach(item=item, uploaded_file=uploaded_file, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return _item_files(request, item, errors=errors, form=form if errors else None)
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Reuses a file the agency already uploaded for another item."""
+    item = _attachable_item(request, item_pk)
+    choice = request.POST.get("evidence", "")
+    if not choice.isdigit():
+        return _item_files(request, item, errors=[NO_CHOICE])
+    evidence = get_object_or_404(evidence_visible_to(request.user), pk=int(choice))
+    try:
+        evidence_link(item=item, evidence=evidence, user=request.user)
+    except ValidationError as error:
+        return _item_files(request, item, errors=error.messages)
+    return _item_files(request, item)
+
+
+@login_required
+@require_POST
+def unlink(request: HttpRequest, item_pk: int, evidence_pk: int) -> HttpResponse:
+    """Removes a file from the item; the file stays available to the agency's other items."""
+    item = _attachable_item(request, item_pk)
+    evidence = get_object_or_404(evidence_visible_to(request.user).filter(links__item=item), pk=evidence_pk)
+    try:
+        evidence_unlink(item=item, evidence=evidence, user=request.user)
+    except ValidationError as error:
+        return _item_files(request, item, errors=error.messages)
+    return _item_files(request, item)

@@ -1,0 +1,345 @@
+"""Self-assessment: scoring leaves inside the window, optimistic locking, submission, reopening, audit,
+the Home Affairs overview, and who may see or change what."""
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from agencies.models import Extension
+from assessment import services
+from assessment.models import ItemStatus, Submission, SubmissionStatus
+from evidence.models import EvidenceFile, EvidenceLink
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are matched in English here (the app itself answers in Vietnamese unless asked)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+def save_url(world, item):
+    return reverse("assessment:item_save", args=[world.period.code, world.agency.code, item.pk])
+
+
+def page_url(world, agency=None):
+    return reverse("assessment:page", args=[world.period.code, (agency or world.agency).code])
+
+
+def post_item(client, world, code, version=None, **fields):
+    item = world.item(code)
+    data = {"version": item.version if version is None else version, **fields}
+    return client.post(save_url(world, item), data, HTTP_HX_REQUEST="true")
+
+
+def attach(world, code, agency=None):
+    agency = agency or world.agency
+    item = world.item(code, agency)
+    content = PDF + code.encode()
+    evidence = EvidenceFile.objects.create(
+        agency=agency,
+        file=ContentFile(content, name=f"{code}.pdf"),
+        original_name=f"{code}.pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type="application/pdf",
+    )
+    EvidenceLink.objects.create(item=item, evidence=evidence)
+
+
+def score_everything(client, world):
+    for code, fields in {
+        "1.1": {"points": "1,5"},
+        "1.2": {"level": "dung_han"},
+        "1.3": {"value": "1"},
+        "2.1": {"value": "95"},
+        "2.2": {"value": "80"},
+    }.items():
+        assert "Saved at" in post_item(client, world, code, **fields).content.decode()
+
+
+def test_a_focal_point_scores_a_leaf_and_sees_the_totals(client, world):
+    """A saved leaf is stored as its rule's input, its version moves on, and the totals follow."""
+    client.force_login(world.users["focal"])
+    response = post_item(client, world, "1.1", points="1,5", note="Đã ban hành kế hoạch")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Saved at" in html
+    item = world.item("1.1")
+    assert item.self_input == {"points": "1.5"} and item.self_note == "Đã ban hành kế hoạch"
+    assert item.version == 2 and item.status == ItemStatus.SELF_SCORED
+    assert 'id="totals"' in html and 'hx-swap-oob="true"' in html
+    area = item.node.parent
+    assert f'id="points-node-{item.node.pk}"' in html and f'id="points-node-{area.pk}"' in html
+
+
+def test_an_input_the_rule_refuses_is_not_stored(client, world):
+    client.force_login(world.users["focal"])
+    html = post_item(client, world, "1.1", points="3").content.decode()
+    assert "points 3 outside 0…2" in html
+    html = post_item(client, world, "1.1", points="0.3").content.decode()
+    assert "not a multiple of the step 0.25" in html
+    html = post_item(client, world, "1.2", level="gioi").content.decode()
+    assert "unknown level" in html
+    assert world.item("1.1").self_input is None and world.item("1.1").version == 1
+
+
+def test_not_applicable_needs_a_reason(client, world):
+    client.force_login(world.users["focal"])
+    html = post_item(client, world, "1.3", not_applicable="on").content.decode()
+    assert "Give the reason" in html and world.item("1.3").applicable
+    post_item(client, world, "1.3", not_applicable="on", not_applicable_reason="Không có đơn vị trực thuộc")
+    item = world.item("1.3")
+    assert not item.applicable and item.not_applicable_reason == "Không có đơn vị trực thuộc"
+
+
+def test_a_second_save_from_a_stale_page_is_told_and_overwrites_nothing(client, world):
+    """Two tabs load version 1; the second save is refused with what the first stored."""
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", version=1, points="2", note="tab một")
+    html = post_item(client, world, "1.1", version=1, points="0.5", note="tab hai").content.decode()
+    assert "Someone else saved this criterion meanwhile" in html and "tab một" in html
+    assert 'data-version="2"' in html  # "save mine" resubmits against the version now stored
+    item = world.item("1.1")
+    assert item.self_input == {"points": "2"} and item.self_note == "tab một"
+    html = post_item(client, world, "1.1", version=2, points="0.5", note="tab hai").content.decode()
+    assert "Saved at" in html and world.item("1.1").self_note == "tab hai"
+
+
+def test_a_save_outside_the_window_is_refused_with_its_dates(client, world):
+    client.force_login(world.users["focal"])
+    world.window.ends_at = timezone.now() - timedelta(minutes=1)
+    world.window.save()
+    html = post_item(client, world, "1.1", points="1").content.decode()
+    assert "Self-assessment is open from" in html and "it is closed now" in html
+    assert world.item("1.1").self_input is None
+    page = client.get(page_url(world)).content.decode()
+    assert "Read only." in page and 'name="points"' in page and "disabled" in page
+
+    Extension.objects.create(
+        window=world.window,
+        agency=world.agency,
+        ends_at=timezone.now() + timedelta(hours=2),
+        reason="Sự cố mạng",
+    )
+    assert "Saved at" in post_item(client, world, "1.1", points="1").content.decode()
+    assert "extended" in client.get(page_url(world)).content.decode()
+
+
+def test_submission_needs_every_leaf_scored_and_explains_missing_evidence(client, world):
+    client.force_login(world.users["focal"])
+    submit = reverse("assessment:submit", args=[world.period.code, world.agency.code])
+    response = client.post(submit, follow=True)
+    assert "5 criteria are not scored yet." in response.content.decode()
+    score_everything(client, world)
+    response = client.post(submit, follow=True)
+    html = response.content.decode()
+    assert "have no evidence: explain why before submitting" in html and "1.1, 1.2, 1.3" in html
+    for code in ("1.1", "1.2"):
+        attach(world, code)
+    client.post(submit, {"explanation": "Không phát sinh vi phạm nên không có văn bản"})
+    submission = Submission.objects.get(agency=world.agency)
+    assert submission.status == SubmissionStatus.SUBMITTED
+    assert submission.missing_evidence_explanation.startswith("Không phát sinh")
+    assert world.item("1.1").status == ItemStatus.SUBMITTED
+    assert "is locked" in post_item(client, world, "1.1", points="0").content.decode()
+    assert world.item("1.1").self_input == {"points": "1.5"}
+
+
+def test_the_head_signs_off_and_home_affairs_reopens_with_a_reason(client, world):
+    client.force_login(world.users["focal"])
+    score_everything(client, world)
+    client.post(
+        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
+    )
+    client.force_login(world.users["head"])
+    client.post(reverse("assessment:sign_off", args=[world.period.code, world.agency.code]))
+    submission = Submission.objects.get(agency=world.agency)
+    assert submission.signed_off_by == world.users["head"]
+
+    reopen = reverse("assessment:reopen", args=[world.period.code, world.agency.code])
+    client.force_login(world.users["focal"])
+    client.post(reopen, {"reason": "tự mở"})
+    assert Submission.objects.get(agency=world.agency).locked
+    client.force_login(world.users["home_affairs"])
+    assert "Give the reason" in client.post(reopen, {"reason": " "}, follow=True).content.decode()
+    client.post(reopen, {"reason": "Bổ sung tài liệu tiêu chí 1.3"})
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.REOPENED and submission.reopen_reason.startswith("Bổ sung")
+    assert [h.status for h in submission.history.order_by("history_date")][-3:] == [
+        "submitted",
+        "submitted",
+        "reopened",
+    ]
+    client.force_login(world.users["focal"])
+    assert "Saved at" in post_item(client, world, "1.1", points="2").content.decode()
+
+
+def test_every_change_is_audited_and_shown_per_leaf(client, world):
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1")
+    post_item(client, world, "1.1", points="2", note="sửa lại")
+    history = client.get(
+        reverse("assessment:item_history", args=[world.period.code, world.agency.code, world.item("1.1").pk])
+    ).content.decode()
+    assert history.count("focal") >= 2
+    assert (
+        "{&#x27;points&#x27;: &#x27;1&#x27;}" in history and "{&#x27;points&#x27;: &#x27;2&#x27;}" in history
+    )
+    assert "sửa lại" in history
+
+
+@pytest.mark.parametrize(
+    "user, page, save, history",
+    [
+        ("focal", 200, "saved", 200),
+        ("head", 200, "refused", 200),
+        ("other_focal", 404, 404, 404),
+        ("home_affairs", 200, "refused", 200),
+        ("lead", 200, "refused", 200),
+        ("council", 200, "refused", 200),
+        ("appraiser", 404, 404, 404),
+        ("operator", 404, 404, 404),
+        (None, "login", 401, "login"),
+    ],
+)
+def test_who_may_see_and_change_an_agencys_self_assessment(client, world, user, page, save, history):
+    """Other agencies, appraisers (until assigned) and survey operators get 404, never the data."""
+    if user:
+        client.force_login(world.users[user])
+    item = world.item("1.1")
+    urls = {
+        "page": page_url(world),
+        "history": reverse("assessment:item_history", args=[world.period.code, world.agency.code, item.pk]),
+    }
+    for name, expected in (("page", page), ("history", history)):
+        response = client.get(urls[name])
+        if expected == "login":
+            assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+        else:
+            assert response.status_code == expected, name
+    response = client.post(save_url(world, item), {"version": 1, "points": "1"}, HTTP_HX_REQUEST="true")
+    if save == "saved":
+        assert "Saved at" in response.content.decode()
+    elif save == "refused":
+        assert (
+            response.status_code == 200 and "Only the agency&#x27;s focal point" in response.content.decode()
+        )
+    else:
+        assert response.status_code == save
+    assert world.item("1.1").self_input == ({"points": "1"} if save == "saved" else None)
+    for action in ("submit", "reopen"):
+        response = client.post(reverse(f"assessment:{action}", args=[world.period.code, world.agency.code]))
+        if user in ("other_focal", "appraiser", "operator"):
+            assert response.status_code == 404
+    assert not Submission.objects.filter(agency=world.agency, status=SubmissionStatus.SUBMITTED).exists()
+
+
+def test_an_item_of_another_agency_is_404_even_through_my_agencys_url(client, world):
+    client.force_login(world.users["focal"])
+    foreign = world.item("1.1", world.other)
+    url = reverse("assessment:item_save", args=[world.period.code, world.agency.code, foreign.pk])
+    assert client.post(url, {"version": 1, "points": "1"}).status_code == 404
+    assert client.get(page_url(world, world.other)).status_code == 404
+
+
+def test_the_page_reads_a_large_tree_in_a_fixed_number_of_queries(client, world):
+    """The page costs the same number of queries for 6 or 150 leaves."""
+    from bench.compute_large_province import criteria_document
+    from scoring.formats import criteria_set_from_document
+    from tests.factories import AgencyFactory, BlockFactory
+
+    client.force_login(world.users["focal"])
+    client.get(page_url(world))  # creates the items once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(page_url(world)).status_code == 200
+
+    block = BlockFactory(code="ubnd-xa", name="UBND xã")
+    criteria_set_from_document(period=world.period, block=block, document=criteria_document(150))
+    commune = AgencyFactory(block=block, code="xa-a")
+    focal = world.users["focal"]
+    focal.agency = commune
+    focal.save()
+    client.get(page_url(world, commune))  # creates the items once
+    for code in ("1.1", "2.3", "3.5", "7.2"):
+        attach(world, code, commune)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(page_url(world, commune))
+    assert response.status_code == 200 and response.content.decode().count('class="leaf-form"') == 150
+    assert len(large) == len(small) <= 25
+
+
+def test_an_expired_session_keeps_the_page_and_answers_401(client, world):
+    item = world.item("1.1")
+    response = client.post(save_url(world, item), {"version": 1, "points": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    html = client.get(page_url(world))
+    assert html.status_code == 302
+
+
+def test_home_affairs_overview_and_its_xlsx(client, world):
+    client.force_login(world.users["focal"])
+    score_everything(client, world)
+    attach(world, "1.1")
+    client.post(
+        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
+    )
+    client.force_login(world.users["home_affairs"])
+    html = client.get(reverse("assessment:overview", args=[world.period.code])).content.decode()
+    assert "Sở A" in html and "Sở B" in html and "5/5" in html and "1/5" in html
+    response = client.get(reverse("assessment:overview_xlsx", args=[world.period.code]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Sở A"][2] == "Submitted" and rows["Sở A"][4] == 5 and rows["Sở A"][6] == 1
+    assert rows["Sở B"][2] == "Not started" and rows["Sở B"][4] == 0
+    client.force_login(world.users["focal"])
+    assert client.get(reverse("assessment:overview", args=[world.period.code])).status_code == 404
+
+
+def test_services_refuse_what_the_views_would(world):
+    """The services check on their own, whatever calls them."""
+    item = world.item("1.1")
+    with pytest.raises(services.AssessmentRefused):
+        services.item_self_score(
+            item=item, user=world.users["other_focal"], expected_version=1, data={"points": "1"}
+        )
+    with pytest.raises(services.AssessmentRefused):
+        services.item_self_score(
+            item=world.item("2.3"), user=world.users["focal"], expected_version=1, data={}
+        )
+    with pytest.raises(services.StaleItem):
+        services.item_self_score(
+            item=item, user=world.users["focal"], expected_version=7, data={"points": "1"}
+        )
+
+
+def test_evidence_cannot_change_once_the_window_closes_or_after_submission(client, world):
+    """Uploading, reusing and removing files follow the same window and lock as the scores."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users["focal"])
+    item = world.item("1.1")
+    upload_url = reverse("evidence:upload", args=[item.pk])
+    ok = client.post(upload_url, {"files": SimpleUploadedFile("kh.pdf", PDF)}, HTTP_HX_REQUEST="true")
+    assert "kh.pdf" in ok.content.decode() and item.evidence_links.count() == 1
+    world.window.ends_at = timezone.now() - timedelta(minutes=1)
+    world.window.save()
+    late = client.post(
+        upload_url, {"files": SimpleUploadedFile("muon.pdf", PDF + b"2")}, HTTP_HX_REQUEST="true"
+    )
+    assert "it is closed now" in late.content.decode() and item.evidence_links.count() == 1
+    evidence = item.evidence_links.get().evidence
+    unlink = client.post(reverse("evidence:unlink", args=[item.pk, evidence.pk]), HTTP_HX_REQUEST="true")
+    assert "it is closed now" in unlink.content.decode() and item.evidence_links.count() == 1

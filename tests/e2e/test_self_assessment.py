@@ -1,0 +1,57 @@
+"""A focal point fills the whole self-assessment in Chromium, attaches evidence and submits it."""
+
+from pathlib import Path
+
+import pytest
+
+from assessment.models import Submission, SubmissionStatus
+from tests.e2e.conftest import login
+from tests.worlds import self_assessment_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def wait_saved(page, world, code):
+    item = world.item(code)
+    page.locator(f"#message-{item.pk} .bi-check2").wait_for(timeout=10_000)
+
+
+def test_focal_point_scores_uploads_and_submits(live_server, page, tmp_path):
+    world = self_assessment_world()
+    login(page, live_server, "focal")
+    page.goto(f"{live_server.url}/tu-danh-gia/")
+    assert page.url.endswith("/tu-danh-gia/2026/so-a/")
+
+    leaf = {code: f"#leaf-{world.item(code).pk}" for code in ("1.1", "1.2", "1.3", "2.1", "2.2")}
+    page.fill(f"{leaf['1.1']} input[name=points]", "1,75")
+    wait_saved(page, world, "1.1")
+    page.select_option(f"{leaf['1.2']} select[name=level]", "dung_han")
+    wait_saved(page, world, "1.2")
+    page.fill(f"{leaf['1.3']} input[name=value]", "1")
+    page.fill(f"{leaf['2.1']} input[name=value]", "95")
+    page.fill(f"{leaf['2.2']} input[name=value]", "80")
+    for code in ("1.3", "2.1", "2.2"):
+        wait_saved(page, world, code)
+    totals = page.locator("#totals").inner_text()
+    # 1.75 + 2 + 1.5 (one case × 0.5) + 1 + 1.6 = 7.85 of 12 (the survey leaf has no value yet)
+    assert "7,85 / 12,00" in totals
+
+    evidence = tmp_path / "Kế hoạch CCHC 2026.pdf"
+    evidence.write_bytes(PDF)
+    item = world.item("1.1")
+    page.locator("#node-1\\.1 details.evidence summary").click()
+    page.locator(f"#evidence-item-{item.pk} input[type=file]").set_input_files(str(evidence))
+    page.locator(f"#evidence-item-{item.pk} button[type=submit]").first.click()
+    page.locator(f"#evidence-item-{item.pk}", has_text="Kế hoạch CCHC 2026.pdf").wait_for(timeout=10_000)
+
+    page.screenshot(path=str(DOCS / "self-assessment.png"), full_page=False)
+    page.fill("#explanation", "Các tiêu chí còn lại không phát sinh văn bản.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form[action$='/nop/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator(".bi-lock").first.wait_for(timeout=10_000)
+    assert Submission.objects.get(agency=world.agency).status == SubmissionStatus.SUBMITTED
+    assert page.locator("input[name=points]").first.is_disabled()

@@ -1,0 +1,91 @@
+"""Home Affairs creates agency accounts from an XLSX list: all or nothing, each bad cell named."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from openpyxl import Workbook
+
+from accounts.models import User
+from tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã cơ quan"]
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+def workbook(*rows) -> io.BytesIO:
+    book = Workbook()
+    book.active.append(HEADER)
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "tai-khoan.xlsx"
+    return out
+
+
+@pytest.fixture
+def home_affairs(client):
+    AgencyFactory(code="so-gtvt")
+    AgencyFactory(code="so-y-te")
+    user = UserFactory(username="noivu", role="home_affairs")
+    client.force_login(user)
+    return user
+
+
+def test_a_good_list_creates_every_account_and_invites_each(
+    client, home_affairs, django_capture_on_commit_callbacks
+):
+    upload = workbook(
+        ["gtvt-1", "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
+        ["yte-gd", "Trần Thị B", "b@yte.gov.vn", "Thủ trưởng", "so-y-te"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tai-khoan/nhap/", {"file": upload}, follow=True)
+    assert "2 accounts created" in response.content.decode()
+    created = User.objects.get(username="gtvt-1")
+    assert (
+        created.agency.code == "so-gtvt"
+        and created.role == "focal_point"
+        and not created.has_usable_password()
+    )
+    assert User.objects.get(username="yte-gd").role == "agency_head"
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@gtvt.gov.vn", "b@yte.gov.vn"]
+    assert "/dat-lai-mat-khau/" in mail.outbox[0].body
+
+
+def test_one_bad_row_creates_nothing_and_names_each_cell(client, home_affairs):
+    upload = workbook(
+        ["gtvt-1", "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
+        ["noivu", "Trùng tên", "khong-phai-email", "giam_doc", "so-khong-co"],
+        ["gtvt-1", "Lặp lại", "c@gtvt.gov.vn", "focal_point", "so-gtvt"],
+    )
+    html = client.post("/tai-khoan/nhap/", {"file": upload}).content.decode()
+    assert "Nothing was created" in html
+    assert "row 3, column Tên đăng nhập: the username noivu already exists" in html
+    assert "row 3, column Email: khong-phai-email is not an e-mail address" in html
+    assert "row 3, column Vai trò: unknown role giam_doc" in html
+    assert "row 4, column Tên đăng nhập: the username gtvt-1 is repeated (row 2)" in html
+    assert not User.objects.filter(username="gtvt-1").exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize("role", ["focal_point", "appraiser", "council", "survey_operator"])
+def test_only_home_affairs_may_import_accounts(client, role):
+    client.force_login(UserFactory(username=f"u-{role}", role=role))
+    assert client.get("/tai-khoan/nhap/").status_code == 403
+    assert client.get("/tai-khoan/mau.xlsx").status_code == 403
+
+
+def test_the_template_downloads(client, home_affairs):
+    response = client.get("/tai-khoan/mau.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
