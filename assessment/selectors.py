@@ -127,7 +127,12 @@ def _self_result(nodes, items, survey_values, agency) -> engine.AgencyResult | N
     code_of = {node.id: node.code for node in nodes}
     agency_input = engine.AgencyInput(
         key=agency.code,
-        leaves={code_of[node_id]: leaf_input(i.applicable, i.self_input) for node_id, i in items.items()},
+        # a leaf not yet scored counts 0 (a deduction leaf would otherwise show its full max)
+        leaves={
+            code_of[node_id]: leaf_input(i.applicable, i.self_input)
+            for node_id, i in items.items()
+            if i.self_input or not i.applicable
+        },
         survey_values={code_of[node_id]: value for node_id, value in survey_values.items()},
     )
     try:

@@ -277,9 +277,9 @@ def overview_xlsx(request, period_code: str):
             _("Status"),
             _("Criteria"),
             _("Scored"),
-            _("% scored"),
+            _("Share scored"),
             _("With evidence"),
-            _("% with evidence"),
+            _("Share with evidence"),
             _("Last activity"),
         ]
     )

@@ -14,6 +14,11 @@ ENTRY = re.compile(
 )
 
 
+PLURAL = re.compile(
+    r'msgid (?P<msgid>"(?:[^"\\]|\\.)*")\nmsgid_plural (?P<plural>"(?:[^"\\]|\\.)*")\nmsgstr\[0\] ""\n'
+)
+
+
 def unquote(block: str) -> str:
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
     return "".join(parts).replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
@@ -44,6 +49,15 @@ def main(po_path, *dict_paths):
         return f'{flags}msgid {match["msgid"]}\nmsgstr "{quote(translations[msgid])}"\n'
 
     text = ENTRY.sub(fill, text)
+
+    def fill_plural(match):
+        msgid = unquote(match["msgid"])
+        if msgid not in translations:
+            missing.append(msgid)
+            return match.group(0)
+        return f'msgid {match["msgid"]}\nmsgid_plural {match["plural"]}\nmsgstr[0] "{quote(translations[msgid])}"\n'
+
+    text = PLURAL.sub(fill_plural, text)
     with open(po_path, "w", encoding="utf-8") as handle:
         handle.write(text)
     for msgid in missing:
