@@ -17,6 +17,7 @@ urlpatterns = [
         views.item_history,
         name="item_history",
     ),
+    path("<slug:period_code>/<slug:agency_code>/tien-do/", views.progress, name="progress"),
     path("<slug:period_code>/<slug:agency_code>/nop/", views.submit, name="submit"),
     path("<slug:period_code>/<slug:agency_code>/ky-duyet/", views.sign_off, name="sign_off"),
     path("<slug:period_code>/<slug:agency_code>/mo-lai/", views.reopen, name="reopen"),

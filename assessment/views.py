@@ -187,6 +187,23 @@ def item_row(request, period_code: str, agency_code: str, item_id: int):
     )
 
 
+@login_required_htmx
+@require_GET
+def progress(request, period_code: str, agency_code: str):
+    """Totals, completeness and each leaf's file count, out of band (after evidence changes)."""
+    period, agency = _period_and_agency(request, period_code, agency_code)
+    rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
+    return render(
+        request,
+        "assessment/_progress.html",
+        {
+            "rows": [row for row in rows if row.is_leaf],
+            "totals": totals,
+            "completeness": services.self_assessment_completeness(period=period, agency=agency),
+        },
+    )
+
+
 @login_required
 @require_GET
 def item_history(request, period_code: str, agency_code: str, item_id: int):

@@ -71,7 +71,10 @@ def _item_files(request: HttpRequest, item, *, errors=(), form=None) -> HttpResp
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
     }
     template = "evidence/_item_files.html" if request.htmx else "evidence/item_files.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.method == "POST":
+        response["HX-Trigger"] = "evidence-changed"  # the self-assessment page refreshes its totals
+    return response
 
 
 @login_required

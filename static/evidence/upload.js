@@ -36,6 +36,7 @@
       target.outerHTML = xhr.responseText;
       var swapped = selector && document.querySelector(selector);
       if (swapped && window.htmx) window.htmx.process(swapped); // the partial's remove and reuse buttons
+      document.body.dispatchEvent(new CustomEvent("evidence-changed", { bubbles: true }));
     });
     xhr.addEventListener("error", failed);
     xhr.send(data);

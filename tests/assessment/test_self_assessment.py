@@ -253,6 +253,8 @@ def test_an_item_of_another_agency_is_404_even_through_my_agencys_url(client, wo
     url = reverse("assessment:item_save", args=[world.period.code, world.agency.code, foreign.pk])
     assert client.post(url, {"version": 1, "points": "1"}).status_code == 404
     assert client.get(page_url(world, world.other)).status_code == 404
+    progress = reverse("assessment:progress", args=[world.period.code, world.other.code])
+    assert client.get(progress, HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_the_page_reads_a_large_tree_in_a_fixed_number_of_queries(client, world):

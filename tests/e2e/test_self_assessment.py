@@ -1,5 +1,6 @@
 """A focal point fills the whole self-assessment in Chromium, attaches evidence and submits it."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,12 @@ def test_focal_point_scores_uploads_and_submits(live_server, page, tmp_path):
     page.locator(f"#evidence-item-{item.pk} input[type=file]").set_input_files(str(evidence))
     page.locator(f"#evidence-item-{item.pk} button[type=submit]").first.click()
     page.locator(f"#evidence-item-{item.pk}", has_text="Kế hoạch CCHC 2026.pdf").wait_for(timeout=10_000)
+    page.locator(f"#file-count-{item.pk}", has_text="(1)").wait_for(timeout=10_000)  # the page follows
+    assert "1.1," not in page.locator("#completeness").inner_text()
 
-    page.screenshot(path=str(DOCS / "self-assessment.png"), full_page=False)
+    # SAVE_SCREENSHOTS=1 refreshes the picture kept in docs/; otherwise it goes to the test's tmp dir
+    shots = DOCS if os.environ.get("SAVE_SCREENSHOTS") else tmp_path
+    page.screenshot(path=str(shots / "self-assessment.png"), full_page=False)
     page.fill("#explanation", "Các tiêu chí còn lại không phát sinh văn bản.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form[action$='/nop/'] button[type=submit]").click()
