@@ -93,7 +93,11 @@ def main() -> int:
         from django.urls import reverse
 
         from accounts.models import User
-        from agencies.models import Agency, Block, Period
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from agencies.models import Agency, Block, Period, Window, WindowKind
         from assessment.models import AssessmentItem
         from evidence.models import EvidenceFile
         from scoring.models import CriteriaNode, CriteriaSet
@@ -103,6 +107,13 @@ def main() -> int:
         block = Block.objects.create(code=f"bench-{tag}", name="Khối bench")
         period = Period.objects.create(
             code=f"b{tag}", name="Bench", year=2022, starts_on="2022-01-01", ends_on="2022-12-31"
+        )
+        now = timezone.now()
+        Window.objects.create(
+            period=period,
+            kind=WindowKind.SELF_ASSESSMENT,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=1),
         )
         criteria_set = CriteriaSet.objects.create(period=period, block=block, name="Bench")
         node = CriteriaNode.objects.create(
