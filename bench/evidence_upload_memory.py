@@ -88,15 +88,14 @@ def main() -> int:
         scratch_path = Path(scratch)
         setup_django(str(scratch_path / "media"))
 
+        from datetime import timedelta
+
         from django.core.management import call_command
         from django.test import Client
         from django.urls import reverse
-
-        from accounts.models import User
-        from datetime import timedelta
-
         from django.utils import timezone
 
+        from accounts.models import User
         from agencies.models import Agency, Block, Period, Window, WindowKind
         from assessment.models import AssessmentItem
         from evidence.models import EvidenceFile
