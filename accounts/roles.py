@@ -20,14 +20,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_criterianode", "scoring.view_resultsnapshot",
         "assessment.view_assessmentitem", "assessment.view_submission", "assessment.reopen_self_assessment",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
-        "evidence.view_evidencefile",
+        "evidence.view_evidencefile", "agencies.manage_period_workflow",
     ],
     Role.SECRETARIAT_LEAD: [
+        "agencies.run_appraisal_workflow",
         "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
         "scoring.view_resultsnapshot",
     ],
     Role.APPRAISER: ["assessment.view_assessmentitem", "evidence.view_evidencefile"],
     Role.COUNCIL: [
+        "agencies.decide_as_council",
         "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
         "scoring.view_resultsnapshot",
     ],

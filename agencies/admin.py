@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Agency, Block, Extension, Period, Window
+from .models import Agency, Block, Extension, Period, PeriodTransition, Window
 
 
 @admin.register(Block)
@@ -23,10 +23,21 @@ class WindowInline(admin.TabularInline):
     extra = 0
 
 
+class PeriodTransitionInline(admin.TabularInline):
+    model = PeriodTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("name", "source", "target", "by", "at", "comment")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "year", "state", "previous")
-    inlines = [WindowInline]
+    readonly_fields = ("state",)  # changes only through agencies.workflow, which records who and when
+    inlines = [WindowInline, PeriodTransitionInline]
 
 
 @admin.register(Extension)

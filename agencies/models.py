@@ -5,7 +5,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+from django_fsm import FSMField, transition
 
 
 class Block(models.Model):
@@ -104,12 +104,79 @@ class Period(models.Model):
         ordering = ["-year", "code"]
         verbose_name = _("period")
         verbose_name_plural = _("periods")
+        permissions = [
+            ("manage_period_workflow", _("Can open self-assessment and appraisal, and publish")),
+            ("run_appraisal_workflow", _("Can open the explanation round and send results to the council")),
+            ("decide_as_council", _("Can approve the results or return them to the secretariat")),
+        ]
 
     def __str__(self):
         return self.name
 
     def agencies(self):
         return Agency.objects.active_during(self.starts_on, self.ends_on)
+
+    # The workflow (domain.md section 2). Only agencies.workflow.period_transition calls these: it
+    # checks the permission, saves, and records who and when.
+    S = PeriodState
+
+    @transition(state, S.DRAFT, S.SELF_ASSESSMENT, permission="agencies.manage_period_workflow")
+    def open_self_assessment(self):
+        """Criteria sets freeze when self-assessment opens."""
+
+    @transition(state, S.SELF_ASSESSMENT, S.APPRAISAL, permission="agencies.manage_period_workflow")
+    def start_appraisal(self):
+        pass
+
+    @transition(state, S.APPRAISAL, S.EXPLANATION, permission="agencies.run_appraisal_workflow")
+    def open_explanation(self):
+        pass
+
+    @transition(state, S.EXPLANATION, S.REAPPRAISAL, permission="agencies.run_appraisal_workflow")
+    def start_reappraisal(self):
+        pass
+
+    @transition(state, [S.APPRAISAL, S.REAPPRAISAL], S.COUNCIL, permission="agencies.run_appraisal_workflow")
+    def send_to_council(self):
+        pass
+
+    @transition(state, S.COUNCIL, S.REAPPRAISAL, permission="agencies.decide_as_council")
+    def return_to_secretariat(self):
+        pass
+
+    @transition(state, S.COUNCIL, S.APPROVED, permission="agencies.decide_as_council")
+    def approve(self):
+        pass
+
+    @transition(state, S.APPROVED, S.PUBLISHED, permission="agencies.manage_period_workflow")
+    def publish(self):
+        pass
+
+    del S
+
+
+class PeriodTransition(models.Model):
+    """One state change of a period: who, when, from, to, and the comment (required to return)."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    name = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("from"), max_length=20, choices=PeriodState.choices)
+    target = models.CharField(_("to"), max_length=20, choices=PeriodState.choices)
+    by = models.ForeignKey(
+        "accounts.User", verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["period", "at", "pk"]
+        verbose_name = _("period transition")
+        verbose_name_plural = _("period transitions")
+
+    def __str__(self):
+        return f"{self.period}: {self.source} → {self.target}"
 
 
 class WindowKind(models.TextChoices):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessment",
     "evidence",
     "surveys",
+    "public",
     "web",
     "sample",
 ]

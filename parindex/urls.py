@@ -30,6 +30,7 @@ urlpatterns = [
     path("khao-sat/", include("surveys.urls")),
     path("tai-lieu/", include("evidence.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("ket-qua/", include("public.urls")),
     path("", include("web.urls")),
 ]
 

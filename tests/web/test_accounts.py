@@ -40,7 +40,10 @@ def test_another_account_from_the_same_office_is_not_locked(client):
     assert login(client, "so-b", "y-2026-mật-khẩu").status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2():
+def test_passwords_are_hashed_with_argon2(settings):
+    from parindex import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
     user = UserFactory(username="so-c", password="z-2026-mật-khẩu")
     assert user.password.startswith("argon2")
 

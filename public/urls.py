@@ -1,0 +1,4 @@
+"""URLs of the public results site (no login), under /ket-qua/."""
+
+app_name = "public"
+urlpatterns = []
