@@ -1,5 +1,7 @@
-"""Survey values feed the engine's `survey` leaves: one value in 0…1 per agency × survey leaf."""
+"""Survey values feed the engine's `survey` leaves: one value in 0…1 per agency × survey leaf; the
+questionnaires, sample plans, responses and answers they are aggregated from."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +41,324 @@ class SurveyValue(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.node.code}: {self.value}"
+
+
+# Questionnaires: what is asked, of whom, about which agencies, and how answers turn into a value.
+
+
+class Questionnaire(models.Model):
+    """One sociological questionnaire of a period about the agencies of one target block."""
+
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="questionnaires"
+    )
+    block = models.ForeignKey(
+        "agencies.Block",
+        verbose_name=_("target block"),
+        on_delete=models.PROTECT,
+        related_name="questionnaires",
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        ordering = ["period", "block__position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "code"], name="unique_questionnaire_code_in_period")
+        ]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self):
+        return self.title
+
+
+class RespondentGroup(models.Model):
+    """Who answers (council delegates, Fatherland Front leaders, citizens…); leaves weigh groups."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="groups"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=255)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="unique_group_code_in_questionnaire"
+            )
+        ]
+        verbose_name = _("respondent group")
+        verbose_name_plural = _("respondent groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="questions"
+    )
+    number = models.CharField(_("number"), max_length=16)
+    text = models.TextField(_("text"))
+    node = models.ForeignKey(
+        "scoring.CriteriaNode",
+        verbose_name=_("survey criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_questions",
+        help_text=_("The survey leaf this question scores; empty for SIPAS-only or informative questions."),
+    )
+    is_sipas = models.BooleanField(
+        _("SIPAS question"),
+        default=False,
+        help_text=_("Counted in the satisfaction share (satisfied or very satisfied)."),
+    )
+    sipas_element = models.CharField(_("SIPAS element"), max_length=120, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="unique_question_number_in_questionnaire"
+            )
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class AnswerOption(models.Model):
+    """One printed choice; a NULL coefficient means "don't know", left out of every mean."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
+    )
+    key = models.CharField(_("key"), max_length=16, help_text=_("What is entered or imported, e.g. 1…5."))
+    label = models.CharField(_("label"), max_length=255)
+    coefficient = models.DecimalField(
+        _("coefficient (0…1)"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Empty for “don't know”: such answers are left out of the means."),
+    )
+    satisfied = models.BooleanField(
+        _("satisfied"),
+        default=False,
+        help_text=_("SIPAS questions: this choice counts as satisfied or very satisfied."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["question", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_option_key_in_question"),
+            models.CheckConstraint(
+                condition=models.Q(coefficient__isnull=True)
+                | (models.Q(coefficient__gte=0) & models.Q(coefficient__lte=1)),
+                name="option_coefficient_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfied=False) | models.Q(coefficient__isnull=False),
+                name="dont_know_is_not_satisfied",
+            ),
+        ]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+
+    def __str__(self):
+        return f"{self.key}. {self.label}"
+
+
+class GroupWeight(models.Model):
+    """The weight of one respondent group in one survey leaf's value."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="weights"
+    )
+    node = models.ForeignKey(
+        "scoring.CriteriaNode",
+        verbose_name=_("survey criterion"),
+        on_delete=models.PROTECT,
+        related_name="survey_group_weights",
+    )
+    group = models.ForeignKey(
+        RespondentGroup, verbose_name=_("respondent group"), on_delete=models.CASCADE, related_name="weights"
+    )
+    weight = models.DecimalField(_("weight"), max_digits=9, decimal_places=4)
+
+    class Meta:
+        ordering = ["questionnaire", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "node", "group"], name="one_weight_per_leaf_and_group"
+            ),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="group_weight_not_negative"),
+        ]
+        verbose_name = _("group weight")
+        verbose_name_plural = _("group weights")
+
+    def __str__(self):
+        return f"{self.node.code} · {self.group}: {self.weight}"
+
+
+class SamplePlan(models.Model):
+    """How many questionnaires of one group are planned about one agency."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="sample_plans"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="sample_plans"
+    )
+    group = models.ForeignKey(
+        RespondentGroup,
+        verbose_name=_("respondent group"),
+        on_delete=models.CASCADE,
+        related_name="sample_plans",
+    )
+    planned = models.PositiveIntegerField(_("planned count"))
+
+    class Meta:
+        ordering = ["questionnaire", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "agency", "group"], name="one_plan_per_agency_and_group"
+            )
+        ]
+        verbose_name = _("sample plan")
+        verbose_name_plural = _("sample plans")
+
+    def __str__(self):
+        return f"{self.agency} · {self.group}: {self.planned}"
+
+
+class ImportStatus(models.TextChoices):
+    STORED = "stored", _("Stored")
+    UNCHANGED = "unchanged", _("Nothing new (every serial already stored)")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportBatch(models.Model):
+    """One response file offered for import: stored whole, found already stored, or refused whole."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("file's SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    added = models.PositiveIntegerField(_("responses added"), default=0)
+    skipped = models.PositiveIntegerField(_("responses already stored"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return f"{self.file_name or self.sha256[:12]} · {self.get_status_display()}"
+
+
+class ResponseSource(models.TextChoices):
+    ENTERED = "entered", _("Entered by hand")
+    IMPORTED = "imported", _("Imported from a file")
+    ONLINE = "online", _("Answered online")
+
+
+class Response(models.Model):
+    """One filled-in questionnaire (phiếu), identified by its printed serial number."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="responses"
+    )
+    serial = models.CharField(_("serial number"), max_length=40)
+    group = models.ForeignKey(
+        RespondentGroup,
+        verbose_name=_("respondent group"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency assessed"),
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ResponseSource.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "serial"], name="unique_serial_in_questionnaire")
+        ]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self):
+        return f"{self.questionnaire.code} · {self.serial}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(
+        Response,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,  # the unique (response, question) index serves lookups by response
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    option = models.ForeignKey(
+        AnswerOption, verbose_name=_("answer option"), on_delete=models.PROTECT, related_name="answers"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self):
+        return f"{self.response_id} · {self.question_id}: {self.option_id}"

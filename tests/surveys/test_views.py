@@ -1,0 +1,111 @@
+"""Survey pages: only survey operators and Home Affairs; an upload is stored whole or refused with its problems."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from accounts.models import Role
+from surveys.models import Response, SurveyValue
+from tests.factories import UserFactory
+
+from .factories import make_survey
+from .test_imports import GOOD, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def survey():
+    return make_survey()
+
+
+@pytest.fixture
+def operator(client):
+    user = UserFactory(username="buu-dien", role=Role.SURVEY_OPERATOR)
+    client.force_login(user)
+    return user
+
+
+def upload(client, survey, data, name="phieu.csv"):
+    return client.post(
+        f"/khao-sat/phieu/{survey.questionnaire.pk}/", {"file": SimpleUploadedFile(name, data)}
+    )
+
+
+def test_an_operator_imports_a_file_and_sees_the_progress(client, survey, operator):
+    response = upload(client, survey, csv_bytes(GOOD))
+    assert response.status_code == 302
+    page = client.get(response.url)
+    text = page.content.decode()
+    assert "phieu.csv: 4 responses added, 0 already stored with the same answers." in text
+    assert Response.objects.count() == 4
+    assert "buu-dien" in text  # the import batch records who
+
+
+def test_a_refused_upload_lists_every_problem_and_stores_nothing(client, survey, operator):
+    rows = [*GOOD, ["P005", "dan", "so-x", "1", "", "", "", ""], ["P006", "x", "so-a", "", "", "", "", ""]]
+    response = upload(client, survey, csv_bytes(rows))
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "The file was refused and no response was stored. Problems found: 2." in text
+    assert "row 6, column Mã cơ quan: unknown agency so-x" in text
+    assert "row 7, column Mã nhóm: unknown respondent group x" in text
+    assert not Response.objects.exists()
+
+
+def test_the_template_downloads(client, survey, operator):
+    response = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/mau.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="so-nganh-2022.xlsx"'
+    assert response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("role", [Role.FOCAL_POINT, Role.APPRAISER, Role.COUNCIL])
+def test_other_roles_may_not_open_or_import(client, survey, role):
+    user = UserFactory(username=f"u-{role}", role=role, agency=survey.a if role == Role.FOCAL_POINT else None)
+    client.force_login(user)
+    assert client.get("/khao-sat/").status_code == 403
+    assert upload(client, survey, csv_bytes(GOOD)).status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_only_home_affairs_aggregates(client, survey, operator):
+    upload(client, survey, csv_bytes(GOOD))
+    assert client.post(f"/khao-sat/ky/{survey.period.pk}/tong-hop/").status_code == 403
+    client.force_login(UserFactory(username="noi-vu", role=Role.HOME_AFFAIRS))
+    response = client.post(f"/khao-sat/ky/{survey.period.pk}/tong-hop/", follow=True)
+    assert "survey values written" in response.content.decode()
+    assert SurveyValue.objects.count() == 3
+
+
+def test_index_query_count_does_not_grow_with_questionnaires(
+    client, survey, operator, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import QuestionnaireFactory
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/khao-sat/")
+    for n in range(10):
+        QuestionnaireFactory(period=survey.period, block=survey.block, code=f"them-{n}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get("/khao-sat/")
+    assert response.status_code == 200
+    assert response.content.decode().count("/khao-sat/phieu/") == 11
+
+
+def test_questionnaire_page_query_count(client, survey, operator, django_assert_max_num_queries):
+    upload(client, survey, csv_bytes(GOOD))
+    # Sample progress and batches take 7 queries; the rest is the session, user and site chrome.
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/")
+    assert response.status_code == 200
