@@ -26,8 +26,8 @@ class Scope:
 def scope_for(user) -> Scope:
     """Agency users see their own agency; Home Affairs, the secretariat lead and the council see all.
 
-    Appraisers see what is assigned to them (the appraisal app narrows this); survey operators and
-    anonymous users see no agency's assessment.
+    Appraisers see the agencies assigned to them (items are narrowed further by area in the
+    appraisal inbox); survey operators and anonymous users see no agency's assessment.
     """
     if not user.is_authenticated:
         return Scope("", Agency.objects.none(), False)
@@ -37,4 +37,16 @@ def scope_for(user) -> Scope:
         return Scope(user.role, Agency.objects.all(), user.role == Role.HOME_AFFAIRS)
     if user.role in AGENCY_ROLES and user.agency_id:
         return Scope(user.role, Agency.objects.filter(pk=user.agency_id), False)
+    if user.role == Role.APPRAISER:
+        return Scope(user.role, _assigned_agencies(user), False)
     return Scope(user.role, Agency.objects.none(), False)
+
+
+def _assigned_agencies(user) -> QuerySet:
+    """An appraiser reads the agencies of their assignments (an assignment without agency: all)."""
+    from assessment.models import AppraisalAssignment  # assessment builds on agencies, not the reverse
+
+    assignments = AppraisalAssignment.objects.filter(appraiser=user)
+    if assignments.filter(agency__isnull=True).exists():
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=assignments.values("agency_id"))

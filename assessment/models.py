@@ -32,8 +32,21 @@ class AssessmentItem(models.Model):
     self_note = models.TextField(_("self-assessment note"), blank=True)
     appraised_input = models.JSONField(_("appraisal input"), null=True, blank=True)
     appraisal_comment = models.TextField(_("appraisal comment"), blank=True)
+    appraised_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("appraised by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
+    evidence_insufficient = models.BooleanField(_("evidence insufficient"), default=False)
+    explanation = models.TextField(_("agency's explanation"), blank=True)
+    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
     reappraised_input = models.JSONField(_("re-appraisal input"), null=True, blank=True)
     reappraisal_comment = models.TextField(_("re-appraisal comment"), blank=True)
+    reappraised_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("re-appraised by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    correction_reason = models.TextField(_("reason for the correction after approval"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
     )
@@ -128,3 +141,58 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.period} · D-{self.days_before}"
+
+
+class AppraisalAssignment(models.Model):
+    """Who appraises what: an agency (or every agency), an area (or every area), or both."""
+
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    appraiser = models.ForeignKey(
+        "accounts.User", verbose_name=_("appraiser"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency (empty: every agency)"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )  # fmt: skip
+    area_code = models.CharField(_("area code (empty: every area)"), max_length=20, blank=True)
+    assigned_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "agency", "area_code"],
+                name="one_appraiser_per_agency_area",
+                nulls_distinct=False,
+            )
+        ]
+        verbose_name = _("appraisal assignment")
+        verbose_name_plural = _("appraisal assignments")
+
+    def __str__(self):
+        return f"{self.appraiser} · {self.agency or '*'} · {self.area_code or '*'}"
+
+
+class Notification(models.Model):
+    """An in-app notice (also e-mailed): appraisal ready, explanation round open/closed, explanation in."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.text

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Extension, Period, Window, WindowKind
+from agencies.models import Agency, Extension, Period, PeriodState, Window, WindowKind
 from scoring import engine
 from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode
@@ -286,3 +286,17 @@ def assessment_reopen(*, period: Period, agency: Agency, user, reason: str) -> S
         status=ItemStatus.SELF_SCORED,
     ).update(status=ItemStatus.NOT_STARTED)
     return submission
+
+
+def evidence_change_refusal(item: AssessmentItem) -> str | None:
+    """Why the item's files cannot change now: open during self-assessment, and during the explanation
+    round for an appraised item (the agency adds evidence to its explanation)."""
+    period = item.node.criteria_set.period
+    refusal = self_assessment_refusal(period=period, agency=item.agency)
+    if refusal is None:
+        return None
+    if period.state == PeriodState.EXPLANATION and item.status in (ItemStatus.APPRAISED, ItemStatus.DISPUTED):
+        window = Window.objects.filter(period=period, kind=WindowKind.EXPLANATION).first()
+        if window is None or window.starts_at <= timezone.now() < window.ends_at:
+            return None
+    return refusal

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from agencies.models import Agency
 from assessment.models import AssessmentItem, ItemStatus
-from assessment.services import self_assessment_refusal
+from assessment.services import evidence_change_refusal
 
 from .models import EvidenceFile, EvidenceLink
 from .validation import check_upload, sha256_of
@@ -105,8 +105,8 @@ def evidence_upload(
 
 
 def _require_open(item: AssessmentItem) -> None:
-    """Files of an item change only while the agency's self-assessment is open (window, not submitted)."""
-    refusal = self_assessment_refusal(period=item.node.criteria_set.period, agency=item.agency)
+    """Files of an item change only while the self-assessment is open, or in the explanation round."""
+    refusal = evidence_change_refusal(item)
     if refusal:
         raise ValidationError(refusal, code="closed")
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/surveys/", include("surveys.api_urls")),
     path("api/v1/evidence/", include("evidence.api_urls")),
     path("tu-danh-gia/", include("assessment.urls")),
+    path("tham-dinh/", include("assessment.appraisal_urls")),
     path("khao-sat/", include("surveys.urls")),
     path("tai-lieu/", include("evidence.urls")),
     path("tai-khoan/", include("accounts.urls")),

@@ -1,0 +1,307 @@
+"""Writes of the appraisal (thẩm định): assignments, appraise, explain, re-appraise, correct after approval.
+
+Each write checks the period's state, who acts and the item's version, saves row by row (audited by
+django-simple-history) and raises `AssessmentRefused` with a message for the user.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import Role, User
+from agencies.models import Agency, Period, PeriodState, Window, WindowKind
+from scoring import engine
+from scoring.inputs import leaf_input
+from scoring.models import CriteriaNode
+
+from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification
+from .services import AssessmentRefused, StaleItem, item_input_clean
+
+APPRAISABLE = (ItemStatus.SUBMITTED, ItemStatus.APPRAISED)
+EXPLAINABLE = (ItemStatus.APPRAISED, ItemStatus.DISPUTED)
+
+
+def area_codes(nodes: list[CriteriaNode]) -> dict[int, str]:
+    """node id → code of its content area (the nearest ancestor marked as an area, else its root)."""
+    by_id = {node.id: node for node in nodes}
+    result: dict[int, str] = {}
+
+    def area_of(node: CriteriaNode) -> str:
+        if node.id in result:
+            return result[node.id]
+        code = node.code if node.is_area or node.parent_id is None else area_of(by_id[node.parent_id])
+        result[node.id] = code
+        return code
+
+    for node in nodes:
+        area_of(node)
+    return result
+
+
+def leaf_points(node: CriteriaNode, data: dict | None) -> Decimal | None:
+    if not data:
+        return None
+    engine_node = engine.Node(
+        code=node.code, title=node.title, max_points=node.max_points, rule=node.rule, params=node.rule_params
+    )
+    return engine.leaf_points(engine_node, leaf_input(True, data))
+
+
+def is_assigned(user, item: AssessmentItem, period: Period) -> bool:
+    """Whether an assignment of `user` covers the item (agency or every agency × area or every area)."""
+    assignments = list(AppraisalAssignment.objects.filter(period=period, appraiser=user))
+    if not assignments:
+        return False
+    area = area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
+    return any((a.agency_id in (None, item.agency_id)) and (a.area_code in ("", area)) for a in assignments)
+
+
+def _require(period: Period, state: str, message: str) -> None:
+    if period.state != state:
+        raise AssessmentRefused(message)
+
+
+def _window_refusal(period: Period, kind: str) -> str | None:
+    window = Window.objects.filter(period=period, kind=kind).first()
+    now = timezone.now()
+    if window is not None and not (window.starts_at <= now < window.ends_at):
+        return _("This round is open from %(start)s to %(end)s; it is closed now.") % {
+            "start": timezone.localtime(window.starts_at).strftime("%H:%M %d/%m/%Y"),
+            "end": timezone.localtime(window.ends_at).strftime("%H:%M %d/%m/%Y"),
+        }
+    return None
+
+
+@transaction.atomic
+def assignments_replace(*, period: Period, cells: dict[tuple[int | None, str], int | None], user) -> int:
+    """The lead's grid: (agency id or None, area code or "") → appraiser id or None. Replaces them all."""
+    if not user.has_perm("agencies.run_appraisal_workflow"):
+        raise AssessmentRefused(_("Only the secretariat lead assigns appraisers."))
+    appraisers = set(
+        User.objects.filter(role__in=[Role.APPRAISER, Role.SECRETARIAT_LEAD], is_active=True).values_list(
+            "id", flat=True
+        )
+    )
+    wanted = {key: value for key, value in cells.items() if value}
+    unknown = [value for value in wanted.values() if value not in appraisers]
+    if unknown:
+        raise AssessmentRefused(_("Only members of the secretariat can be assigned."))
+    existing = {(a.agency_id, a.area_code): a for a in AppraisalAssignment.objects.filter(period=period)}
+    for key, assignment in existing.items():
+        if key not in wanted:
+            assignment.delete()
+        elif assignment.appraiser_id != wanted[key]:
+            assignment.appraiser_id = wanted[key]
+            assignment.assigned_by = user
+            assignment.save()
+    for (agency_id, area_code), appraiser_id in wanted.items():
+        if (agency_id, area_code) not in existing:
+            AppraisalAssignment.objects.create(
+                period=period,
+                agency_id=agency_id,
+                area_code=area_code,
+                appraiser_id=appraiser_id,
+                assigned_by=user,
+            )
+    return len(wanted)
+
+
+def _locked_item(item: AssessmentItem, expected_version: int) -> AssessmentItem:
+    current = (
+        AssessmentItem.objects.select_for_update()
+        .select_related("node__criteria_set__period", "agency")
+        .get(pk=item.pk)
+    )
+    if current.version != expected_version:
+        raise StaleItem(current)
+    return current
+
+
+def _self_points(item: AssessmentItem) -> Decimal | None:
+    return leaf_points(item.node, item.self_input) if item.applicable else None
+
+
+@transaction.atomic
+def item_appraise(
+    *,
+    item: AssessmentItem,
+    user,
+    expected_version: int,
+    data: dict,
+    comment: str = "",
+    evidence_insufficient: bool = False,
+) -> AssessmentItem:
+    """The appraiser's input for one submitted item; a comment is required when it departs from the
+    self-score, and when the evidence is marked insufficient (the agency sees it)."""
+    current = _locked_item(item, expected_version)
+    period = current.node.criteria_set.period
+    _require(period, PeriodState.APPRAISAL, _("Appraisal is not open for this period."))
+    if not is_assigned(user, current, period):
+        raise AssessmentRefused(_("This item is not assigned to you."))
+    if current.status not in APPRAISABLE:
+        raise AssessmentRefused(_("Only a submitted item can be appraised."))
+    if current.node.rule == "survey":
+        raise AssessmentRefused(_("This criterion is scored from the sociological survey."))
+    cleaned = item_input_clean(current.node, data) if current.applicable else None
+    if current.applicable and cleaned is None:
+        raise AssessmentRefused(_("Enter the appraised score."))
+    differs = current.applicable and leaf_points(current.node, cleaned) != _self_points(current)
+    if (differs or evidence_insufficient) and not comment.strip():
+        raise AssessmentRefused(
+            _(
+                "Explain the appraisal in a comment: it differs from the self-score or the evidence is insufficient."
+            )
+        )
+    current.appraised_input = cleaned
+    current.appraisal_comment = comment.strip()
+    current.evidence_insufficient = evidence_insufficient
+    current.appraised_by = user
+    current.appraised_at = timezone.now()
+    current.status = ItemStatus.APPRAISED
+    current.version += 1
+    current._change_reason = "appraisal"
+    current.save()
+    return current
+
+
+@transaction.atomic
+def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str) -> AssessmentItem:
+    """The agency answers an appraised item (giải trình); its appraiser is notified."""
+    current = _locked_item(item, expected_version)
+    period = current.node.criteria_set.period
+    if not (user.has_perm("assessment.self_assess") and user.agency_id == current.agency_id):
+        raise AssessmentRefused(_("Only the agency's focal point can explain its items."))
+    _require(period, PeriodState.EXPLANATION, _("The explanation round is not open."))
+    refusal = _window_refusal(period, WindowKind.EXPLANATION)
+    if refusal:
+        raise AssessmentRefused(refusal)
+    if current.status not in EXPLAINABLE:
+        raise AssessmentRefused(_("Only an appraised item can be explained."))
+    if not text.strip():
+        raise AssessmentRefused(_("Write the explanation."))
+    current.explanation = text.strip()
+    current.explained_at = timezone.now()
+    current.status = ItemStatus.DISPUTED
+    current.version += 1
+    current._change_reason = "explanation"
+    current.save()
+    appraisers = User.objects.filter(
+        pk__in=[
+            a.appraiser_id for a in AppraisalAssignment.objects.filter(period=period) if _covers(a, current)
+        ]
+    )
+    notify(
+        users=appraisers,
+        text=_("%(agency)s explained criterion %(code)s.")
+        % {"agency": current.agency.name, "code": current.node.code},
+        url=reverse("appraisal:item", args=[period.code, current.pk]),
+    )
+    return current
+
+
+def _covers(assignment: AppraisalAssignment, item: AssessmentItem) -> bool:
+    if assignment.agency_id not in (None, item.agency_id):
+        return False
+    if not assignment.area_code:
+        return True
+    area = area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
+    return assignment.area_code == area
+
+
+@transaction.atomic
+def item_reappraise(
+    *, item: AssessmentItem, user, expected_version: int, data: dict, comment: str = ""
+) -> AssessmentItem:
+    """After an explanation: the final score (a comment is required)."""
+    current = _locked_item(item, expected_version)
+    period = current.node.criteria_set.period
+    _require(period, PeriodState.REAPPRAISAL, _("Re-appraisal is not open for this period."))
+    if not is_assigned(user, current, period):
+        raise AssessmentRefused(_("This item is not assigned to you."))
+    if current.status not in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED):
+        raise AssessmentRefused(_("Only an explained item is re-appraised."))
+    cleaned = item_input_clean(current.node, data) if current.applicable else None
+    if current.applicable and cleaned is None:
+        raise AssessmentRefused(_("Enter the re-appraised score."))
+    if not comment.strip():
+        raise AssessmentRefused(_("Answer the explanation in a comment."))
+    current.reappraised_input = cleaned
+    current.reappraisal_comment = comment.strip()
+    current.reappraised_by = user
+    current.status = ItemStatus.REAPPRAISED
+    current.version += 1
+    current._change_reason = "re-appraisal"
+    current.save()
+    return current
+
+
+@transaction.atomic
+def item_correct(*, item: AssessmentItem, user, data: dict, reason: str) -> AssessmentItem:
+    """After approval, the only way a score changes: Home Affairs, with a reason kept in the history."""
+    current = (
+        AssessmentItem.objects.select_for_update()
+        .select_related("node__criteria_set__period")
+        .get(pk=item.pk)
+    )
+    period = current.node.criteria_set.period
+    if not user.has_perm("agencies.manage_period_workflow"):
+        raise AssessmentRefused(_("Only Home Affairs can correct an approved score."))
+    if period.state not in (PeriodState.APPROVED, PeriodState.PUBLISHED):
+        raise AssessmentRefused(_("Corrections are for approved periods; use the appraisal until then."))
+    if not reason.strip():
+        raise AssessmentRefused(_("Give the reason for the correction."))
+    current.reappraised_input = item_input_clean(current.node, data)
+    current.correction_reason = reason.strip()
+    current.version += 1
+    current._change_reason = f"correction: {reason.strip()}"[:100]
+    current.save()
+    return current
+
+
+def notify(*, users, text: str, url: str = "") -> int:
+    """In-app notifications, and the same text by e-mail to those who have an address."""
+    users = list(users)
+    Notification.objects.bulk_create(Notification(user=user, text=text, url=url) for user in users)
+    with override(settings.LANGUAGE_CODE):
+        messages = [
+            (
+                f"[ParIndex] {text}"[:200],
+                f"{text}\n\n{settings.SITE_URL}{url}",
+                settings.DEFAULT_FROM_EMAIL,
+                [u.email],
+            )
+            for u in users
+            if u.email
+        ]
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    return len(users)
+
+
+def notify_round(*, period: Period, name: str) -> None:
+    """Notices for a period transition: the appraisal is ready and the explanation round opens or closes."""
+    focal_points = User.objects.filter(
+        role=Role.FOCAL_POINT, is_active=True, agency__in=Agency.objects.filter(submissions__period=period)
+    )
+    if name == "open_explanation":
+        for agency_id in {u.agency_id for u in focal_points}:
+            notify(
+                users=[u for u in focal_points if u.agency_id == agency_id],
+                text=_("The provisional appraisal of %(period)s is ready; the explanation round is open.")
+                % {"period": period.name},
+                url=reverse("appraisal:explain", args=[period.code]),
+            )
+    elif name == "start_reappraisal":
+        notify(
+            users=focal_points,
+            text=_("The explanation round of %(period)s is closed.") % {"period": period.name},
+            url=reverse("appraisal:explain", args=[period.code]),
+        )
