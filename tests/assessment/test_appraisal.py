@@ -289,3 +289,46 @@ def test_the_inbox_of_5000_items_reads_in_a_fixed_number_of_queries(client, worl
         response = client.get(reverse("appraisal:inbox", args=[big.code]))
     assert response.status_code == 200 and response.content.decode().count("/tham-dinh/2027/muc/") == 100
     assert len(large) == len(small) <= 20
+
+
+def test_the_appraisal_api_follows_the_same_rules(round_world, settings):
+    from rest_framework.test import APIClient
+
+    world = round_world
+    api = APIClient()
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    base = f"/api/v1/assessment/appraisal/{world.period.code}/items/"
+    api.force_authenticate(world.users["appraiser"])
+    rows = api.get(base).json()["results"]
+    assert {(r["agency"], r["code"]) for r in rows} == {
+        (a, c) for a in ("so-a", "so-b") for c in ("1.1", "1.2", "1.3")
+    }
+    item = world.item("1.1")
+    missing_comment = api.patch(
+        f"{base}{item.pk}/", {"version": item.version, "input": {"points": "1"}}, format="json"
+    )
+    assert missing_comment.status_code == 400 and "comment" in missing_comment.json()["detail"]
+    ok = api.patch(
+        f"{base}{item.pk}/",
+        {"version": item.version, "input": {"points": "1"}, "comment": "muộn"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["appraised_input"] == {"points": "1"}
+    stale = api.patch(
+        f"{base}{item.pk}/",
+        {"version": item.version, "input": {"points": "2"}, "comment": "x"},
+        format="json",
+    )
+    assert stale.status_code == 409
+    unassigned = world.item("2.1")
+    assert (
+        api.patch(
+            f"{base}{unassigned.pk}/", {"version": 1, "input": {"value": "1"}}, format="json"
+        ).status_code
+        == 404
+    )
+    api.force_authenticate(world.users["focal"])
+    assert api.get(base).json()["results"] == []
+    assert api.get(f"{base}{item.pk}/").status_code == 404
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/v1/assessment/appraisal/{period_code}/items/{id}/" in schema["paths"]

@@ -1,0 +1,103 @@
+"""REST API of the appraisal: the appraiser's inbox and saving an appraisal or re-appraisal, with the
+same rules as the pages (assignment, period state, versions, comment on differences)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from agencies.models import Period, PeriodState
+
+from . import appraisal
+from .appraisal_selectors import appraiser_items
+from .models import AssessmentItem
+from .services import AssessmentRefused, StaleItem
+
+
+class AppraisalItemSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    code = serializers.CharField(source="node.code", read_only=True)
+    title = serializers.CharField(source="node.title", read_only=True)
+    max_points = serializers.DecimalField(
+        source="node.max_points", max_digits=8, decimal_places=2, read_only=True
+    )
+    rule = serializers.CharField(source="node.rule", read_only=True)
+
+    class Meta:
+        model = AssessmentItem
+        fields = [
+            "id", "agency", "code", "title", "max_points", "rule", "applicable", "self_input", "self_note",
+            "appraised_input", "appraisal_comment", "evidence_insufficient", "explanation", "reappraised_input",
+            "reappraisal_comment", "status", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AppraisalUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    input = serializers.DictField(required=False, default=dict)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_insufficient = serializers.BooleanField(required=False, default=False)
+
+
+class InboxFilter(filters.FilterSet):
+    agency = filters.CharFilter(field_name="agency__code")
+    status = filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = AssessmentItem
+        fields = ["agency", "status"]
+
+
+class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/api/v1/assessment/appraisal/<period>/items/: the items assigned to the user."""
+
+    serializer_class = AppraisalItemSerializer
+    filterset_class = InboxFilter
+
+    def get_queryset(self):
+        period = Period.objects.filter(code=self.kwargs["period_code"]).first()
+        if period is None:
+            raise NotFound
+        return (
+            appraiser_items(period=period, user=self.request.user)
+            .select_related("agency", "node")
+            .order_by("agency__block__position", "agency__position", "node__position")
+        )
+
+    @extend_schema(
+        request=AppraisalUpdateSerializer,
+        responses={
+            200: AppraisalItemSerializer,
+            400: OpenApiResponse(
+                description="Refused: not this round, not assigned, comment missing, bad input"
+            ),
+            409: OpenApiResponse(AppraisalItemSerializer, description="Saved meanwhile: the stored item"),
+        },
+    )
+    def partial_update(self, request, period_code=None, pk=None):
+        item = get_object_or_404(self.get_queryset(), pk=pk)
+        payload = AppraisalUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        period = item.node.criteria_set.period
+        try:
+            if period.state == PeriodState.REAPPRAISAL:
+                item = appraisal.item_reappraise(
+                    item=item, user=request.user, expected_version=data["version"], data=data["input"],
+                    comment=data["comment"],
+                )  # fmt: skip
+            else:
+                item = appraisal.item_appraise(
+                    item=item, user=request.user, expected_version=data["version"], data=data["input"],
+                    comment=data["comment"], evidence_insufficient=data["evidence_insufficient"],
+                )  # fmt: skip
+        except StaleItem as stale:
+            return Response(AppraisalItemSerializer(stale.current).data, status=status.HTTP_409_CONFLICT)
+        except AssessmentRefused as refused:
+            return Response({"detail": refused.message}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(AppraisalItemSerializer(self.get_queryset().get(pk=item.pk)).data)

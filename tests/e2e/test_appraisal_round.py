@@ -1,0 +1,101 @@
+"""One full appraisal round in Chromium: appraise, explain, re-appraise, approve."""
+
+import pytest
+
+from agencies.models import Period, PeriodState
+from agencies.workflow import period_transition
+from assessment import appraisal
+from assessment.models import ItemStatus
+from assessment.services import assessment_submit, item_self_score
+from tests.e2e.conftest import login
+from tests.worlds import self_assessment_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SELF = {
+    "1.1": {"points": "2"},
+    "1.2": {"level": "dung_han"},
+    "1.3": {"value": "0"},
+    "2.1": {"value": "95"},
+    "2.2": {"value": "80"},
+}
+
+
+def logout(page, live_server):
+    page.context.clear_cookies()
+
+
+def click_transition(page, live_server, period, name, comment=None):
+    page.goto(f"{live_server.url}/tham-dinh/{period.code}/tong-hop/")
+    form = page.locator(f"form[action$='/chuyen/{name}/']")
+    if comment:
+        form.locator("input[name=comment]").fill(comment)
+    form.locator("button").click()
+    page.wait_for_load_state()
+
+
+def test_appraise_explain_reappraise_approve(live_server, page):
+    world = self_assessment_world()
+    for code, data in SELF.items():
+        item = world.item(code)
+        item_self_score(item=item, user=world.users["focal"], expected_version=item.version, data=data)
+    assessment_submit(period=world.period, agency=world.agency, user=world.users["focal"], explanation="—")
+    period_transition(period=world.period, name="start_appraisal", user=world.users["home_affairs"])
+    appraisal.assignments_replace(
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
+    )
+    target = world.item("1.1")
+
+    login(page, live_server, "appraiser")
+    page.goto(f"{live_server.url}/tham-dinh/")
+    page.locator(f"a[href$='/muc/{target.pk}/']").click()
+    page.fill("#points", "1")
+    page.fill("#comment", "Kế hoạch ban hành chậm")
+    page.locator("button[name=save_next]").click()
+    page.wait_for_load_state()
+    assert f"/muc/{target.pk}/" not in page.url  # moved on to the next waiting item
+    for code in ("1.2", "1.3", "2.1", "2.2"):
+        page.goto(f"{live_server.url}/tham-dinh/{world.period.code}/muc/{world.item(code).pk}/")
+        page.locator("button[name=save]").click()  # the self-score stands
+        page.wait_for_load_state()
+    assert world.item("1.1").status == ItemStatus.APPRAISED
+
+    logout(page, live_server)
+    login(page, live_server, "lead")
+    click_transition(page, live_server, world.period, "open_explanation")
+    assert Period.objects.get(pk=world.period.pk).state == PeriodState.EXPLANATION
+
+    logout(page, live_server)
+    login(page, live_server, "focal")
+    page.goto(f"{live_server.url}/tham-dinh/{world.period.code}/giai-trinh/")
+    card = page.locator(f"#item-{target.pk}")
+    assert "Kế hoạch ban hành chậm" in card.inner_text()
+    card.locator("textarea[name=explanation]").fill("Kế hoạch ban hành đúng hạn, xem Quyết định 12/QĐ")
+    card.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert world.item("1.1").status == ItemStatus.DISPUTED
+
+    logout(page, live_server)
+    login(page, live_server, "lead")
+    click_transition(page, live_server, world.period, "start_reappraisal")
+    logout(page, live_server)
+    login(page, live_server, "appraiser")
+    page.goto(f"{live_server.url}/tham-dinh/{world.period.code}/muc/{target.pk}/")
+    assert "Quyết định 12/QĐ" in page.locator("body").inner_text()
+    page.fill("#points", "2")
+    page.fill("#comment", "Chấp nhận giải trình")
+    page.locator("button[name=save]").click()
+    page.wait_for_load_state()
+    assert world.item("1.1").final_input == {"points": "2"}
+
+    logout(page, live_server)
+    login(page, live_server, "lead")
+    click_transition(page, live_server, world.period, "send_to_council")
+    logout(page, live_server)
+    login(page, live_server, "council")
+    click_transition(page, live_server, world.period, "approve")
+    assert Period.objects.get(pk=world.period.pk).state == PeriodState.APPROVED
+    assert (
+        "Hội đồng" in page.locator("body").inner_text()
+        or "council" in page.locator("body").inner_text().lower()
+    )
