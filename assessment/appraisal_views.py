@@ -193,8 +193,27 @@ def item(request, period_code: str, item_id: int):
             "error": error,
             "shown": shown_input,
             "history": current.history.select_related("history_user").order_by("-history_date")[:20],
+            "may_correct": period.state in (PeriodState.APPROVED, PeriodState.PUBLISHED)
+            and request.user.has_perm("agencies.manage_period_workflow"),
         },
     )
+
+
+@login_required
+@require_POST
+def correct(request, period_code: str, item_id: int):
+    """Home Affairs corrects an approved score, with a reason kept in the item's history."""
+    period = _period(period_code)
+    current = _item_for(request, period, item_id)
+    try:
+        appraisal.item_correct(
+            item=current, user=request.user, data=request.POST, reason=request.POST.get("reason", "")
+        )
+    except AssessmentRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Criterion %(code)s saved.") % {"code": current.node.code})
+    return redirect("appraisal:item", period.code, current.pk)
 
 
 @login_required

@@ -126,4 +126,8 @@ VI = {
     "Appraised": "Điểm thẩm định",
     "Explanation": "Giải trình",
     "Surveys": "Khảo sát",
+    "Correction after approval": "Đính chính sau phê duyệt",
+    "Final score now": "Điểm cuối cùng hiện tại",
+    "Reason for the correction": "Lý do đính chính",
+    "Correct the score": "Đính chính điểm",
 }

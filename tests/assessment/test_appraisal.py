@@ -332,3 +332,27 @@ def test_the_appraisal_api_follows_the_same_rules(round_world, settings):
     assert api.get(f"{base}{item.pk}/").status_code == 404
     schema = api.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/assessment/appraisal/{period_code}/items/{id}/" in schema["paths"]
+
+
+def test_home_affairs_corrects_an_approved_score_from_the_item_page(client, round_world):
+    world = round_world
+    item = world.item("1.1")
+    appraisal.item_appraise(
+        item=item, user=world.users["appraiser"], expected_version=item.version, data={"points": "2"}
+    )
+    step(world, "send_to_council")
+    step(world, "approve", who="council")
+    url = reverse("appraisal:correct", args=[world.period.code, item.pk])
+    client.force_login(world.users["lead"])
+    client.post(url, {"points": "0", "reason": "thử"})
+    assert world.item("1.1").final_input == {"points": "2"}
+    client.force_login(world.users["home_affairs"])
+    assert (
+        "Correction after approval"
+        in client.get(reverse("appraisal:item", args=[world.period.code, item.pk])).content.decode()
+    )
+    client.post(url, {"points": "1.25", "reason": "Hội đồng kết luận lại"})
+    corrected = world.item("1.1")
+    assert (
+        corrected.final_input == {"points": "1.25"} and corrected.correction_reason == "Hội đồng kết luận lại"
+    )
