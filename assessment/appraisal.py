@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from scoring import engine
 from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode
 
-from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification
+from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification, SecondAppraisal
 from .services import AssessmentRefused, StaleItem, item_input_clean
 
 APPRAISABLE = (ItemStatus.SUBMITTED, ItemStatus.APPRAISED)
@@ -55,13 +56,25 @@ def leaf_points(node: CriteriaNode, data: dict | None) -> Decimal | None:
     return engine.leaf_points(engine_node, leaf_input(True, data))
 
 
-def is_assigned(user, item: AssessmentItem, period: Period) -> bool:
-    """Whether an assignment of `user` covers the item (agency or every agency × area or every area)."""
-    assignments = list(AppraisalAssignment.objects.filter(period=period, appraiser=user))
+def appraiser_role(user, item: AssessmentItem, period: Period) -> str | None:
+    """ "first" when an assignment of `user` covers the item, "second" when they are its double
+    appraiser, else None (an assignment covers an agency or every agency × an area or every area)."""
+    assignments = list(
+        AppraisalAssignment.objects.filter(period=period).filter(Q(appraiser=user) | Q(second_appraiser=user))
+    )
     if not assignments:
-        return False
+        return None
     area = area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
-    return any((a.agency_id in (None, item.agency_id)) and (a.area_code in ("", area)) for a in assignments)
+    covering = [a for a in assignments if a.agency_id in (None, item.agency_id) and a.area_code in ("", area)]
+    if any(a.appraiser_id == user.pk for a in covering):
+        return "first"
+    if any(a.second_appraiser_id == user.pk for a in covering):
+        return "second"
+    return None
+
+
+def is_assigned(user, item: AssessmentItem, period: Period) -> bool:
+    return appraiser_role(user, item, period) is not None
 
 
 def _require(period: Period, state: str, message: str) -> None:
@@ -81,8 +94,16 @@ def _window_refusal(period: Period, kind: str) -> str | None:
 
 
 @transaction.atomic
-def assignments_replace(*, period: Period, cells: dict[tuple[int | None, str], int | None], user) -> int:
-    """The lead's grid: (agency id or None, area code or "") → appraiser id or None. Replaces them all."""
+def assignments_replace(
+    *,
+    period: Period,
+    cells: dict[tuple[int | None, str], int | None],
+    user,
+    seconds: dict[tuple[int | None, str], int | None] | None = None,
+) -> int:
+    """The lead's grid: (agency id or None, area code or "") → appraiser id or None. Replaces them all.
+    `seconds` names a second appraiser for chosen cells (double appraisal)."""
+    seconds = {key: value for key, value in (seconds or {}).items() if value}
     if not user.has_perm("agencies.run_appraisal_workflow"):
         raise AssessmentRefused(_("Only the secretariat lead assigns appraisers."))
     appraisers = set(
@@ -91,7 +112,7 @@ def assignments_replace(*, period: Period, cells: dict[tuple[int | None, str], i
         )
     )
     wanted = {key: value for key, value in cells.items() if value}
-    unknown = [value for value in wanted.values() if value not in appraisers]
+    unknown = [value for value in [*wanted.values(), *seconds.values()] if value not in appraisers]
     if unknown:
         raise AssessmentRefused(_("Only members of the secretariat can be assigned."))
     existing = {(a.agency_id, a.area_code): a for a in AppraisalAssignment.objects.filter(period=period)}
@@ -144,7 +165,8 @@ def item_appraise(
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     _require(period, PeriodState.APPRAISAL, _("Appraisal is not open for this period."))
-    if not is_assigned(user, current, period):
+    role = appraiser_role(user, current, period)
+    if role is None:
         raise AssessmentRefused(_("This item is not assigned to you."))
     if current.status not in APPRAISABLE:
         raise AssessmentRefused(_("Only a submitted item can be appraised."))
@@ -160,6 +182,11 @@ def item_appraise(
                 "Explain the appraisal in a comment: it differs from the self-score or the evidence is insufficient."
             )
         )
+    if role == "second":  # blind double appraisal: recorded beside the item, its score unchanged
+        SecondAppraisal.objects.update_or_create(
+            item=current, defaults={"appraiser": user, "appraised_input": cleaned, "comment": comment.strip()}
+        )
+        return current
     current.appraised_input = cleaned
     current.appraisal_comment = comment.strip()
     current.evidence_insufficient = evidence_insufficient
@@ -224,7 +251,7 @@ def item_reappraise(
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     _require(period, PeriodState.REAPPRAISAL, _("Re-appraisal is not open for this period."))
-    if not is_assigned(user, current, period):
+    if appraiser_role(user, current, period) != "first":
         raise AssessmentRefused(_("This item is not assigned to you."))
     if current.status not in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED):
         raise AssessmentRefused(_("Only an explained item is re-appraised."))

@@ -15,7 +15,7 @@ from scoring.inputs import engine_tree, leaf_input
 from scoring.models import CriteriaNode
 
 from .appraisal import area_codes, leaf_points
-from .models import AppraisalAssignment, AssessmentItem, ItemStatus
+from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
 
 
 def period_areas(period: Period) -> tuple[list[CriteriaNode], dict[int, str]]:
@@ -46,7 +46,9 @@ def appraiser_items(*, period: Period, user, areas: dict[int, str] | None = None
         return items
     if areas is None:
         areas = period_areas(period)[1]
-    assignments = list(AppraisalAssignment.objects.filter(period=period, appraiser=user))
+    assignments = list(
+        AppraisalAssignment.objects.filter(period=period).filter(Q(appraiser=user) | Q(second_appraiser=user))
+    )
     return items.filter(assignment_filter(period, assignments, areas))
 
 
@@ -179,6 +181,19 @@ def appraisal_review(*, period: Period):
             )
         )
     return per_appraiser, agencies, differences
+
+
+def double_appraisal_disagreements(*, period: Period) -> list[tuple]:
+    """(item, first points, second points, second appraisal) where the two appraisers disagree."""
+    rows = []
+    for second in SecondAppraisal.objects.filter(item__node__criteria_set__period=period).select_related(
+        "item__agency", "item__node", "item__appraised_by", "appraiser"
+    ):
+        first = leaf_points(second.item.node, second.item.appraised_input)
+        theirs = leaf_points(second.item.node, second.appraised_input)
+        if first != theirs:
+            rows.append((second.item, first, theirs, second))
+    return rows
 
 
 def _index(tree, agency, items, choose) -> Decimal | None:

@@ -151,6 +151,8 @@ def item(request, period_code: str, item_id: int):
         period=period, user=request.user, after=current, statuses=waiting
     )
     self_points = appraisal.leaf_points(current.node, current.self_input) if current.applicable else None
+    role = appraisal.appraiser_role(request.user, current, period) if _is_secretariat(request.user) else None
+    second = getattr(current, "second_appraisal", None) if role == "second" else None
     editable = (
         round_name is not None
         and appraisal.is_assigned(request.user, current, period)
@@ -161,17 +163,14 @@ def item(request, period_code: str, item_id: int):
             )
         )
     )
-    shown_input = (
-        request.POST
-        if error
-        else (
-            current.reappraised_input
-            if round_name == "reappraise" and current.reappraised_input
-            else current.appraised_input
-        )
-        or current.self_input
-        or {}
-    )
+    if error:
+        shown_input = request.POST
+    elif role == "second":  # blind: never the first appraiser's score
+        shown_input = (second.appraised_input if second else None) or current.self_input or {}
+    elif round_name == "reappraise" and current.reappraised_input:
+        shown_input = current.reappraised_input
+    else:
+        shown_input = current.appraised_input or current.self_input or {}
     return render(
         request,
         "appraisal/item.html",
@@ -245,16 +244,28 @@ def assignments(request, period_code: str):
             for area_code in ["", *[code for code, _title in areas]]:
                 value = request.POST.get(f"cell-{agency_id or 'all'}-{area_code or 'all'}", "")
                 cells[(agency_id, area_code)] = int(value) if value.isdigit() else None
+        seconds = {}
+        for area_code in ["", *[code for code, _title in areas]]:
+            value = request.POST.get(f"second-all-{area_code or 'all'}", "")
+            seconds[(None, area_code)] = int(value) if value.isdigit() else None
         try:
-            count = appraisal.assignments_replace(period=period, cells=cells, user=request.user)
+            count = appraisal.assignments_replace(
+                period=period, cells=cells, user=request.user, seconds=seconds
+            )
         except AssessmentRefused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, _("%(count)s assignments saved.") % {"count": count})
         return redirect("appraisal:assignments", period.code)
-    current = {
-        (a.agency_id, a.area_code): a.appraiser_id for a in AppraisalAssignment.objects.filter(period=period)
-    }
+    saved = list(AppraisalAssignment.objects.filter(period=period))
+    current = {(a.agency_id, a.area_code): a.appraiser_id for a in saved}
+    second_row = [
+        (
+            code,
+            next((a.second_appraiser_id for a in saved if a.agency_id is None and a.area_code == code), None),
+        )
+        for code in ["", *[c for c, _t in areas]]
+    ]
     grid = [
         (
             agency,
@@ -268,7 +279,7 @@ def assignments(request, period_code: str):
     return render(
         request,
         "appraisal/assignments.html",
-        {"period": period, "areas": areas, "grid": grid, "appraisers": appraisers},
+        {"period": period, "areas": areas, "grid": grid, "second_row": second_row, "appraisers": appraisers},
     )
 
 
@@ -290,6 +301,7 @@ def review(request, period_code: str):
             "difference_count": len(differences),
             "transitions": transitions_available(period=period, user=request.user),
             "history": period.transitions.select_related("by"),
+            "disagreements": appraisal_selectors.double_appraisal_disagreements(period=period),
         },
     )
 

@@ -157,6 +157,10 @@ class AppraisalAssignment(models.Model):
         on_delete=models.CASCADE, related_name="+",
     )  # fmt: skip
     area_code = models.CharField(_("area code (empty: every area)"), max_length=20, blank=True)
+    second_appraiser = models.ForeignKey(
+        "accounts.User", verbose_name=_("second appraiser (double appraisal)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="second_assignments",
+    )  # fmt: skip
     assigned_by = models.ForeignKey(
         "accounts.User", verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -196,3 +200,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SecondAppraisal(models.Model):
+    """A blind second appraisal of an item (double appraisal of chosen cells); the lead sees where it
+    disagrees with the first. It does not change the item's score."""
+
+    item = models.OneToOneField(AssessmentItem, on_delete=models.CASCADE, related_name="second_appraisal")
+    appraiser = models.ForeignKey(
+        "accounts.User", verbose_name=_("second appraiser"), on_delete=models.PROTECT
+    )
+    appraised_input = models.JSONField(_("appraisal input"))
+    comment = models.TextField(_("comment"), blank=True)
+    appraised_at = models.DateTimeField(_("appraised at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("second appraisal")
+        verbose_name_plural = _("second appraisals")
+
+    def __str__(self):
+        return f"{self.item} · {self.appraiser}"
