@@ -356,3 +356,33 @@ def test_home_affairs_corrects_an_approved_score_from_the_item_page(client, roun
     assert (
         corrected.final_input == {"points": "1.25"} and corrected.correction_reason == "Hội đồng kết luận lại"
     )
+
+
+@pytest.mark.parametrize(
+    "user, listed, patch",
+    [
+        ("appraiser", 6, 200),
+        ("lead", 10, 400),  # the lead sees everything; area 1 is not assigned to them
+        ("home_affairs", 0, 404),
+        ("council", 0, 404),
+        ("focal", 0, 404),
+        ("head", 0, 404),
+        ("other_focal", 0, 404),
+        ("operator", 0, 404),
+    ],
+)
+def test_the_appraisal_api_matrix(round_world, settings, user, listed, patch):
+    from rest_framework.test import APIClient
+
+    world = round_world
+    api = APIClient()
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    api.force_authenticate(world.users[user])
+    base = f"/api/v1/assessment/appraisal/{world.period.code}/items/"
+    assert len(api.get(base).json()["results"]) == listed
+    item = world.item("1.1")
+    response = api.patch(
+        f"{base}{item.pk}/", {"version": item.version, "input": {"points": "2"}}, format="json"
+    )
+    assert response.status_code == patch
+    assert (world.item("1.1").appraised_input is not None) == (patch == 200)
