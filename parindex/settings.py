@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "evidence",
     "surveys",
     "public",
+    "reports",
     "web",
     "sample",
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("tai-lieu/", include("evidence.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("ket-qua/", include("public.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("web.urls")),
 ]
 
