@@ -21,17 +21,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.view_assessmentitem", "assessment.view_submission", "assessment.reopen_self_assessment",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "evidence.view_evidencefile", "agencies.manage_period_workflow",
+        "scoring.compute_results", "scoring.publish_results", "scoring.view_computejob",
+        "reports.view_reports",
     ],
     Role.SECRETARIAT_LEAD: [
         "agencies.run_appraisal_workflow",
         "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
-        "scoring.view_resultsnapshot",
+        "scoring.view_resultsnapshot", "reports.view_reports",
     ],
     Role.APPRAISER: ["assessment.view_assessmentitem", "evidence.view_evidencefile"],
     Role.COUNCIL: [
         "agencies.decide_as_council",
         "assessment.view_assessmentitem", "assessment.view_submission", "evidence.view_evidencefile",
-        "scoring.view_resultsnapshot",
+        "scoring.view_resultsnapshot", "reports.view_reports",
     ],
     Role.FOCAL_POINT: [
         "assessment.view_assessmentitem", "assessment.self_assess", "evidence.view_evidencefile",

@@ -3,12 +3,14 @@ from django.contrib import admin
 from .models import (
     AgencyResult,
     Band,
+    ComputeJob,
     CriteriaNode,
     CriteriaSet,
     HeadClassRule,
     NodeResult,
     ResultSnapshot,
     ReviewTrigger,
+    SnapshotDownload,
 )
 
 
@@ -56,6 +58,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_actions(self, request):
+        return {}  # not even "delete selected"
+
 
 class AgencyResultInline(admin.TabularInline):
     model = AgencyResult
@@ -83,11 +88,50 @@ class AgencyResultInline(admin.TabularInline):
         return super().get_queryset(request).select_related("agency", "block")
 
 
+class SnapshotDownloadInline(admin.TabularInline):
+    model = SnapshotDownload
+    fields = ("format", "file_name", "size", "sha256", "created_at")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ResultSnapshot)
 class ResultSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("period", "version", "created_at", "created_by", "fingerprint")
-    list_filter = ("period",)
-    inlines = [AgencyResultInline]
+    """Read-only for everyone, published or not: snapshots are written by computation and publication."""
+
+    list_display = (
+        "period",
+        "version",
+        "created_at",
+        "created_by",
+        "is_published",
+        "published_at",
+        "published_by",
+        "fingerprint",
+    )
+    list_filter = ("period", "is_published")
+    list_select_related = ("period", "created_by", "published_by")
+    inlines = [SnapshotDownloadInline, AgencyResultInline]
+
+
+@admin.register(ComputeJob)
+class ComputeJobAdmin(ReadOnlyAdmin):
+    list_display = (
+        "period",
+        "status",
+        "progress",
+        "stage",
+        "started_by",
+        "queued_at",
+        "finished_at",
+        "snapshot",
+    )
+    list_filter = ("period", "status")
+    list_select_related = ("period", "started_by", "snapshot__period")
 
 
 @admin.register(AgencyResult)

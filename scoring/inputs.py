@@ -107,11 +107,21 @@ class PeriodInputs:
 
 
 def previous_snapshot_for(period: Period) -> ResultSnapshot | None:
-    """The latest snapshot of the previous period (the one set on the period, else the latest earlier year)."""
-    previous = period.previous or Period.objects.filter(year__lt=period.year).order_by("-year").first()
+    """What rank changes compare with: the previous period's published results.
+
+    The previous period is the one set on the period, else the latest earlier year with published
+    results, else the latest earlier year. Its current published snapshot is used; a period never
+    published compares with its latest computation.
+    """
+    previous = (
+        period.previous
+        or Period.objects.filter(year__lt=period.year, snapshots__is_published=True).order_by("-year").first()
+        or Period.objects.filter(year__lt=period.year).order_by("-year").first()
+    )
     if previous is None:
         return None
-    return previous.snapshots.order_by("-version").first()
+    published = previous.snapshots.filter(is_published=True).order_by("-published_at", "-version").first()
+    return published or previous.snapshots.order_by("-version").first()
 
 
 def previous_ranks_for(snapshot: ResultSnapshot | None, agencies: list[Agency]) -> dict[str, int]:

@@ -1,7 +1,9 @@
-"""Criteria sets (one per period × block) and computed result snapshots."""
+"""Criteria sets (one per period × block), computed result snapshots, their publication and the
+computation jobs that write them."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 POINTS = {"max_digits": 9, "decimal_places": 4}
@@ -167,8 +169,44 @@ class Stage(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+PUBLISHED_IMMUTABLE = _(
+    "A published result snapshot cannot be changed or deleted; publish a correction instead."
+)
+
+
+class PublishedResultsError(Exception):
+    """Raised on any attempt to change or delete a published snapshot or one of its rows."""
+
+    def __init__(self, message=PUBLISHED_IMMUTABLE):
+        self.message = message
+        super().__init__(str(message))
+
+
+class ResultSnapshotQuerySet(models.QuerySet):
+    """Bulk writes refuse published snapshots (save() and delete() of one row refuse them too)."""
+
+    def published(self):
+        return self.filter(is_published=True)
+
+    def update(self, **kwargs):
+        if self.filter(is_published=True).exists():
+            raise PublishedResultsError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(is_published=True).exists():
+            raise PublishedResultsError()
+        if ResultSnapshot.objects.filter(is_published=True, previous_snapshot__in=self).exists():
+            raise PublishedResultsError()  # deleting it would rewrite a published snapshot's reference
+        return super().delete()
+
+
 class ResultSnapshot(models.Model):
-    """One computation of a period: immutable once written; later computations add new snapshots."""
+    """One computation of a period: immutable once written; later computations add new snapshots.
+
+    Publishing marks one snapshot published (with its open-data files); a correction publishes a later
+    snapshot with a stated reason. A published snapshot and its rows are never changed or deleted.
+    """
 
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="snapshots"
@@ -192,19 +230,100 @@ class ResultSnapshot(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    correction_reason = models.TextField(
+        _("reason for the correction"),
+        blank=True,
+        help_text=_("Required when a snapshot replaces one already published."),
+    )
+
+    objects = ResultSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "-version"]
         get_latest_by = "version"
-        constraints = [models.UniqueConstraint(fields=["period", "version"], name="unique_snapshot_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="unique_snapshot_version"),
+            models.CheckConstraint(
+                condition=Q(is_published=False, published_at__isnull=True)
+                | Q(is_published=True, published_at__isnull=False),
+                name="published_snapshot_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "is_published", "published_at"], name="snapshot_publication")
+        ]
+        permissions = [
+            ("compute_results", _("Can compute a period's results")),
+            ("publish_results", _("Can publish results and corrections")),
+        ]
         verbose_name = _("result snapshot")
         verbose_name_plural = _("result snapshots")
 
     def __str__(self):
         return f"{self.period} · v{self.version}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and ResultSnapshot.objects.filter(pk=self.pk, is_published=True).exists():
+            raise PublishedResultsError()
+        if self._state.adding and self.is_published:
+            raise PublishedResultsError()  # only snapshot_publish publishes, with its files
+        super().save(*args, **kwargs)
 
-class AgencyResult(models.Model):
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and (
+            ResultSnapshot.objects.filter(pk=self.pk, is_published=True).exists()
+            or ResultSnapshot.objects.filter(is_published=True, previous_snapshot=self.pk).exists()
+        ):
+            raise PublishedResultsError()
+        return super().delete(*args, **kwargs)
+
+
+class SnapshotRowQuerySet(models.QuerySet):
+    """Rows of a snapshot (agency, node results, files): bulk writes refuse those of a published one."""
+
+    def update(self, **kwargs):
+        if self.filter(snapshot__is_published=True).exists():
+            raise PublishedResultsError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(snapshot__is_published=True).exists():
+            raise PublishedResultsError()
+        return super().delete()
+
+
+class SnapshotRow(models.Model):
+    """save() and delete() refuse a row whose snapshot is published."""
+
+    objects = SnapshotRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_published(self):
+        if ResultSnapshot.objects.filter(pk=self.snapshot_id, is_published=True).exists():
+            raise PublishedResultsError()
+
+
+class AgencyResult(SnapshotRow):
     snapshot = models.ForeignKey(
         ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="agency_results"
     )
@@ -237,7 +356,7 @@ class AgencyResult(models.Model):
         return f"{self.agency} · {self.index}"
 
 
-class NodeResult(models.Model):
+class NodeResult(SnapshotRow):
     snapshot = models.ForeignKey(
         ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="node_results"
     )
@@ -262,3 +381,114 @@ class NodeResult(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.node.code}"
+
+
+class DownloadFormat(models.TextChoices):
+    RESULTS_CSV = "results_csv", _("Results (CSV)")
+    DETAILS_CSV = "details_csv", _("Detailed scores (CSV)")
+    XLSX = "xlsx", _("Results and detailed scores (XLSX)")
+    JSON = "json", _("Results and detailed scores (JSON)")
+
+
+class SnapshotDownload(SnapshotRow):
+    """An open-data file of a published snapshot, written once at publication; its SHA-256 is shown
+    beside the link so anyone can verify the copy they downloaded."""
+
+    snapshot = models.ForeignKey(
+        ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="downloads"
+    )
+    format = models.CharField(_("format"), max_length=16, choices=DownloadFormat.choices)
+    file_name = models.CharField(_("file name"), max_length=120)
+    media_type = models.CharField(_("media type"), max_length=120)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["snapshot", "format"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "format"], name="one_download_per_format")]
+        verbose_name = _("open-data file")
+        verbose_name_plural = _("open-data files")
+
+    def __str__(self):
+        return self.file_name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublishedResultsError()  # written once, never rewritten
+        super().save(*args, **kwargs)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobStage(models.TextChoices):
+    """What a running computation is doing; shown beside the progress bar."""
+
+    WAITING = "waiting", _("Waiting for a worker")
+    INPUTS = "inputs", _("Reading the inputs")
+    COMPUTING = "computing", _("Computing the blocks")
+    WRITING = "writing", _("Writing the results")
+    DONE = "done", _("Done")
+
+
+class ComputeJob(models.Model):
+    """One computation of a period, run by a Celery worker. At most one job per period is queued or
+    running at a time: a partial unique constraint makes a second start fail in the database."""
+
+    period = models.ForeignKey(
+        "agencies.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="compute_jobs"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=16, choices=JobStage.choices, default=JobStage.WAITING)
+    message = models.TextField(_("message"), blank=True, help_text=_("Why the job failed."))
+    snapshot = models.ForeignKey(
+        ResultSnapshot,
+        verbose_name=_("snapshot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["period", "-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_compute_job_per_period",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="compute_job_progress_0_100"),
+        ]
+        verbose_name = _("computation job")
+        verbose_name_plural = _("computation jobs")
+
+    def __str__(self):
+        return f"{self.period} · {self.get_status_display()} {self.progress}%"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATES

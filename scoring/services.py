@@ -1,35 +1,56 @@
-"""Writes for scoring: compute a period into a new result snapshot."""
+"""Writes for scoring: compute a period into a new result snapshot; publish a snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Period
+from agencies.models import Period, PeriodState
+from agencies.workflow import TransitionRefused, period_transition
 
 from . import engine
+from .exports import open_data_files
 from .inputs import period_inputs
-from .models import AgencyResult, NodeResult, ResultSnapshot
+from .models import AgencyResult, JobStage, NodeResult, ResultSnapshot, SnapshotDownload
 
 STORED = Decimal("0.0001")
 EXACT = Decimal("0.000001")
+
+# (percent, stage) → None; called between steps, outside the snapshot's transaction
+ProgressCallback = Callable[[int, str], None]
 
 
 def _stored(value: Decimal) -> Decimal:
     return value.quantize(STORED)
 
 
-def period_compute(*, period: Period, acting_user=None) -> ResultSnapshot:
+def period_compute(
+    *,
+    period: Period,
+    acting_user=None,
+    progress: ProgressCallback | None = None,
+    on_stored: Callable[[ResultSnapshot], None] | None = None,
+) -> ResultSnapshot:
     """Computes every block of the period and stores the results as one new snapshot, atomically.
 
     Inputs are read in a fixed number of queries and results written in bulk, so the cost does not
     grow in queries with the number of agencies. A failure stores nothing and leaves earlier snapshots.
+
+    `progress(percent, stage)` is called between steps, outside the transaction, so what it writes is
+    seen while the computation runs. `on_stored(snapshot)` is called inside the transaction once every
+    row is written: what it writes commits or rolls back with the snapshot.
     """
+    report = progress or (lambda percent, stage: None)
+    report(5, JobStage.INPUTS)
     inputs = period_inputs(period)
+    report(20, JobStage.COMPUTING)
     computed = []
-    for block in inputs.blocks:
+    for position, block in enumerate(inputs.blocks, start=1):
         by_stage = {
             stage: {
                 r.key: r for r in (engine.compute_agency(block.tree, a) for a in block.stage_inputs[stage])
@@ -40,7 +61,9 @@ def period_compute(*, period: Period, acting_user=None) -> ResultSnapshot:
             block.tree, block.rules, block.stage_inputs["final"], inputs.previous_ranks
         )
         computed.append((block, by_stage, final))
+        report(20 + 60 * position // len(inputs.blocks), JobStage.COMPUTING)
 
+    report(85, JobStage.WRITING)
     with transaction.atomic():
         latest = ResultSnapshot.objects.select_for_update().filter(period=period).aggregate(Max("version"))
         snapshot = ResultSnapshot.objects.create(
@@ -94,6 +117,8 @@ def period_compute(*, period: Period, acting_user=None) -> ResultSnapshot:
                     )
         AgencyResult.objects.bulk_create(agency_rows, batch_size=1000)
         _node_results_store(node_rows)
+        if on_stored is not None:
+            on_stored(snapshot)
     return snapshot
 
 
@@ -124,3 +149,71 @@ def _node_results_store(rows: list[tuple]) -> None:
     NodeResult.objects.bulk_create(
         (NodeResult(**dict(zip(NODE_RESULT_COLUMNS, row, strict=True))) for row in rows), batch_size=2000
     )
+
+
+# Publication -------------------------------------------------------------------------------------
+
+PUBLISH_NOT_ALLOWED = _("You are not allowed to publish results.")
+PUBLISH_NOT_APPROVED = _("Results can be published only after the council has approved them.")
+PUBLISH_ALREADY = _("This snapshot is already published.")
+PUBLISH_REASON_REQUIRED = _("A correction replaces published results: state the reason.")
+PUBLISH_OLDER = _("A correction must be a later computation than the published one.")
+
+
+class PublicationRefused(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def snapshot_current_published(period: Period) -> ResultSnapshot | None:
+    return period.snapshots.filter(is_published=True).order_by("-published_at", "-version").first()
+
+
+@transaction.atomic
+def snapshot_publish(*, snapshot: ResultSnapshot, acting_user, reason: str = "") -> ResultSnapshot:
+    """Publishes a snapshot of an approved period, or a correction of a published one.
+
+    The first publication moves the period to "published" through the workflow (which checks the
+    user's permission and records the step). A correction needs a reason and a later computation than
+    the one published. The open-data files are written now, once, with their SHA-256; from then on the
+    snapshot, its rows and its files are immutable (scoring.models.PublishedResultsError).
+    """
+    reason = reason.strip()
+    if acting_user is None or not acting_user.has_perm("scoring.publish_results"):
+        raise PublicationRefused(PUBLISH_NOT_ALLOWED)
+    period = Period.objects.select_for_update().get(pk=snapshot.period_id)
+    locked = ResultSnapshot.objects.select_for_update().select_related("period").get(pk=snapshot.pk)
+    if locked.is_published:
+        raise PublicationRefused(PUBLISH_ALREADY)
+    current = snapshot_current_published(period)
+    if current is not None:
+        if not reason:
+            raise PublicationRefused(PUBLISH_REASON_REQUIRED)
+        if locked.version < current.version:
+            raise PublicationRefused(PUBLISH_OLDER)
+    if period.state == PeriodState.APPROVED:
+        try:
+            period_transition(period=period, name="publish", user=acting_user, comment=reason)
+        except TransitionRefused as refusal:
+            raise PublicationRefused(refusal.message) from refusal
+    elif period.state != PeriodState.PUBLISHED:
+        raise PublicationRefused(PUBLISH_NOT_APPROVED)
+    now = timezone.now()
+    files = open_data_files(locked, published_at=now, correction_reason=reason)
+    SnapshotDownload.objects.bulk_create(
+        SnapshotDownload(
+            snapshot=locked,
+            format=each.format,
+            file_name=each.file_name,
+            media_type=each.media_type,
+            content=each.content,
+            size=len(each.content),
+            sha256=each.sha256,
+        )
+        for each in files
+    )
+    ResultSnapshot.objects.filter(pk=locked.pk).update(
+        is_published=True, published_at=now, published_by=acting_user, correction_reason=reason
+    )
+    return ResultSnapshot.objects.select_related("period", "published_by").get(pk=locked.pk)

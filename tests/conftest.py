@@ -12,3 +12,18 @@ def _media_root(settings, tmp_path):
 def _fast_passwords(settings):
     """Argon2 is the production hasher (tests/web/test_accounts.py checks it); tests hash fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in-process, even when REDIS_URL is set (as in `make test`), unless the test starts a
+    real worker (tests marked `celery` and tests/public/worker.py switch eager off themselves)."""
+    from parindex.celery import app
+
+    if request.node.get_closest_marker("celery"):
+        yield
+        return
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -1,4 +1,7 @@
-"""Template helpers shared by every page: the one Vietnamese number format, rank-change arrows."""
+"""Template helpers shared by every page: the one Vietnamese number format, rank-change arrows, the
+heat-map classes of area indices and sortable table headers."""
+
+from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
@@ -7,6 +10,7 @@ from django.utils.translation import get_language, gettext
 from parindex.formatting import format_vi
 
 register = template.Library()
+HEAT_FLOORS = ((5, Decimal(90)), (4, Decimal(80)), (3, Decimal(70)), (2, Decimal(60)), (1, Decimal(50)))
 
 
 @register.filter
@@ -31,3 +35,52 @@ def rank_change(change):
     if change > 0:
         return format_html('<span class="rank-up" title="{}">▲ {}</span>', gettext("up"), change)
     return format_html('<span class="rank-down" title="{}">▼ {}</span>', gettext("down"), -change)
+
+
+@register.filter
+def heat(value):
+    """The heat-map class of an index: heat-5 (≥ 90) … heat-0 (< 50), heat-na without a value."""
+    if value is None or value == "":
+        return "heat-na"
+    number = Decimal(str(value))
+    for level, floor in HEAT_FLOORS:
+        if number >= floor:
+            return f"heat-{level}"
+    return "heat-0"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None or "" removes them)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, css=""):
+    """A sortable column header: a link that sorts by `key` (again: reverses), with aria-sort."""
+    current, descending = context.get("sort", "rank"), context.get("descending", False)
+    active = current == key
+    order = "asc" if active and descending else "desc" if active else "asc"
+    url = query_with(context, sort=key, order=order)
+    aria = format_html(' aria-sort="{}"', "descending" if descending else "ascending") if active else ""
+    return format_html('<th scope="col" class="{}"{}><a href="{}">{}</a></th>', css, aria, url, label)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def user_name(user):
+    """A user's full name, else username; "–" for nobody (e.g. a command-line computation)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username
