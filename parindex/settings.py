@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "surveys.middleware.SurveyOperatorFence",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,7 +111,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-IP lock-out would lock out whole offices; see above
+# axes.W006: per-IP lock-out would lock out whole offices (see above). models.W047: SQLite (the laptop
+# demo) cannot enforce one appraiser per agency × area; PostgreSQL does.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W047"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

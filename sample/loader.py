@@ -1,4 +1,7 @@
-"""Loads the sample province (Hải Dương 2021–2022) and computes its results: `manage.py load_sample`."""
+"""Loads the sample province (Hải Dương 2021–2022) and computes its results: `manage.py load_sample`.
+
+Survey values are not stored directly: sample.surveys stores questionnaires and responses, and the
+values come from aggregating them (surveys.services.survey_values_refresh)."""
 
 from __future__ import annotations
 
@@ -15,11 +18,13 @@ from assessment.models import AssessmentItem, ItemStatus, Submission
 from scoring.formats import criteria_set_from_document
 from scoring.inputs import engine_tree
 from scoring.models import ResultSnapshot
-from scoring.services import period_compute
-from surveys.models import SurveyValue
+from scoring.services import period_compute, snapshot_publish
+from surveys.models import SurveyValue, SurveyValueSource
+from surveys.services import survey_values_refresh
 
 from . import criteria, province
 from .calibrate import calibrate
+from .surveys import open_questionnaire_load, questionnaires_clear, survey_targets_load
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEARS = (2021, 2022)
@@ -128,9 +133,10 @@ def _open_period(previous: Period, blocks) -> Period:
             hour=23, minute=59, second=0, microsecond=0
         ),
     )
-    for block, _agencies in blocks.values():
+    for block, agencies in blocks.values():
         document = criteria.departments(2022) if block.code == "so-nganh" else criteria.districts(2022)
         criteria_set_from_document(period=period, block=block, document=document, replace=True)
+        open_questionnaire_load(period=period, block=block, agencies=agencies)
     return period
 
 
@@ -139,10 +145,15 @@ def _clear(periods: list[Period]) -> None:
     ResultSnapshot.objects.filter(period__in=periods).delete()
     Submission.objects.filter(period__in=periods).delete()
     AssessmentItem.objects.filter(node__criteria_set__period__in=periods).delete()
+    questionnaires_clear(periods)
     SurveyValue.objects.filter(node__criteria_set__period__in=periods).delete()
 
 
-def _load_year(period: Period, block: Block, agencies: list[province.SampleAgency]) -> None:
+def _load_year(
+    period: Period, block: Block, agencies: list[province.SampleAgency]
+) -> dict[tuple[int, int], Decimal]:
+    """Stores the leaf inputs and the survey responses of one block and year; returns the survey values
+    the responses must aggregate to, by (agency id, leaf id)."""
     document = (
         criteria.departments(period.year) if block.code == "so-nganh" else criteria.districts(period.year)
     )
@@ -151,7 +162,7 @@ def _load_year(period: Period, block: Block, agencies: list[province.SampleAgenc
     tree = engine_tree(nodes)
     node_ids = {node.code: node.id for node in nodes}
     agency_ids = dict(Agency.objects.filter(code__in=[a.code for a in agencies]).values_list("code", "id"))
-    items, survey_values = [], []
+    items, targets = [], {}
     for sample in agencies:
         target = sample.y2021 if period.year == 2021 else sample.y2022
         result = calibrate(
@@ -175,18 +186,28 @@ def _load_year(period: Period, block: Block, agencies: list[province.SampleAgenc
                     status=ItemStatus.APPRAISED,
                 )
             )
-        for code, value in result.survey_values.items():
-            survey_values.append(
-                SurveyValue(
-                    agency_id=agency_ids[sample.code],
-                    node_id=node_ids[code],
-                    value=value,
-                    respondents=province.RESPONDENTS[block.code][code]
-                    // (1 if code.endswith(".1") else len(agencies)),
-                )
-            )
+        targets[sample.code] = result.survey_values
     AssessmentItem.objects.bulk_create(items)
-    SurveyValue.objects.bulk_create(survey_values)
+    survey_targets_load(period=period, block=block, agencies=agencies, agency_ids=agency_ids, targets=targets)
+    return {
+        (agency_ids[code], node_ids[leaf]): value
+        for code, values in targets.items()
+        for leaf, value in values.items()
+    }
+
+
+def _survey_values(period: Period, targets: dict[tuple[int, int], Decimal]) -> None:
+    """Aggregates the period's stored responses into survey values, which must be the calibrated ones."""
+    survey_values_refresh(period=period)
+    stored = {
+        (agency_id, node_id): value
+        for agency_id, node_id, value in SurveyValue.objects.filter(
+            node__criteria_set__period=period, source=SurveyValueSource.AGGREGATED
+        ).values_list("agency_id", "node_id", "value")
+    }
+    if stored != targets:
+        wrong = sorted(key for key in targets.keys() | stored.keys() if stored.get(key) != targets.get(key))
+        raise AssertionError(f"{period.code}: survey values differ from the calibration at {wrong[:5]}")
 
 
 def _users() -> list[tuple[str, str]]:
@@ -208,15 +229,32 @@ def _users() -> list[tuple[str, str]]:
 
 
 def load_sample(*, compute: bool = True) -> dict:
-    """Creates or refreshes the sample province; returns the demo accounts and the snapshots computed."""
+    """Creates or refreshes the sample province; returns the demo accounts and the snapshots computed.
+
+    2021's results are published (as they were). Published results are immutable, so once they exist
+    a second load keeps the sample as it is and only resets the demo accounts.
+    """
+    sample_codes = [str(year) for year in YEARS]
+    if ResultSnapshot.objects.filter(period__code__in=sample_codes, is_published=True).exists():
+        with transaction.atomic():
+            accounts = _users()
+        return {"accounts": accounts, "snapshots": [], "kept": True}
     with transaction.atomic():
         blocks = _blocks()
         periods = _periods()
         _clear([*periods.values(), *Period.objects.filter(code=str(OPEN_YEAR))])
         for year in YEARS:
+            targets = {}
             for block, agencies in blocks.values():
-                _load_year(periods[year], block, agencies)
+                targets.update(_load_year(periods[year], block, agencies))
+            _survey_values(periods[year], targets)
         _open_period(periods[YEARS[-1]], blocks)
         accounts = _users()
-    snapshots = [period_compute(period=periods[year]) for year in YEARS] if compute else []
-    return {"accounts": accounts, "snapshots": snapshots}
+    snapshots = []
+    if compute:
+        publisher = User.objects.get(username="noivu")
+        for year in YEARS:
+            snapshots.append(period_compute(period=periods[year]))
+            if periods[year].state == PeriodState.PUBLISHED:
+                snapshot_publish(snapshot=snapshots[-1], acting_user=publisher)
+    return {"accounts": accounts, "snapshots": snapshots, "kept": False}

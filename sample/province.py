@@ -286,6 +286,11 @@ RESPONDENTS = {
     "so-nganh": {"8.1": 120, "8.2": 640},
     "ubnd-huyen": {"9.1": 96, "9.2": 1620},
 }
+# The survey leaves of each block: (organisations' questionnaire, SIPAS), as sample.criteria codes them.
+SURVEY_LEAVES = {"so-nganh": ("8.1", "8.2"), "ubnd-huyen": ("9.1", "9.2")}
+# The organisations' respondents (council delegates, Fatherland Front leaders, leaders of the other
+# level); each fills one form about every agency of the block (sample/surveys.py).
+ORGANISATION_RESPONDENTS = {"so-nganh": (20, 4, 96), "ubnd-huyen": (20, 4, 72)}
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [

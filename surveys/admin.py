@@ -10,6 +10,8 @@ from .models import (
     RespondentGroup,
     Response,
     SamplePlan,
+    SecondEntry,
+    SurveyToken,
     SurveyValue,
 )
 
@@ -112,6 +114,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "added",
         "skipped",
         "problems",
+        "progress",
     )
     list_filter = ("status", "questionnaire__period", "questionnaire")
     list_select_related = ("questionnaire",)
@@ -121,4 +124,29 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecondEntry)
+class SecondEntryAdmin(admin.ModelAdmin):
+    list_display = ("serial", "questionnaire", "group", "agency", "entered_by", "created_at")
+    list_filter = ("questionnaire__period", "questionnaire")
+    list_select_related = ("questionnaire", "group", "agency", "entered_by")
+    search_fields = ("serial",)
+    readonly_fields = [field.name for field in SecondEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SurveyToken)
+class SurveyTokenAdmin(admin.ModelAdmin):
+    """Links are made from the sample plan on the online page; here they can be looked up or removed."""
+
+    list_display = ("questionnaire", "agency", "group", "created_at", "used_at")
+    list_filter = ("questionnaire__period", "questionnaire", ("used_at", admin.EmptyFieldListFilter))
+    list_select_related = ("questionnaire", "agency", "group")
+    readonly_fields = [field.name for field in SurveyToken._meta.fields]
+
+    def has_add_permission(self, request):
         return False

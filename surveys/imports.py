@@ -17,14 +17,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import marshal
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from django.db import connection, transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -57,6 +60,11 @@ CHECK_BATCH = 5000  # rows checked against stored serials per query
 STORE_BATCH = 2000  # responses inserted per round trip, with their answers (COPY, or ANSWER_BATCH rows)
 ANSWER_BATCH = 5000
 MAX_PROBLEMS = 10_000  # listed; beyond that only counted, so a wrong file cannot exhaust memory
+PROBLEMS_KEPT = 1000  # kept on a refused batch, for the page to show after a background import
+CHECKED_SHARE = 60  # percent of the progress bar for the first pass (checking), the rest for storing
+PROGRESS_EVERY = 1.0  # seconds between two progress reports at most
+
+Progress = Callable[[int], None]  # called with the percent done, 0…100
 
 
 # --- reading a file as a stream of rows -----------------------------------------------------------
@@ -85,6 +93,31 @@ class _File:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest()
+
+    def rows_estimate(self) -> int:
+        """About how many rows the file has, header included, to show progress: the line count of a CSV
+        file, the dimension an XLSX sheet declares (0 when it declares none)."""
+        if self.kind == "csv":
+            lines = last = 0
+            with self.open() as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1]
+            return lines + (last not in (0, 10))
+        with self.open() as handle:
+            try:
+                workbook = load_workbook(handle, read_only=True, data_only=True)
+            except Exception:  # a damaged workbook is named by the first pass
+                return 0
+            try:
+                sheet = (
+                    workbook[RESPONSES_SHEET]
+                    if RESPONSES_SHEET in workbook.sheetnames
+                    else workbook.worksheets[0]
+                )
+                return sheet.max_row or 0
+            finally:
+                workbook.close()
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
         """(row number as a spreadsheet shows it, cell values), header row included."""
@@ -404,6 +437,37 @@ def _data_rows(file: _File, known: _Questionnaire, problems: _Problems):
 # --- the two passes -------------------------------------------------------------------------------
 
 
+class _Reporter:
+    """Turns rows checked and responses stored into a percent for the caller's callback, at most once a
+    second and only when it changes."""
+
+    def __init__(self, callback: Progress | None, rows: int):
+        self.callback, self.rows = callback, max(rows - 1, 1)
+        self.sent, self.at = -1, 0.0
+        self.new = 1
+
+    def _send(self, percent: int) -> None:
+        percent = min(max(percent, 0), 100)
+        now = time.monotonic()
+        if (
+            self.callback is None
+            or percent == self.sent
+            or (now - self.at < PROGRESS_EVERY and percent < 100)
+        ):
+            return
+        self.sent, self.at = percent, now
+        self.callback(percent)
+
+    def checked(self, rows: int) -> None:
+        self._send(min(rows * CHECKED_SHARE // self.rows, CHECKED_SHARE - 1))
+
+    def stored(self, responses: int) -> None:
+        self._send(CHECKED_SHARE + responses * (100 - CHECKED_SHARE) // max(self.new, 1))
+
+    def finished(self) -> None:
+        self._send(100)
+
+
 @dataclass
 class _Scan:
     """What the first pass leaves for the second: counts, and the checked rows still to store, spooled
@@ -416,7 +480,7 @@ class _Scan:
     skipped: int = 0  # rows already stored with the same answers
 
 
-def _check(file: _File, known: _Questionnaire, spool: BinaryIO) -> _Scan:
+def _check(file: _File, known: _Questionnaire, spool: BinaryIO, reporter: _Reporter) -> _Scan:
     """First pass: every problem of every row; rows not stored yet go to the spool."""
     problems = _Problems()
     columns, rows = _data_rows(file, known, problems)
@@ -435,6 +499,7 @@ def _check(file: _File, known: _Questionnaire, spool: BinaryIO) -> _Scan:
                     marshal.dump((row.serial, row.group_id, row.agency_id, row.answers), spool)
                     scan.new += 1
         batch.clear()
+        reporter.checked(scan.rows)
 
     for number, values in rows:
         scan.rows += 1
@@ -517,10 +582,12 @@ def _compare_with_stored(
     return identical
 
 
-def _store(known: _Questionnaire, scan: _Scan, batch: ImportBatch) -> None:
+def _store(known: _Questionnaire, scan: _Scan, batch: ImportBatch, reporter: _Reporter) -> None:
     """Second pass: streams the spooled rows into the database in batches of STORE_BATCH responses."""
     scan.spool.seek(0)
     pending: list[tuple] = []
+    reporter.new = scan.new
+    done = 0
 
     def flush():
         responses = Response.objects.bulk_create(
@@ -534,12 +601,15 @@ def _store(known: _Questionnaire, scan: _Scan, batch: ImportBatch) -> None:
             )
             for serial, group_id, agency_id, _ in pending
         )
-        _answers_store(
+        answers_store(
             (response.pk, question_id, option_id)
             for response, (_, _, _, answers) in zip(responses, pending, strict=True)
             for question_id, option_id in answers
         )
+        nonlocal done
+        done += len(pending)
         pending.clear()
+        reporter.stored(done)
 
     for _ in range(scan.new):
         pending.append(marshal.load(scan.spool))
@@ -552,9 +622,10 @@ def _store(known: _Questionnaire, scan: _Scan, batch: ImportBatch) -> None:
 ANSWER_COLUMNS = ("response_id", "question_id", "option_id")
 
 
-def _answers_store(rows: Iterable[tuple[int, int, int]]) -> None:
-    """Twenty-odd answers per response: COPY on PostgreSQL (several times faster than INSERT batches,
-    as for scoring's node results), bulk_create in batches elsewhere."""
+def answers_store(rows: Iterable[tuple[int, int, int]]) -> None:
+    """Stores (response id, question id, option id) rows: twenty-odd answers per response. COPY on
+    PostgreSQL (several times faster than INSERT batches, as for scoring's node results), one prepared
+    INSERT run over the rows in batches elsewhere (no model instances)."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Answer._meta.db_table)
         with (
@@ -564,9 +635,30 @@ def _answers_store(rows: Iterable[tuple[int, int, int]]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    Answer.objects.bulk_create(
-        (Answer(response_id=r, question_id=q, option_id=o) for r, q, o in rows), batch_size=ANSWER_BATCH
-    )
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(ANSWER_COLUMNS)}) VALUES (%s, %s, %s)"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(itertools.islice(rows, ANSWER_BATCH)):
+            cursor.executemany(sql, chunk)
+
+
+def problems_data(problems: list[Problem]) -> list[dict]:
+    """Problems as JSON for ImportBatch.problem_list: templates and parameters, translated when shown."""
+    return [
+        {
+            "where": [problem.where.template, dict(problem.where.params)],
+            "message": [problem.message.template, dict(problem.message.params)],
+        }
+        for problem in problems[:PROBLEMS_KEPT]
+    ]
+
+
+def problems_from_data(data: list[dict]) -> list[Problem]:
+    return [
+        Problem(M(item["where"][0], **item["where"][1]), M(item["message"][0], **item["message"][1]))
+        for item in data
+    ]
 
 
 def responses_import(
@@ -575,6 +667,8 @@ def responses_import(
     file: str | Path | bytes | BinaryIO,
     file_name: str = "",
     acting_user=None,
+    batch: ImportBatch | None = None,
+    progress: Progress | None = None,
 ) -> ImportBatch:
     """Imports a response file whole or not at all.
 
@@ -582,39 +676,55 @@ def responses_import(
     named by row and column (a refused batch is recorded, no response is stored). A serial already
     stored with the same group, agency and answers is skipped, so importing a file twice stores it once;
     one stored with a different value is a conflict and refuses the file.
+
+    `batch`: the job row of a background import, filled in at the end (else a batch is created).
+    `progress`: called with the percent done, at most once a second, while the import runs; the batch
+    row is not touched before the rows are stored, so the callback may update it from another connection.
     """
     source = _File(file)
     if not file_name and isinstance(file, str | Path):
         file_name = Path(file).name
     digest = source.sha256()
+    reporter = _Reporter(progress, source.rows_estimate() if progress else 1)
+    outcome = {"questionnaire": questionnaire, "file_name": file_name[:255], "sha256": digest}
+    if acting_user is not None or batch is None:
+        outcome["created_by"] = acting_user
     try:
         with transaction.atomic(), tempfile.TemporaryFile() as spool:
             # One import at a time per questionnaire, so the check still holds when the rows go in.
             Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
             known = _Questionnaire(questionnaire)
-            scan = _check(source, known, spool)
-            batch = ImportBatch.objects.create(
-                questionnaire=questionnaire,
-                file_name=file_name[:255],
-                sha256=digest,
+            scan = _check(source, known, spool, reporter)
+            if batch is None:
+                batch = ImportBatch.objects.create(status=ImportStatus.RUNNING, **outcome)
+            _store(known, scan, batch, reporter)
+            _batch_save(
+                batch,
+                outcome,
                 rows=scan.rows,
                 added=scan.new,
                 skipped=scan.skipped,
+                problems=0,
+                problem_list=[],
                 status=ImportStatus.STORED if scan.new else ImportStatus.UNCHANGED,
-                created_by=acting_user,
             )
-            _store(known, scan, batch)
     except SurveyFileError as error:
-        ImportBatch.objects.create(
-            questionnaire=questionnaire,
-            file_name=file_name[:255],
-            sha256=digest,
-            problems=len(error.problems),
-            status=ImportStatus.REFUSED,
-            created_by=acting_user,
-        )
+        fields = {"problems": len(error.problems), "problem_list": problems_data(error.problems)}
+        if batch is None:
+            ImportBatch.objects.create(
+                status=ImportStatus.REFUSED, finished_at=timezone.now(), **outcome, **fields
+            )
+        else:
+            _batch_save(batch, outcome, status=ImportStatus.REFUSED, rows=0, added=0, skipped=0, **fields)
         raise
+    reporter.finished()
     return batch
+
+
+def _batch_save(batch: ImportBatch, outcome: dict, **fields) -> None:
+    for name, value in {**outcome, **fields, "progress": 100, "finished_at": timezone.now()}.items():
+        setattr(batch, name, value)
+    batch.save()
 
 
 # --- the template -------------------------------------------------------------------------------

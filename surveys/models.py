@@ -242,13 +242,22 @@ class SamplePlan(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
     STORED = "stored", _("Stored")
     UNCHANGED = "unchanged", _("Nothing new (every serial already stored)")
     REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Stopped by an error")
+
+
+IMPORT_FINISHED = (ImportStatus.STORED, ImportStatus.UNCHANGED, ImportStatus.REFUSED, ImportStatus.FAILED)
 
 
 class ImportBatch(models.Model):
-    """One response file offered for import: stored whole, found already stored, or refused whole."""
+    """One response file offered for import: stored whole, found already stored, or refused whole.
+
+    A file uploaded on the page is saved to storage and imported by a Celery job; the batch is the job's
+    row: status and progress while it runs, the problems when it is refused."""
 
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -257,12 +266,21 @@ class ImportBatch(models.Model):
         related_name="import_batches",
     )
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    sha256 = models.CharField(_("file's SHA-256"), max_length=64)
+    sha256 = models.CharField(_("file's SHA-256"), max_length=64, blank=True)
+    upload = models.FileField(_("uploaded file"), upload_to="survey-imports/%Y/%m/", blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     added = models.PositiveIntegerField(_("responses added"), default=0)
     skipped = models.PositiveIntegerField(_("responses already stored"), default=0)
     problems = models.PositiveIntegerField(_("problems"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    problem_list = models.JSONField(
+        _("problems found"),
+        default=list,
+        blank=True,
+        help_text=_("Where and what, as translatable templates."),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
@@ -280,6 +298,10 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name or self.sha256[:12]} · {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
 
 
 class ResponseSource(models.TextChoices):
@@ -362,3 +384,79 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.response_id} · {self.question_id}: {self.option_id}"
+
+
+class SecondEntry(models.Model):
+    """A paper form typed a second time, blind, by another operator to check the first entry.
+
+    It never counts: the response entered first is the one aggregated; the two are compared in the
+    mismatch report (selectors.second_entry_mismatches)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="second_entries",
+    )
+    serial = models.CharField(_("serial number"), max_length=40)
+    group = models.ForeignKey(
+        RespondentGroup, verbose_name=_("respondent group"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency assessed"), on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(_("answers"), default=dict, help_text=_("Question number → option key."))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "serial"], name="one_second_entry_per_serial")
+        ]
+        verbose_name = _("second entry")
+        verbose_name_plural = _("second entries")
+
+    def __str__(self):
+        return f"{self.questionnaire.code} · {self.serial} (2)"
+
+
+class SurveyToken(models.Model):
+    """A one-time link to the online form for one planned respondent: the questionnaire, the group
+    and the agency are fixed by the token; the first response sent uses it up."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="tokens"
+    )
+    group = models.ForeignKey(
+        RespondentGroup, verbose_name=_("respondent group"), on_delete=models.CASCADE, related_name="tokens"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency assessed"), on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.OneToOneField(
+        Response,
+        verbose_name=_("response"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="token",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "agency", "group", "id"]
+        verbose_name = _("survey link")
+        verbose_name_plural = _("survey links")
+
+    def __str__(self):
+        return f"{self.questionnaire.code} · {self.agency} · {self.group}"

@@ -15,3 +15,8 @@ def may_operate_surveys(user) -> bool:
 def may_refresh_survey_values(user) -> bool:
     """Turns responses into the survey values the index computation reads: Home Affairs only."""
     return user.is_authenticated and (user.is_superuser or user.role == Role.HOME_AFFAIRS)
+
+
+def may_manage_online_survey(user) -> bool:
+    """Makes the one-time links of the online survey and downloads them: Home Affairs only."""
+    return user.is_authenticated and (user.is_superuser or user.role == Role.HOME_AFFAIRS)

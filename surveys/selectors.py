@@ -1,4 +1,5 @@
-"""Reads for surveys: per-group means, survey leaf values, SIPAS satisfaction and sample progress.
+"""Reads for surveys: per-group means, survey leaf values, SIPAS satisfaction, sample progress, the entry
+form's questions, the second-entry mismatch report and the online links made.
 
 Answers are aggregated in the database (GROUP BY through the ORM); Python only combines the few
 per-group aggregates, so the work in Python grows with agencies × leaves × groups, never with answers.
@@ -12,10 +13,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.utils.translation import gettext
 
 from agencies.models import Agency, Period
 
-from .models import Answer, GroupWeight, Questionnaire, RespondentGroup, Response, SamplePlan
+from .models import (
+    Answer,
+    AnswerOption,
+    GroupWeight,
+    Question,
+    Questionnaire,
+    RespondentGroup,
+    Response,
+    SamplePlan,
+    SecondEntry,
+    SurveyToken,
+)
 
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.01")
@@ -267,4 +280,137 @@ def response_counts_by_group(*, period: Period) -> list[GroupCount]:
     return [
         GroupCount(row["questionnaire__code"], row["group__code"], row["group__name"], row["count"])
         for row in rows
+    ]
+
+
+# --- entry and second entry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryQuestion:
+    question: Question
+    options: tuple[AnswerOption, ...]
+    groups: frozenset[int]  # ids of the respondent groups asked this question
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(option.key for option in self.options)
+
+
+def entry_questions(*, questionnaire: Questionnaire) -> list[EntryQuestion]:
+    """The questions in order with their options and the groups that answer them, for the entry and online
+    forms: three queries. A question scoring a leaf with group weights is asked of the groups weighing more
+    than 0; any other question of every group."""
+    questions = list(questionnaire.questions.order_by("position", "id"))
+    options: dict[int, list[AnswerOption]] = defaultdict(list)
+    for option in AnswerOption.objects.filter(question__questionnaire=questionnaire).order_by(
+        "position", "id"
+    ):
+        options[option.question_id].append(option)
+    weighted: dict[int, set[int]] = {}
+    for node_id, group_id, weight in GroupWeight.objects.filter(questionnaire=questionnaire).values_list(
+        "node_id", "group_id", "weight"
+    ):
+        asked = weighted.setdefault(node_id, set())  # a leaf with weights, even if all are 0
+        if weight > 0:
+            asked.add(group_id)
+    every = frozenset(questionnaire.groups.values_list("id", flat=True))
+    return [
+        EntryQuestion(
+            question,
+            tuple(options[question.id]),
+            frozenset(weighted[question.node_id]) if question.node_id in weighted else every,
+        )
+        for question in questions
+    ]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    serial: str
+    item: str  # a question number, or the group or agency field
+    first: str
+    second: str
+
+
+@dataclass(frozen=True)
+class SecondEntryReport:
+    checked: int
+    matching: int
+    mismatches: list[Mismatch]
+
+
+def second_entry_mismatches(*, questionnaire: Questionnaire) -> SecondEntryReport:
+    """Each form typed twice, compared field by field with its first entry: four queries."""
+    seconds = list(
+        SecondEntry.objects.filter(questionnaire=questionnaire)
+        .select_related("group", "agency")
+        .order_by("serial")
+    )
+    firsts = {
+        response.serial: response
+        for response in Response.objects.filter(
+            questionnaire=questionnaire, serial__in=[s.serial for s in seconds]
+        ).select_related("group", "agency")
+    }
+    answers: dict[int, dict[str, str]] = defaultdict(dict)
+    for response_id, number, key in Answer.objects.filter(response__in=list(firsts.values())).values_list(
+        "response_id", "question__number", "option__key"
+    ):
+        answers[response_id][number] = key
+    order = {
+        number: position
+        for position, number in enumerate(
+            questionnaire.questions.order_by("position", "id").values_list("number", flat=True)
+        )
+    }
+    group_label, agency_label = gettext("respondent group"), gettext("agency")
+    mismatches: list[Mismatch] = []
+    matching = 0
+    for second in seconds:
+        first = firsts.get(second.serial)
+        if first is None:  # the first entry was deleted since
+            continue
+        found = []
+        if first.group_id != second.group_id:
+            found.append(Mismatch(second.serial, group_label, first.group.name, second.group.name))
+        if first.agency_id != second.agency_id:
+            found.append(Mismatch(second.serial, agency_label, first.agency.name, second.agency.name))
+        typed = answers.get(first.pk, {})
+        for number in sorted(set(typed) | set(second.answers), key=lambda n: order.get(n, len(order))):
+            if typed.get(number, "") != second.answers.get(number, ""):
+                found.append(
+                    Mismatch(second.serial, number, typed.get(number, "—"), second.answers.get(number, "—"))
+                )
+        mismatches += found
+        matching += not found
+    return SecondEntryReport(len(seconds), matching, mismatches)
+
+
+# --- online links -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkCount:
+    agency: Agency
+    group: RespondentGroup
+    planned: int
+    links: int
+    used: int
+
+
+def survey_link_counts(*, questionnaire: Questionnaire) -> list[LinkCount]:
+    """Planned respondents, links made and links used per agency × group of the sample plan: three queries."""
+    counts = {
+        (row["agency_id"], row["group_id"]): (row["links"], row["used"])
+        for row in SurveyToken.objects.filter(questionnaire=questionnaire)
+        .values("agency_id", "group_id")
+        .annotate(links=Count("id"), used=Count("id", filter=Q(used_at__isnull=False)))
+        .order_by()
+    }
+    return [
+        LinkCount(plan.agency, plan.group, plan.planned, *counts.get((plan.agency_id, plan.group_id), (0, 0)))
+        for plan in SamplePlan.objects.filter(questionnaire=questionnaire)
+        .select_related("agency", "group")
+        .order_by("agency__position", "agency__code", "group__position", "group__code")
     ]

@@ -1,50 +1,62 @@
 """Survey pages for the survey operators and Home Affairs: questionnaires, sample progress, response
-imports (a refused file lists every problem by row and column) and the response template."""
+imports run as background jobs (a refused file lists every problem by row and column), the response
+template, keyboard-only entry of paper forms with a blind second entry and its mismatch report, and the
+online links. The public online form (no login) is at the end."""
 
 from __future__ import annotations
 
-from django import forms
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Period
 
-from .imports import responses_import, responses_template_xlsx
-from .models import ImportBatch, Questionnaire, SamplePlan
-from .permissions import may_operate_surveys, may_refresh_survey_values
-from .problems import SurveyFileError
-from .selectors import sample_progress
-from .services import survey_values_refresh
+from .forms import EntryForm, OnlineForm, ResponsesFileForm, agency_number, group_number
+from .imports import problems_from_data, responses_template_xlsx
+from .jobs import import_job_start
+from .models import ImportBatch, Questionnaire, SamplePlan, SurveyToken
+from .permissions import may_manage_online_survey, may_operate_surveys, may_refresh_survey_values
+from .selectors import entry_questions, sample_progress, second_entry_mismatches, survey_link_counts
+from .services import (
+    TOKEN_USED,
+    TokenUsed,
+    online_response_store,
+    response_enter,
+    second_entry_record,
+    survey_values_refresh,
+    tokens_generate,
+)
 
-MAX_UPLOAD = 100 * 1024 * 1024
-TOO_LARGE = _("The file is larger than 100 MB.")
 PROBLEMS_SHOWN = 1000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOINDEX = "noindex, nofollow"
 
 
-class ResponsesFileForm(forms.Form):
-    file = forms.FileField(
-        label=_("Response file (XLSX or CSV)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(TOO_LARGE)
-        return upload
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's errors by field on the form; those of fields the form lacks above it."""
+    for field, errors in (
+        error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    ):
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _operator(request: HttpRequest) -> None:
     if not may_operate_surveys(request.user):
         raise PermissionDenied
+
+
+def _questionnaire(pk: int) -> Questionnaire:
+    return get_object_or_404(Questionnaire.objects.select_related("period", "block"), pk=pk)
 
 
 @login_required
@@ -74,20 +86,30 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _questionnaire_page(request, questionnaire, form, problems=(), total=0, status=200) -> HttpResponse:
+# --- a questionnaire: progress and imports ----------------------------------------------------------
+
+
+def _batch_context(batch: ImportBatch) -> dict:
+    problems = [str(problem) for problem in problems_from_data(batch.problem_list)[:PROBLEMS_SHOWN]]
+    return {"batch": batch, "problems": problems, "more_problems": batch.problems - len(problems)}
+
+
+def _questionnaire_page(request, questionnaire, form, status=200) -> HttpResponse:
+    batches = list(ImportBatch.objects.filter(questionnaire=questionnaire).select_related("created_by")[:20])
+    shown = request.GET.get("lan-nhap")
+    current = [
+        _batch_context(batch) for batch in batches if not batch.finished or (shown and str(batch.pk) == shown)
+    ]
     return render(
         request,
         "surveys/questionnaire.html",
         {
             "questionnaire": questionnaire,
             "form": form,
-            "problems": problems,
-            "problem_count": total,
-            "more_problems": total - len(problems),
+            "current": current,
             "progress": sample_progress(questionnaire=questionnaire),
-            "batches": ImportBatch.objects.filter(questionnaire=questionnaire).select_related("created_by")[
-                :20
-            ],
+            "batches": batches,
+            "may_manage_online": may_manage_online_survey(request.user),
         },
         status=status,
     )
@@ -95,42 +117,36 @@ def _questionnaire_page(request, questionnaire, form, problems=(), total=0, stat
 
 @login_required
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sample progress and import batches; POST imports a response file whole or not at all."""
+    """Sample progress and import batches; POST saves a response file and queues its import (whole or
+    not at all), then shows the job's progress."""
     _operator(request)
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("period", "block"), pk=pk)
+    questionnaire = _questionnaire(pk)
     if request.method != "POST":
         return _questionnaire_page(request, questionnaire, ResponsesFileForm())
     form = ResponsesFileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _questionnaire_page(request, questionnaire, form, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        batch = responses_import(
-            questionnaire=questionnaire, file=upload, file_name=upload.name, acting_user=request.user
-        )
-    except SurveyFileError as error:
-        problems = [str(problem) for problem in error.problems[:PROBLEMS_SHOWN]]
-        return _questionnaire_page(
-            request,
-            questionnaire,
-            ResponsesFileForm(),
-            problems=problems,
-            total=len(error.problems),
-            status=422,
-        )
-    messages.success(
-        request,
-        gettext("%(file)s: %(added)s responses added, %(skipped)s already stored with the same answers.")
-        % {"file": upload.name, "added": batch.added, "skipped": batch.skipped},
+    batch = import_job_start(
+        questionnaire=questionnaire, upload=form.cleaned_data["file"], acting_user=request.user
     )
-    return redirect("surveys:questionnaire", pk=questionnaire.pk)
+    url = reverse("surveys:questionnaire", args=[questionnaire.pk])
+    return redirect(f"{url}?{urlencode({'lan-nhap': batch.pk})}")
+
+
+@login_required
+@require_safe
+def batch_status(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
+    """One import job's progress bar or outcome: the page polls it every second while the job runs."""
+    _operator(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_pk, questionnaire_id=pk)
+    return render(request, "surveys/_batch.html", {"questionnaire_id": pk, **_batch_context(batch)})
 
 
 @login_required
 @require_safe
 def responses_template(request: HttpRequest, pk: int) -> HttpResponse:
     _operator(request)
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("period", "block"), pk=pk)
+    questionnaire = _questionnaire(pk)
     response = HttpResponse(responses_template_xlsx(questionnaire), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{questionnaire.code}.xlsx"'
     return response
@@ -149,3 +165,196 @@ def values_refresh(request: HttpRequest, period_pk: int) -> HttpResponse:
         gettext("%(period)s: %(count)s survey values written.") % {"period": period, "count": written},
     )
     return redirect("surveys:index")
+
+
+# --- typing paper forms ----------------------------------------------------------------------------
+
+
+def _entry_lists(questionnaire: Questionnaire):
+    groups = list(questionnaire.groups.order_by("position", "id"))
+    agencies = list(
+        questionnaire.period.agencies().filter(block=questionnaire.block_id).order_by("position", "code")
+    )
+    return groups, agencies, entry_questions(questionnaire=questionnaire)
+
+
+def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
+    _operator(request)
+    questionnaire = _questionnaire(pk)
+    groups, agencies, questions = _entry_lists(questionnaire)
+    lists = {"groups": groups, "agencies": agencies, "questions": questions}
+    status = 200
+    if request.method == "POST":
+        form = EntryForm(request.POST, **lists)
+        if form.is_valid():
+            store = second_entry_record if second else response_enter
+            try:
+                store(
+                    questionnaire=questionnaire,
+                    serial=form.cleaned_data["serial"],
+                    group=form.cleaned_data["group"],
+                    agency=form.cleaned_data["agency"],
+                    answers=form.answers(),
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                answered = sum(1 for value in form.answers().values() if value)
+                messages.success(
+                    request,
+                    (
+                        gettext("Form %(serial)s typed a second time: %(count)s answers.")
+                        if second
+                        else gettext("Form %(serial)s saved: %(count)s answers.")
+                    )
+                    % {"serial": form.cleaned_data["serial"].strip(), "count": answered},
+                )
+                # The next form most often has the same group and agency: keep them, focus the serial.
+                kept = {"nhom": request.POST.get("group", ""), "co-quan": request.POST.get("agency", "")}
+                return redirect(f"{request.path}?{urlencode(kept)}")
+        status = 400
+    else:
+        form = EntryForm(
+            initial={"group": request.GET.get("nhom", ""), "agency": request.GET.get("co-quan", "")}, **lists
+        )
+    group_ids = {number: group.id for number, group in form.groups.items()}
+    return render(
+        request,
+        "surveys/entry.html",
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "second": second,
+            "groups": [(group_number(n), g) for n, g in enumerate(groups, start=1)],
+            "agencies": [(agency_number(n, len(agencies)), a) for n, a in enumerate(agencies, start=1)],
+            "entry_data": {
+                "groups": {key: str(value) for key, value in group_ids.items()},
+                "groupNames": {key: group.name for key, group in form.groups.items()},
+                "agencyNames": {key: agency.name for key, agency in form.agencies.items()},
+            },
+        },
+        status=status,
+    )
+
+
+@login_required
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A paper form typed by number keys; Enter saves it and the next form starts at the serial."""
+    return _entry(request, pk, second=False)
+
+
+@login_required
+def second_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The blind second typing of forms already entered, by another operator."""
+    return _entry(request, pk, second=True)
+
+
+@login_required
+@require_safe
+def mismatches(request: HttpRequest, pk: int) -> HttpResponse:
+    _operator(request)
+    questionnaire = _questionnaire(pk)
+    report = second_entry_mismatches(questionnaire=questionnaire)
+    return render(request, "surveys/mismatches.html", {"questionnaire": questionnaire, "report": report})
+
+
+# --- online links ----------------------------------------------------------------------------------
+
+
+def _online_manager(request: HttpRequest) -> None:
+    if not may_manage_online_survey(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def online_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Links per agency × group of the sample plan (Home Affairs); POST makes the missing ones."""
+    _online_manager(request)
+    questionnaire = _questionnaire(pk)
+    if request.method == "POST":
+        made = tokens_generate(questionnaire=questionnaire, acting_user=request.user)
+        messages.success(request, gettext("%(count)s links made.") % {"count": made})
+        return redirect("surveys:online", pk=questionnaire.pk)
+    counts = survey_link_counts(questionnaire=questionnaire)
+    return render(
+        request,
+        "surveys/online_links.html",
+        {
+            "questionnaire": questionnaire,
+            "counts": counts,
+            "links": sum(c.links for c in counts),
+            "used": sum(c.used for c in counts),
+        },
+    )
+
+
+@login_required
+@require_safe
+def online_links_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every link of the questionnaire with its agency and group, to print or send (UTF-8 with BOM)."""
+    _online_manager(request)
+    questionnaire = _questionnaire(pk)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["Mã cơ quan", "Cơ quan", "Mã nhóm", "Nhóm đối tượng", "Đường dẫn", "Đã trả lời lúc"])
+    for token in (
+        SurveyToken.objects.filter(questionnaire=questionnaire)
+        .select_related("agency", "group")
+        .order_by("agency__position", "agency__code", "group__position", "id")
+    ):
+        writer.writerow(
+            [
+                token.agency.code,
+                token.agency.name,
+                token.group.code,
+                token.group.name,
+                request.build_absolute_uri(reverse("surveys:answer", args=[token.token])),
+                token.used_at.isoformat() if token.used_at else "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{questionnaire.code}-duong-dan.csv"'
+    return response
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = NOINDEX
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def online_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The public form of a one-time link (no login): the questions asked of its group, one response."""
+    link = (
+        SurveyToken.objects.select_related("questionnaire__period", "questionnaire__block", "group", "agency")
+        .filter(token=token)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    context = {"link": link, "questionnaire": link.questionnaire}
+    if link.used_at is not None:
+        return _public(
+            render(request, "surveys/online_used.html", {**context, "message": TOKEN_USED}, status=410)
+        )
+    questions = [q for q in entry_questions(questionnaire=link.questionnaire) if link.group_id in q.groups]
+    form = OnlineForm(request.POST or None, questions=questions)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                online_response_store(token=token, answers=form.answers())
+            except TokenUsed:
+                return _public(
+                    render(
+                        request, "surveys/online_used.html", {**context, "message": TOKEN_USED}, status=410
+                    )
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return _public(render(request, "surveys/online_thanks.html", context))
+        status = 400
+    return _public(render(request, "surveys/online_form.html", {**context, "form": form}, status=status))

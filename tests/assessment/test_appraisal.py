@@ -174,7 +174,7 @@ def test_the_inbox_lists_exactly_the_assigned_items(client, round_world):
         ("focal", 404, 404, 404, 404, 200),
         ("other_focal", 404, 404, 404, 404, 200),
         ("head", 404, 404, 404, 404, 200),
-        ("operator", 404, 404, 404, 404, 404),
+        ("operator", 403, 403, 403, 403, 403),  # fenced out of everything but surveys
     ],
 )
 def test_who_may_open_each_appraisal_page(

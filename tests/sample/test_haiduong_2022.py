@@ -1,12 +1,20 @@
-"""The sample province, computed from its inputs, reproduces Hải Dương's published 2022 facts (seeds 000, 002)."""
+"""The sample province, computed from its inputs, reproduces Hải Dương's published 2022 facts (seeds 000, 002);
+its survey values are aggregated from stored questionnaires, as many as seed 002 counts."""
+
+from collections import Counter
 
 import pytest
 from django.db import transaction
+from django.db.models import Count
 
 from agencies.models import Period
 from sample.loader import load_sample
 from scoring.exports import results_rows
 from scoring.selectors import latest_snapshot
+from surveys.models import Answer, Response, SurveyValue
+from surveys.services import survey_values_refresh
+
+pytestmark = pytest.mark.django_db  # the module fixture loads the sample; this marks the database as needed
 
 DEPARTMENTS = [
     "Sở Giao thông vận tải", "Sở Nội vụ", "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh",
@@ -23,15 +31,57 @@ DISTRICTS = [
 
 
 @pytest.fixture(scope="module")
-def results(django_db_setup, django_db_blocker):
-    """Loads and computes the sample once, keeps the exported rows, and rolls the database back."""
+def loaded(django_db_setup, django_db_blocker):
+    """Loads and computes the sample once, keeps the exported rows and survey figures, and rolls back."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_sample()
-        exported = {
-            year: results_rows(latest_snapshot(Period.objects.get(code=str(year)))) for year in (2021, 2022)
+        periods = {year: Period.objects.get(code=str(year)) for year in (2021, 2022)}
+        exported = {year: results_rows(latest_snapshot(period)) for year, period in periods.items()}
+        values = {
+            year: sorted(
+                SurveyValue.objects.filter(node__criteria_set__period=period).values_list(
+                    "agency__code", "node__code", "value", "source"
+                )
+            )
+            for year, period in periods.items()
         }
+        # Aggregating again from the stored responses gives the same values.
+        for period in periods.values():
+            survey_values_refresh(period=period)
+        again = {
+            year: sorted(
+                SurveyValue.objects.filter(node__criteria_set__period=period).values_list(
+                    "agency__code", "node__code", "value", "source"
+                )
+            )
+            for year, period in periods.items()
+        }
+        responses = {
+            (row["questionnaire__period__code"], row["questionnaire__block__code"], row["group__code"]): row[
+                "count"
+            ]
+            for row in Response.objects.values(
+                "questionnaire__period__code", "questionnaire__block__code", "group__code"
+            )
+            .annotate(count=Count("id"))
+            .order_by()
+        }
+        sources = Counter(Response.objects.values_list("source", flat=True))
+        answers = Answer.objects.filter(response__questionnaire__period__in=periods.values()).count()
         transaction.set_rollback(True)
-    return exported
+    return {
+        "results": exported,
+        "values": values,
+        "again": again,
+        "responses": responses,
+        "sources": sources,
+        "answers": answers,
+    }
+
+
+@pytest.fixture(scope="module")
+def results(loaded):
+    return loaded["results"]
 
 
 def block(rows, code):
@@ -131,3 +181,29 @@ def test_not_applicable_leaves_lower_the_max(results):
     assert rows["Văn phòng UBND tỉnh"]["max_points"] == "98.00"
     assert rows["Thanh tra tỉnh"]["max_points"] == "98.00"
     assert rows["Sở Y tế"]["max_points"] == "100.00"
+
+
+def test_survey_values_are_aggregated_from_stored_responses(loaded):
+    """Every survey value of both years comes from the stored answers (none stored directly), and
+    aggregating them again changes nothing."""
+    for year in (2021, 2022):
+        values = loaded["values"][year]
+        assert len(values) == 2 * (18 + 12)
+        assert {source for *_, source in values} == {"aggregated"}
+        assert loaded["again"][year] == values
+    assert loaded["answers"] > 0
+    assert set(loaded["sources"]) == {"entered", "online"}
+
+
+def test_as_many_questionnaires_as_seed_002_counts(loaded):
+    """Departments: 20 + 4 + 96 organisational forms (each about every department) and 640 citizens' and
+    businesses'; districts: 20 + 4 + 72 and 1,620. 2,476 paper forms in all."""
+    for year in ("2021", "2022"):
+        count = {key[1:]: n for key, n in loaded["responses"].items() if key[0] == year}
+        assert count[("so-nganh", "dai-bieu-hdnd")] == 20 * 18
+        assert count[("so-nganh", "mttq")] == 4 * 18
+        assert count[("so-nganh", "lanh-dao-huyen")] == 96 * 18
+        assert count[("so-nganh", "nguoi-dan")] + count[("so-nganh", "doanh-nghiep")] == 640
+        assert count[("ubnd-huyen", "dai-bieu-hdnd")] == 20 * 12
+        assert count[("ubnd-huyen", "lanh-dao-so")] == 72 * 12
+        assert count[("ubnd-huyen", "nguoi-dan")] + count[("ubnd-huyen", "doanh-nghiep")] == 1620

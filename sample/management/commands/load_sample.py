@@ -16,6 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_compute, **options):
         loaded = load_sample(compute=not no_compute)
+        if loaded.get("kept"):
+            self.stdout.write(
+                "The sample province is already loaded and its 2021 results are published; kept as is."
+            )
         for snapshot in loaded["snapshots"]:
             self.stdout.write(
                 f"{snapshot.period}: v{snapshot.version}, {snapshot.agency_results.count()} agencies"

@@ -1,0 +1,132 @@
+"""Response imports as background jobs: the page saves the upload and queues a Celery task; the import
+batch is the job's row (status, progress, problems), polled by the page every second.
+
+The import itself holds one transaction until every row is stored (all or nothing), so its progress is
+written through a second database connection on PostgreSQL, where the page can read it while the
+import runs; on SQLite (one writer at a time) progress goes through the import's own connection.
+Without a broker Celery runs the task inline (CELERY_TASK_ALWAYS_EAGER) and the page shows the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+
+from .imports import Progress, responses_import
+from .models import ImportBatch, ImportStatus, Questionnaire
+from .problems import SurveyFileError
+
+logger = logging.getLogger(__name__)
+
+
+def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acting_user=None) -> ImportBatch:
+    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import."""
+    with transaction.atomic():
+        batch = ImportBatch(
+            questionnaire=questionnaire,
+            file_name=(upload.name or "")[:255],
+            status=ImportStatus.QUEUED,
+            created_by=acting_user,
+        )
+        batch.upload.save(Path(upload.name or "phieu").name, upload, save=False)
+        batch.save()
+        transaction.on_commit(partial(_enqueue, batch.pk))
+    return batch
+
+
+def _enqueue(batch_id: int) -> None:
+    from .tasks import import_responses
+
+    try:
+        import_responses.delay(batch_id)
+    except Exception:
+        # Run eagerly, the job has recorded its failure already; otherwise the broker did not answer.
+        logger.exception("response import %s could not be queued or failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+
+
+@contextmanager
+def _progress_writer(batch_id: int):
+    """A callback writing the percent done to the batch row, where other connections can read it."""
+    if connection.vendor != "postgresql":
+
+        def write(percent: int) -> None:
+            ImportBatch.objects.filter(pk=batch_id).update(progress=percent)
+
+        yield write
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = side.ops.quote_name(ImportBatch._meta.db_table)
+
+    def write(percent: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [percent, batch_id])
+
+    try:
+        yield write
+    finally:
+        side.close()
+
+
+@contextmanager
+def _local_file(batch: ImportBatch):
+    """The stored upload as a local path: the file itself on disk storage, a temporary copy otherwise."""
+    try:
+        yield batch.upload.path
+        return
+    except NotImplementedError:  # remote storage (S3)
+        pass
+    with (
+        batch.upload.open("rb") as source,
+        tempfile.NamedTemporaryFile(suffix=Path(batch.upload.name).suffix) as copy,
+    ):
+        shutil.copyfileobj(source, copy, 1 << 20)
+        copy.flush()
+        yield copy.name
+
+
+def import_job_run(*, batch_id: int, progress: Progress | None = None) -> ImportBatch | None:
+    """The worker's side: claims the queued batch, imports its file whole or not at all, and records the
+    outcome on the batch (stored, unchanged, refused with its problems, or failed). A batch that is not
+    queued any more (already run, or redelivered) is left alone and None returned."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, progress=0
+    )
+    if not claimed:
+        return None
+    batch = ImportBatch.objects.select_related("questionnaire__period", "created_by").get(pk=batch_id)
+    with _progress_writer(batch_id) as write:
+
+        def report(percent: int) -> None:
+            write(percent)
+            if progress is not None:
+                progress(percent)
+
+        try:
+            with _local_file(batch) as path:
+                responses_import(
+                    questionnaire=batch.questionnaire,
+                    file=path,
+                    file_name=batch.file_name,
+                    batch=batch,
+                    progress=report,
+                )
+        except SurveyFileError:
+            pass  # recorded on the batch: refused, with its problems
+        except Exception:
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportStatus.FAILED, finished_at=timezone.now()
+            )
+            raise
+    batch.refresh_from_db()
+    return batch

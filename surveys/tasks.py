@@ -1,0 +1,12 @@
+"""Celery tasks of surveys: each takes ids and calls one service."""
+
+from celery import shared_task
+
+from .jobs import import_job_run
+
+
+@shared_task(name="surveys.import_responses")
+def import_responses(batch_id: int) -> str | None:
+    """Imports the stored file of a queued ImportBatch; progress and outcome are written to the batch."""
+    batch = import_job_run(batch_id=batch_id)
+    return batch.status if batch is not None else None
