@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -26,7 +26,8 @@ ProgressCallback = Callable[[int, str], None]
 
 
 def _stored(value: Decimal) -> Decimal:
-    return value.quantize(STORED)
+    """Stored points keep 4 decimals, rounded half up like every published figure (not banker's)."""
+    return value.quantize(STORED, rounding=ROUND_HALF_UP)
 
 
 def period_compute(
@@ -88,7 +89,7 @@ def period_compute(
                         block_id=agency.block_id,
                         points=_stored(result.points),
                         max_points=_stored(result.max_points),
-                        exact_index=result.exact_index.quantize(EXACT),
+                        exact_index=result.exact_index.quantize(EXACT, rounding=ROUND_HALF_UP),
                         index=result.index,
                         self_index=self_result.index,
                         rank=result.rank,

@@ -117,3 +117,13 @@ def test_export_without_results_is_refused():
 
     with pytest.raises(CommandError, match="compute_index"):
         call_command("export_results", "--period", "2022")
+
+
+def test_stored_points_round_half_up():
+    """10.40625 is stored as 10.4063 (half up, as published figures), not 10.4062 (banker's)."""
+    from decimal import Decimal
+
+    from scoring.services import _stored
+
+    assert _stored(Decimal("10.40625")) == Decimal("10.4063")
+    assert _stored(Decimal("2.00005")) == Decimal("2.0001")
