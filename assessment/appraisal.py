@@ -56,6 +56,16 @@ def leaf_points(node: CriteriaNode, data: dict | None) -> Decimal | None:
     return engine.leaf_points(engine_node, leaf_input(True, data))
 
 
+def covers(assignment: AppraisalAssignment, agency_id: int, area: str) -> bool:
+    """An assignment covers its agency (or every agency) × its area (or every area)."""
+    return assignment.agency_id in (None, agency_id) and assignment.area_code in ("", area)
+
+
+def item_area(item: AssessmentItem) -> str:
+    """The code of the item's content area (one query: the item's criteria set)."""
+    return area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
+
+
 def appraiser_role(user, item: AssessmentItem, period: Period) -> str | None:
     """ "first" when an assignment of `user` covers the item, "second" when they are its double
     appraiser, else None (an assignment covers an agency or every agency × an area or every area)."""
@@ -64,8 +74,8 @@ def appraiser_role(user, item: AssessmentItem, period: Period) -> str | None:
     )
     if not assignments:
         return None
-    area = area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
-    covering = [a for a in assignments if a.agency_id in (None, item.agency_id) and a.area_code in ("", area)]
+    area = item_area(item)
+    covering = [a for a in assignments if covers(a, item.agency_id, area)]
     if any(a.appraiser_id == user.pk for a in covering):
         return "first"
     if any(a.second_appraiser_id == user.pk for a in covering):
@@ -220,9 +230,12 @@ def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str
     current.version += 1
     current._change_reason = "explanation"
     current.save()
+    area = item_area(current)
     appraisers = User.objects.filter(
         pk__in=[
-            a.appraiser_id for a in AppraisalAssignment.objects.filter(period=period) if _covers(a, current)
+            a.appraiser_id
+            for a in AppraisalAssignment.objects.filter(period=period)
+            if covers(a, current.agency_id, area)
         ]
     )
     notify(
@@ -232,15 +245,6 @@ def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str
         url=reverse("appraisal:item", args=[period.code, current.pk]),
     )
     return current
-
-
-def _covers(assignment: AppraisalAssignment, item: AssessmentItem) -> bool:
-    if assignment.agency_id not in (None, item.agency_id):
-        return False
-    if not assignment.area_code:
-        return True
-    area = area_codes(list(CriteriaNode.objects.filter(criteria_set=item.node.criteria_set_id)))[item.node_id]
-    return assignment.area_code == area
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from scoring import engine
 from scoring.inputs import engine_tree, leaf_input
 from scoring.models import CriteriaNode
 
-from .appraisal import area_codes, leaf_points
+from .appraisal import area_codes, covers, leaf_points
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
 
 
@@ -167,11 +167,7 @@ def appraisal_review(*, period: Period):
     per_appraiser = []
     for assignment in assignments:
         covered = [
-            i
-            for i in items
-            if i.node.rule != "survey"
-            and assignment.agency_id in (None, i.agency_id)
-            and assignment.area_code in ("", areas[i.node_id])
+            i for i in items if i.node.rule != "survey" and covers(assignment, i.agency_id, areas[i.node_id])
         ]
         per_appraiser.append(
             (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -236,15 +237,17 @@ class TableSpec:
         return self.exporter.build(self, data, config)
 
 
-class ReportExporter:
+class ReportExporter(ABC):
     identifier = ""
     verbose_name = ""
 
+    @abstractmethod
     def specs(self, data: SnapshotData, numbering: str) -> list[TableSpec]:
-        raise NotImplementedError
+        """The tables this exporter makes from one snapshot, numbered."""
 
+    @abstractmethod
     def build(self, spec: TableSpec, data: SnapshotData, config: ReportSettings) -> Table:
-        raise NotImplementedError
+        """One table's rows and columns."""
 
     # shared parts of the form
 
@@ -388,8 +391,9 @@ class SummaryExporter(ReportExporter):
     per_block = False
     slug = ""
 
+    @abstractmethod
     def name(self, block: BlockData | None) -> str:
-        raise NotImplementedError
+        """The summary's Vietnamese title."""
 
     def specs(self, data: SnapshotData, numbering: str) -> list[TableSpec]:
         blocks = data.blocks if self.per_block else [None]

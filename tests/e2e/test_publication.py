@@ -17,7 +17,7 @@ from sample.loader import load_sample
 from scoring.models import ComputeJob, JobStatus
 from scoring.selectors import latest_snapshot
 from tests.e2e.conftest import login
-from tests.public.worker import worker_or_eager
+from tests.worker import worker_or_eager
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

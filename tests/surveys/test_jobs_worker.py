@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys.jobs import import_job_start
 from surveys.models import ImportBatch, ImportStatus, Response
+from tests.worker import celery_worker
 
 from .factories import make_survey
 from .test_imports import csv_bytes
-from .worker import celery_worker
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from scoring.jobs import compute_job_run, compute_job_start
 from scoring.models import AgencyResult, ComputeJob, JobStage, JobStatus, NodeResult, ResultSnapshot
 from scoring.services import period_compute
 from tests.public.builders import ranked_province
-from tests.public.worker import celery_worker, database_url, wait_for
+from tests.worker import celery_worker, database_url, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

@@ -1,5 +1,6 @@
-"""A real Celery worker for tests marked `celery`: a separate process on Redis database 5, reading the
-test database. Tests using it skip when Redis is not reachable."""
+"""A real Celery worker for tests marked `celery`: a separate process on Redis database 5 (each worker
+on a queue of its own), reading the test database and the test's MEDIA_ROOT. Tests using it skip when
+Redis is not reachable."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from parindex.celery import app as celery_app
 
-REDIS_URL = os.environ.get("RESULTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/5")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def redis_error() -> str | None:
@@ -38,12 +40,12 @@ def redis_or_skip() -> None:
 
 
 def database_url() -> str:
-    settings = connection.settings_dict
-    user = settings.get("USER") or "postgres"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def _reset_producer():
@@ -57,11 +59,12 @@ def celery_worker(log_path: Path):
     redis_or_skip()
     if connection.vendor != "postgresql":
         pytest.skip("the worker test needs PostgreSQL")
-    queue = f"results-test-{uuid.uuid4().hex[:8]}"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the worker reads the files the test stored
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "parindex.settings",
     }
