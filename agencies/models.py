@@ -156,7 +156,11 @@ class Period(models.Model):
 
 
 class PeriodTransition(models.Model):
-    """One state change of a period: who, when, from, to, and the comment (required to return)."""
+    """One state change of a period: who, when, from, to, and the comment (required to return).
+
+    Every step is confirmed against its readiness list (assessment.readiness); what was not ready at that
+    moment is kept in `readiness`, and the reason for going ahead anyway in `override_reason`.
+    """
 
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="transitions"
@@ -169,6 +173,13 @@ class PeriodTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    override_reason = models.TextField(_("reason for going ahead although not ready"), blank=True)
+    readiness = models.JSONField(
+        _("what was not ready"),
+        default=list,
+        blank=True,
+        help_text=_("Each gap at the time of the step: its kind, label, count and the first names."),
+    )
 
     class Meta:
         ordering = ["period", "at", "pk"]

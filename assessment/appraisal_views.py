@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, User
 from agencies.models import Agency, Period, PeriodState
 from agencies.permissions import scope_for
-from agencies.workflow import TransitionRefused, period_transition, transitions_available
+from agencies.workflow import LABELS, TRANSITIONS, TransitionRefused, period_transition, transitions_available
 from evidence.models import EvidenceLink
 from scoring.models import CriteriaNode
 
-from . import appraisal, appraisal_selectors
+from . import appraisal, appraisal_selectors, readiness
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification
 from .services import AssessmentRefused, StaleItem
 
@@ -299,7 +299,9 @@ def review(request, period_code: str):
             "agencies": agencies,
             "differences": differences[:100],
             "difference_count": len(differences),
-            "transitions": transitions_available(period=period, user=request.user),
+            "transitions": [
+                (name, LABELS[name]) for name in transitions_available(period=period, user=request.user)
+            ],
             "history": period.transitions.select_related("by"),
             "disagreements": appraisal_selectors.double_appraisal_disagreements(period=period),
         },
@@ -307,21 +309,52 @@ def review(request, period_code: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transition(request, period_code: str, name: str):
+    """GET: the step's confirmation page with what is not ready. POST: the step, confirmed; while
+    something is not ready, with the stated reason (the workflow checks both again)."""
     period = _period(period_code)
-    try:
-        period_transition(
-            period=period, name=name, user=request.user, comment=request.POST.get("comment", "")
-        )
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        appraisal.notify_round(period=period, name=name)
-        messages.success(
-            request, _("The period is now: %(state)s.") % {"state": PeriodState(period.state).label}
-        )
-    return redirect("appraisal:review", period.code)
+    if name not in TRANSITIONS:
+        raise Http404
+    if name not in transitions_available(period=period, user=request.user):
+        messages.error(request, _("This step is not possible now."))
+        return redirect("appraisal:review", period.code)
+    if request.method == "POST":
+        try:
+            period_transition(
+                period=period,
+                name=name,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                confirmed=request.POST.get("confirm") == "1",
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            appraisal.notify_round(period=period, name=name)
+            messages.success(
+                request, _("The period is now: %(state)s.") % {"state": PeriodState(period.state).label}
+            )
+            return redirect("appraisal:review", period.code)
+    return render(
+        request,
+        "appraisal/transition.html",
+        {
+            "period": period,
+            "name": name,
+            "label": LABELS[name],
+            "target": next(
+                PeriodState(t.target).label
+                for t in period.get_available_state_transitions()
+                if t.name == name
+            ),
+            "readiness": readiness.period_readiness(period=period, name=name),
+            "comment_required": name == "return_to_secretariat",
+            "comment": request.POST.get("comment", ""),
+            "override_reason": request.POST.get("override_reason", ""),
+        },
+    )
 
 
 @login_required

@@ -51,7 +51,14 @@ def test_each_transition_from_each_state_for_each_role(state, name):
         assert Period.objects.get(pk=period.pk).state == state
     if state in sources:
         user = UserFactory(username=f"ok-{name}-{state}", role=allowed_role)
-        period_transition(period=period, name=name, user=user, comment="Đề nghị rà soát lại lĩnh vực 3")
+        period_transition(
+            period=period,
+            name=name,
+            user=user,
+            comment="Đề nghị rà soát lại lĩnh vực 3",
+            confirmed=True,
+            override_reason="Theo kế hoạch",
+        )
         assert Period.objects.get(pk=period.pk).state == target
         record = PeriodTransition.objects.get(period=period)
         assert (record.source, record.target, record.by, record.name) == (state, target, user, name)
@@ -78,7 +85,11 @@ def test_opening_self_assessment_freezes_the_criteria_sets():
         period=period, block=BlockFactory(code="k"), document=small_document()
     )
     period_transition(
-        period=period, name="open_self_assessment", user=UserFactory(username="nv", role="home_affairs")
+        period=period,
+        name="open_self_assessment",
+        user=UserFactory(username="nv", role="home_affairs"),
+        confirmed=True,
+        override_reason="Chưa có tài khoản đầu mối",
     )
     criteria_set.refresh_from_db()
     assert criteria_set.frozen_at is not None

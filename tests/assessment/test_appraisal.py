@@ -42,7 +42,13 @@ def round_world(world):
             item = world.item(code, agency)
             item_self_score(item=item, user=focal, expected_version=item.version, data=data)
         assessment_submit(period=world.period, agency=agency, user=focal, explanation="Không có văn bản")
-    period_transition(period=world.period, name="start_appraisal", user=world.users["home_affairs"])
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason="Chưa ký duyệt",
+    )
     appraisal.assignments_replace(
         period=world.period,
         cells={(None, "1"): world.users["appraiser"].pk, (None, "2"): world.users["lead"].pk},
@@ -55,7 +61,14 @@ def round_world(world):
 
 
 def step(world, name, who="lead", comment=""):
-    period_transition(period=world.period, name=name, user=world.users[who], comment=comment)
+    period_transition(
+        period=world.period,
+        name=name,
+        user=world.users[who],
+        comment=comment,
+        confirmed=True,
+        override_reason="Theo lịch của Hội đồng",
+    )
     appraisal.notify_round(period=world.period, name=name)
     world.period.refresh_from_db()
 
@@ -267,7 +280,13 @@ def test_the_inbox_of_5000_items_reads_in_a_fixed_number_of_queries(client, worl
     from scoring.formats import criteria_set_from_document
     from tests.factories import AgencyFactory, BlockFactory, PeriodFactory
 
-    period_transition(period=world.period, name="start_appraisal", user=world.users["home_affairs"])
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason="Chưa ký duyệt",
+    )
     appraisal.assignments_replace(
         period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
     )
