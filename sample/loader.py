@@ -256,5 +256,5 @@ def load_sample(*, compute: bool = True) -> dict:
         for year in YEARS:
             snapshots.append(period_compute(period=periods[year]))
             if periods[year].state == PeriodState.PUBLISHED:
-                snapshot_publish(snapshot=snapshots[-1], acting_user=publisher)
+                snapshot_publish(snapshot=snapshots[-1], acting_user=publisher, confirmed=True)
     return {"accounts": accounts, "snapshots": snapshots, "kept": False}

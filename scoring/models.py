@@ -240,6 +240,11 @@ class ResultSnapshot(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    publication_note = models.TextField(
+        _("publication note"),
+        blank=True,
+        help_text=_("An optional note published with the first publication of the period's results."),
+    )
     correction_reason = models.TextField(
         _("reason for the correction"),
         blank=True,

@@ -159,6 +159,7 @@ PUBLISH_NOT_APPROVED = _("Results can be published only after the council has ap
 PUBLISH_ALREADY = _("This snapshot is already published.")
 PUBLISH_REASON_REQUIRED = _("A correction replaces published results: state the reason.")
 PUBLISH_OLDER = _("A correction must be a later computation than the published one.")
+PUBLISH_NOT_CONFIRMED = _("Confirm the publication first: it cannot be undone.")
 
 
 class PublicationRefused(Exception):
@@ -172,15 +173,26 @@ def snapshot_current_published(period: Period) -> ResultSnapshot | None:
 
 
 @transaction.atomic
-def snapshot_publish(*, snapshot: ResultSnapshot, acting_user, reason: str = "") -> ResultSnapshot:
+def snapshot_publish(
+    *,
+    snapshot: ResultSnapshot,
+    acting_user,
+    reason: str = "",
+    note: str = "",
+    confirmed: bool = False,
+    override_reason: str = "",
+) -> ResultSnapshot:
     """Publishes a snapshot of an approved period, or a correction of a published one.
 
-    The first publication moves the period to "published" through the workflow (which checks the
-    user's permission and records the step). A correction needs a reason and a later computation than
-    the one published. The open-data files are written now, once, with their SHA-256; from then on the
-    snapshot, its rows and its files are immutable (scoring.models.PublishedResultsError).
+    The first publication moves the period to "published" through the workflow, which checks the user's
+    permission, the confirmation and the readiness list (`override_reason` when something is not ready)
+    and records the step. Its optional `note` is a publication note, never a correction reason: there is
+    nothing yet to correct. A correction needs a `reason` and a later computation than the one published.
+    Both need `confirmed`: a publication cannot be undone. The open-data files are written now, once,
+    with their SHA-256; from then on the snapshot, its rows and its files are immutable
+    (scoring.models.PublishedResultsError).
     """
-    reason = reason.strip()
+    reason, note = reason.strip(), note.strip()
     if acting_user is None or not acting_user.has_perm("scoring.publish_results"):
         raise PublicationRefused(PUBLISH_NOT_ALLOWED)
     period = Period.objects.select_for_update().get(pk=snapshot.period_id)
@@ -193,9 +205,21 @@ def snapshot_publish(*, snapshot: ResultSnapshot, acting_user, reason: str = "")
             raise PublicationRefused(PUBLISH_REASON_REQUIRED)
         if locked.version < current.version:
             raise PublicationRefused(PUBLISH_OLDER)
+    else:
+        note, reason = note or reason, ""  # a first publication corrects nothing
+    if not confirmed:
+        raise PublicationRefused(PUBLISH_NOT_CONFIRMED)
     if period.state == PeriodState.APPROVED:
         try:
-            period_transition(period=period, name="publish", user=acting_user, comment=reason)
+            period_transition(
+                period=period,
+                name="publish",
+                user=acting_user,
+                comment=note,
+                confirmed=True,
+                override_reason=override_reason,
+                snapshot=locked,
+            )
         except TransitionRefused as refusal:
             raise PublicationRefused(refusal.message) from refusal
     elif period.state != PeriodState.PUBLISHED:
@@ -215,6 +239,10 @@ def snapshot_publish(*, snapshot: ResultSnapshot, acting_user, reason: str = "")
         for each in files
     )
     ResultSnapshot.objects.filter(pk=locked.pk).update(
-        is_published=True, published_at=now, published_by=acting_user, correction_reason=reason
+        is_published=True,
+        published_at=now,
+        published_by=acting_user,
+        correction_reason=reason,
+        publication_note=note,
     )
     return ResultSnapshot.objects.select_related("period", "published_by").get(pk=locked.pk)

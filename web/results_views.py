@@ -13,10 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.models import Period, PeriodState
 from agencies.workflow import transitions_available
+from assessment.readiness import period_readiness
 from scoring import selectors
 from scoring.jobs import ComputeRefused, compute_job_start
 from scoring.models import HeadClass
-from scoring.services import PublicationRefused, snapshot_current_published, snapshot_publish
+from scoring.services import (
+    PUBLISH_NOT_APPROVED,
+    PUBLISH_REASON_REQUIRED,
+    PublicationRefused,
+    snapshot_current_published,
+    snapshot_publish,
+)
 
 from .charts import chart_labels
 
@@ -191,25 +198,13 @@ def job(request, period_code: str, job_id: int):
 @permission_required(PUBLISH, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def publish(request, period_code: str):
-    """Publish a snapshot of the approved period, or a correction (with its reason) of a published one."""
+    """Publish a snapshot of the approved period, or a correction (with its reason) of a published one.
+
+    The form leads to a confirmation page listing what is not ready (assessment.readiness); only its
+    confirmation publishes, and a first publication with gaps needs the reason for going ahead."""
     period = _period(period_code)
     if request.method == "POST":
-        version = request.POST.get("version", "")
-        snapshot = period.snapshots.filter(version=int(version)).first() if version.isdigit() else None
-        if snapshot is None:
-            messages.error(request, _("Choose the computation to publish."))
-        else:
-            try:
-                snapshot_publish(
-                    snapshot=snapshot, acting_user=request.user, reason=request.POST.get("reason", "")
-                )
-            except PublicationRefused as refusal:
-                messages.error(request, refusal.message)
-            else:
-                messages.success(
-                    request, _("Version %(version)s is published.") % {"version": snapshot.version}
-                )
-        return redirect("results:publish", period.code)
+        return _publish_post(request, period)
     current = snapshot_current_published(period)
     snapshots = selectors.snapshot_list(period)
     candidates = [
@@ -226,5 +221,52 @@ def publish(request, period_code: str):
             "is_correction": current is not None,
             "publishable": period.state in (PeriodState.APPROVED, PeriodState.PUBLISHED),
             "transitions": transitions_available(period=period, user=request.user),
+        },
+    )
+
+
+def _publish_post(request, period: Period):
+    version = request.POST.get("version", "")
+    snapshot = period.snapshots.filter(version=int(version)).first() if version.isdigit() else None
+    if snapshot is None:
+        messages.error(request, _("Choose the computation to publish."))
+        return redirect("results:publish", period.code)
+    current = snapshot_current_published(period)
+    is_correction = current is not None
+    text = request.POST.get("reason", "").strip()  # the correction's reason, or the first publication's note
+    if period.state not in (PeriodState.APPROVED, PeriodState.PUBLISHED):
+        messages.error(request, PUBLISH_NOT_APPROVED)
+        return redirect("results:publish", period.code)
+    if is_correction and not text:
+        messages.error(request, PUBLISH_REASON_REQUIRED)
+        return redirect("results:publish", period.code)
+    if request.POST.get("confirm") == "1":
+        try:
+            snapshot_publish(
+                snapshot=snapshot,
+                acting_user=request.user,
+                reason=text if is_correction else "",
+                note="" if is_correction else text,
+                confirmed=True,
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except PublicationRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Version %(version)s is published.") % {"version": snapshot.version})
+            return redirect("results:publish", period.code)
+    state = period_readiness(period=period, name="publish", snapshot=snapshot)
+    return render(
+        request,
+        "web/results/publish_confirm.html",
+        {
+            **_period_context(request, period, "publish"),
+            "snapshot": snapshot,
+            "current": current,
+            "is_correction": is_correction,
+            "text": text,
+            "readiness": state,
+            "reason_required": not is_correction and not state.ready,
+            "override_reason": request.POST.get("override_reason", ""),
         },
     )

@@ -10,7 +10,14 @@ from django.utils import translation
 from agencies.models import PeriodState
 from scoring.models import DownloadFormat
 from scoring.services import period_compute, snapshot_publish
-from tests.public.builders import approved_province, official, published, ranked_province, zero_one_leaf
+from tests.public.builders import (
+    NOT_READY,
+    approved_province,
+    official,
+    published,
+    ranked_province,
+    zero_one_leaf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +164,8 @@ def test_the_version_history_shows_corrections(client):
         snapshot=period_compute(period=period),
         acting_user=official("noivu2"),
         reason="Sửa điểm tiêu chí của Cơ quan",
+        confirmed=True,
+        override_reason=NOT_READY,
     )
     html = client.get(reverse("public:data", args=[period.code])).content.decode()
     assert "Sửa điểm tiêu chí của Cơ quan" in html
@@ -184,7 +193,11 @@ def test_pages_are_cached_with_an_etag_until_the_next_publication(client, django
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     zero_one_leaf(period, agencies[1])
     snapshot_publish(
-        snapshot=period_compute(period=period), acting_user=official("noivu2"), reason="Đính chính"
+        snapshot=period_compute(period=period),
+        acting_user=official("noivu2"),
+        reason="Đính chính",
+        confirmed=True,
+        override_reason=NOT_READY,
     )
     after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert (

@@ -9,7 +9,14 @@ from agencies.models import PeriodState
 from scoring.models import ComputeJob, JobStatus, ResultSnapshot
 from scoring.services import period_compute
 from tests.factories import UserFactory
-from tests.public.builders import approved_province, official, published, ranked_province, zero_one_leaf
+from tests.public.builders import (
+    NOT_READY,
+    approved_province,
+    official,
+    published,
+    ranked_province,
+    zero_one_leaf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +137,9 @@ def test_publishing_from_the_page(client, world):
     page = client.get(reverse("results:publish", args=[period.code])).content.decode()
     assert f'value="{snapshot.version}"' in page
     response = client.post(
-        reverse("results:publish", args=[period.code]), {"version": snapshot.version}, follow=True
+        reverse("results:publish", args=[period.code]),
+        {"version": snapshot.version, "confirm": "1", "override_reason": NOT_READY},
+        follow=True,
     )
     snapshot.refresh_from_db()
     period.refresh_from_db()

@@ -24,7 +24,14 @@ from scoring.models import (
 )
 from scoring.services import PublicationRefused, period_compute, snapshot_publish
 from tests.factories import UserFactory
-from tests.public.builders import approved_province, official, published, ranked_province, zero_one_leaf
+from tests.public.builders import (
+    NOT_READY,
+    approved_province,
+    official,
+    published,
+    ranked_province,
+    zero_one_leaf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +40,9 @@ def test_publishing_an_approved_period():
     """The period moves to published (recorded as a workflow step); the snapshot is marked, with its files."""
     period, _ = approved_province(3)
     user = official()
-    snapshot = snapshot_publish(snapshot=period_compute(period=period), acting_user=user)
+    snapshot = snapshot_publish(
+        snapshot=period_compute(period=period), acting_user=user, confirmed=True, override_reason=NOT_READY
+    )
     period.refresh_from_db()
     assert period.state == PeriodState.PUBLISHED
     step = PeriodTransition.objects.get(period=period, name="publish")
@@ -51,7 +60,7 @@ def test_nothing_is_published_before_the_council_approves(state):
     period, _ = ranked_province(2, state=state)
     snapshot = period_compute(period=period)
     with pytest.raises(PublicationRefused):
-        snapshot_publish(snapshot=snapshot, acting_user=official())
+        snapshot_publish(snapshot=snapshot, acting_user=official(), confirmed=True, override_reason=NOT_READY)
     snapshot.refresh_from_db()
     assert not snapshot.is_published and not snapshot.downloads.exists()
 
@@ -63,7 +72,12 @@ def test_only_an_authorised_official_publishes(role):
     period, _ = approved_province(2)
     snapshot = period_compute(period=period)
     with pytest.raises(PublicationRefused):
-        snapshot_publish(snapshot=snapshot, acting_user=UserFactory(username=f"x-{role}", role=role))
+        snapshot_publish(
+            snapshot=snapshot,
+            acting_user=UserFactory(username=f"x-{role}", role=role),
+            confirmed=True,
+            override_reason=NOT_READY,
+        )
     period.refresh_from_db()
     assert period.state == PeriodState.APPROVED
 
@@ -73,13 +87,21 @@ def test_a_correction_is_a_new_version_with_a_reason():
     period, agencies = approved_province(3)
     first = published(period)
     with pytest.raises(PublicationRefused):
-        snapshot_publish(snapshot=first, acting_user=official("noivu2"))  # already published
+        snapshot_publish(
+            snapshot=first, acting_user=official("noivu2"), confirmed=True, override_reason=NOT_READY
+        )  # already published
     zero_one_leaf(period, agencies[0])
     second = period_compute(period=period)
     with pytest.raises(PublicationRefused):
-        snapshot_publish(snapshot=second, acting_user=official("noivu2"))  # no reason
+        snapshot_publish(
+            snapshot=second, acting_user=official("noivu2"), confirmed=True, override_reason=NOT_READY
+        )  # no reason
     corrected = snapshot_publish(
-        snapshot=second, acting_user=official("noivu2"), reason="  Sửa điểm tiêu chí 1.1 của Sở A  "
+        snapshot=second,
+        acting_user=official("noivu2"),
+        reason="  Sửa điểm tiêu chí 1.1 của Sở A  ",
+        confirmed=True,
+        override_reason=NOT_READY,
     )
     assert corrected.correction_reason == "Sửa điểm tiêu chí 1.1 của Sở A"
     assert list(period.snapshots.filter(is_published=True).order_by("published_at")) == [first, corrected]
@@ -91,7 +113,13 @@ def test_an_older_computation_cannot_replace_a_newer_publication():
     older = period_compute(period=period)
     published(period)
     with pytest.raises(PublicationRefused):
-        snapshot_publish(snapshot=older, acting_user=official("noivu2"), reason="quay lại")
+        snapshot_publish(
+            snapshot=older,
+            acting_user=official("noivu2"),
+            reason="quay lại",
+            confirmed=True,
+            override_reason=NOT_READY,
+        )
 
 
 def test_a_period_already_marked_published_publishes_its_first_snapshot_without_reason():
@@ -297,8 +325,12 @@ def test_the_publish_command(capsys):
     period, _ = approved_province(2)
     snapshot = period_compute(period=period)
     official("noivu")
-    call_command("publish_results", "--period", period.code, "--user", "noivu")
+    with pytest.raises(CommandError, match="give --reason"):
+        call_command("publish_results", "--period", period.code, "--user", "noivu")
+    assert not ResultSnapshot.objects.filter(period=period, is_published=True).exists()
+    call_command("publish_results", "--period", period.code, "--user", "noivu", "--reason", NOT_READY)
     out = capsys.readouterr().out
+    assert "Not ready: Criteria not appraised yet" in out
     snapshot.refresh_from_db()
     assert snapshot.is_published
     for download in snapshot.downloads.all():
