@@ -126,7 +126,8 @@ def _assessed_agencies(period: Period) -> list[Agency]:
     )
 
 
-def _agency_gap(code, label, agencies, url_for) -> Gap | None:
+def _agency_gap(code, label, agencies, url_for, url: str = "") -> Gap | None:
+    """A gap counting agencies; `url` is the page with the whole list."""
     if not agencies:
         return None
     return Gap(
@@ -134,10 +135,11 @@ def _agency_gap(code, label, agencies, url_for) -> Gap | None:
         label,
         len(agencies),
         tuple(Entry(_agency_label(a), url_for(a)) for a in agencies[:NAMES_SHOWN]),
+        url,
     )
 
 
-def _counted_gap(code, label, counts: Counter, agencies: list[Agency], url_for) -> Gap | None:
+def _counted_gap(code, label, counts: Counter, agencies: list[Agency], url_for, url: str = "") -> Gap | None:
     """A gap counting items, listed per agency with the agency's own count."""
     if not counts:
         return None
@@ -147,6 +149,7 @@ def _counted_gap(code, label, counts: Counter, agencies: list[Agency], url_for) 
         label,
         sum(counts.values()),
         tuple(Entry(_agency_label(a), url_for(a), counts[a.id]) for a in listed[:NAMES_SHOWN]),
+        url,
     )
 
 
@@ -175,6 +178,10 @@ class _Checks:
 
     def _page(self, agency: Agency) -> str:
         return reverse("assessment:page", args=[self.period.code, agency.code])
+
+    @property
+    def _review(self) -> str:
+        return reverse("appraisal:review", args=[self.period.code])
 
     def _inbox(self, status: str = ""):
         def url(agency: Agency) -> str:
@@ -230,9 +237,10 @@ class _Checks:
                 not_submitted.append(agency)
             elif signed_off_at is None:
                 not_signed.append(agency)
+        overview = reverse("assessment:overview", args=[self.period.code])
         gaps = [
-            _agency_gap("not_submitted", NOT_SUBMITTED, not_submitted, self._page),
-            _agency_gap("not_signed_off", NOT_SIGNED_OFF, not_signed, self._page),
+            _agency_gap("not_submitted", NOT_SUBMITTED, not_submitted, self._page, overview),
+            _agency_gap("not_signed_off", NOT_SIGNED_OFF, not_signed, self._page, overview),
         ]
         return [g for g in gaps if g]
 
@@ -264,19 +272,25 @@ class _Checks:
 
     def appraised(self) -> list[Gap]:
         missing = self._missing(self._scored(Q(appraised_input__isnull=False)))
-        gap = _counted_gap("not_appraised", NOT_APPRAISED, missing, self.agencies, self._inbox())
+        gap = _counted_gap(
+            "not_appraised", NOT_APPRAISED, missing, self.agencies, self._inbox(), self._review
+        )
         return [gap] if gap else []
 
     def final(self) -> list[Gap]:
         """Before publication: a leaf without a final input scores 0 (domain.md section 4)."""
         scored = Q(appraised_input__isnull=False) | Q(reappraised_input__isnull=False)
         missing = self._missing(self._scored(scored))
-        gap = _counted_gap("not_appraised", NOT_APPRAISED, missing, self.agencies, self._inbox())
+        gap = _counted_gap(
+            "not_appraised", NOT_APPRAISED, missing, self.agencies, self._inbox(), self._review
+        )
         return [gap] if gap else []
 
     def disputed(self) -> list[Gap]:
         counts = _per_agency(_items(self.period).filter(status=ItemStatus.DISPUTED))
-        gap = _counted_gap("disputed", DISPUTED, counts, self.agencies, self._inbox(ItemStatus.DISPUTED))
+        gap = _counted_gap(
+            "disputed", DISPUTED, counts, self.agencies, self._inbox(ItemStatus.DISPUTED), self._review
+        )
         return [gap] if gap else []
 
     def survey(self) -> list[Gap]:
@@ -294,7 +308,7 @@ class _Checks:
         done = Counter(agency_id for agency_id, _node in with_value | not_applicable)
         missing = self._missing(done, survey=True)
         gap = _counted_gap(
-            "survey_missing", SURVEY_MISSING, missing, self.agencies, lambda a: reverse("surveys:index")
+            "survey_missing", SURVEY_MISSING, missing, self.agencies, lambda a: "", reverse("surveys:index")
         )
         return [gap] if gap else []
 

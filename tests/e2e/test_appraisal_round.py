@@ -1,8 +1,8 @@
-"""One full appraisal round in Chromium: appraise, explain, re-appraise, approve."""
+"""One full appraisal round in Chromium: appraise, explain, re-appraise, approve; each step confirmed on its\nconfirmation page, with a reason while something is not ready."""
 
 import pytest
 
-from agencies.models import Period, PeriodState
+from agencies.models import Period, PeriodState, PeriodTransition
 from agencies.workflow import period_transition
 from assessment import appraisal
 from assessment.models import ItemStatus
@@ -25,13 +25,23 @@ def logout(page, live_server):
     page.context.clear_cookies()
 
 
-def click_transition(page, live_server, period, name, comment=None):
+def click_transition(page, live_server, period, name, comment=None, reason="Theo kế hoạch của Tổ thư ký"):
+    """From the review page to the step's confirmation page; confirms it, with a reason when not ready.
+    Returns the readiness list's text as shown."""
     page.goto(f"{live_server.url}/tham-dinh/{period.code}/tong-hop/")
-    form = page.locator(f"form[action$='/chuyen/{name}/']")
-    if comment:
-        form.locator("input[name=comment]").fill(comment)
-    form.locator("button").click()
+    page.locator(f"a[data-transition={name}]").click()
     page.wait_for_load_state()
+    assert f"/chuyen/{name}/" in page.url
+    listed = page.locator(".readiness-list").all_inner_texts()
+    if comment:
+        page.fill("#comment", comment)
+    if page.locator("#override_reason").count():
+        page.locator("#confirm-button").click()  # refused by the browser: the reason is required
+        assert f"/chuyen/{name}/" in page.url
+        page.fill("#override_reason", reason)
+    page.locator("#confirm-button").click()
+    page.wait_for_load_state()
+    return "\n".join(listed)
 
 
 def test_appraise_explain_reappraise_approve(live_server, page):
@@ -40,7 +50,13 @@ def test_appraise_explain_reappraise_approve(live_server, page):
         item = world.item(code)
         item_self_score(item=item, user=world.users["focal"], expected_version=item.version, data=data)
     assessment_submit(period=world.period, agency=world.agency, user=world.users["focal"], explanation="—")
-    period_transition(period=world.period, name="start_appraisal", user=world.users["home_affairs"])
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason="Sở B chưa nộp",
+    )
     appraisal.assignments_replace(
         period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
     )
@@ -62,8 +78,11 @@ def test_appraise_explain_reappraise_approve(live_server, page):
 
     logout(page, live_server)
     login(page, live_server, "lead")
-    click_transition(page, live_server, world.period, "open_explanation")
+    listed = click_transition(page, live_server, world.period, "open_explanation")
+    assert "Sở B" in listed  # its criteria were never submitted, so never appraised
     assert Period.objects.get(pk=world.period.pk).state == PeriodState.EXPLANATION
+    step = PeriodTransition.objects.get(period=world.period, name="open_explanation")
+    assert step.override_reason == "Theo kế hoạch của Tổ thư ký" and step.readiness
 
     logout(page, live_server)
     login(page, live_server, "focal")

@@ -32,6 +32,7 @@ def catalog_is_compiled() -> bool:
 
 
 TIER_1_GREEN = "rgb(26, 127, 55)"
+NOTE = "Công bố theo Quyết định 456/QĐ-UBND"
 
 
 def test_compute_publish_and_read_the_public_ranking(live_server, page, browser, tmp_path):
@@ -71,8 +72,13 @@ def test_compute_publish_and_read_the_public_ranking(live_server, page, browser,
 
     page.goto(f"{live_server.url}/noi-bo/2022/cong-bo/")
     page.select_option("#version", "2")
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.fill("#reason", NOTE)
     page.click("#publish-button")
+    page.wait_for_load_state()
+    # the confirmation page: everything is ready, so a plain confirmation publishes
+    assert page.locator("#readiness-ready").count() == 1 and page.locator("#override_reason").count() == 0
+    assert Period.objects.get(code="2022").state == PeriodState.APPROVED
+    page.click("#confirm-button")
     page.locator(".alert-success").first.wait_for(timeout=10_000)
     assert Period.objects.get(code="2022").state == PeriodState.PUBLISHED
 
@@ -87,6 +93,10 @@ def test_compute_publish_and_read_the_public_ranking(live_server, page, browser,
     assert "Sở Giao thông vận tải" in rows.first.inner_text() and "90,30" in rows.first.inner_text()
     assert "72,93" in rows.last.inner_text() and "Sở Y tế" in rows.last.inner_text()
     assert "▲ 7" in visitor.locator("tr", has_text="Sở Giáo dục và Đào tạo").first.inner_text()
+    header = visitor.locator("main").inner_text()
+    assert (
+        NOTE in header and "đính chính" not in header.split(NOTE)[0]
+    )  # a first publication corrects nothing
     badge = rows.first.locator(".band-badge")
     assert badge.evaluate("el => getComputedStyle(el).backgroundColor") == TIER_1_GREEN
     visitor.locator("canvas[data-chart=bands][data-drawn='1']").wait_for(timeout=10_000)
