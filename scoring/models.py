@@ -302,6 +302,14 @@ class ResultSnapshot(models.Model):
             raise PublishedResultsError()
         return super().delete(*args, **kwargs)
 
+    def unscored_results(self):
+        """The agencies with leaves that had no final input (scored 0), for Home Affairs to see before publishing."""
+        return (
+            self.agency_results.exclude(unscored=[])
+            .select_related("agency")
+            .order_by("block__position", "agency__position")
+        )
+
 
 class SnapshotRowQuerySet(models.QuerySet):
     """Rows of a snapshot (agency, node results, files): bulk writes refuse those of a published one."""
