@@ -119,3 +119,27 @@ def test_report_tables_keep_the_agency_out_of_ranks_and_bands(world):
     assert agencies[0].name not in [row.cells[1] for row in bands.rows if row.style != "section"]
     heads = by_id["heads"].build(data, config)
     assert any(agencies[0].name in row.cells[1] for row in heads.rows if row.style != "section")
+
+
+def test_the_flag_is_editable_in_the_admin(client, world):
+    """Criteria set: the agencies not ranked; agency: the periods in which it is not ranked."""
+    period, agencies, _ = world
+    admin_user = official("quantri")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    criteria_set = CriteriaSet.objects.get(period=period)
+    page = client.get(reverse("admin:scoring_criteriaset_change", args=[criteria_set.pk]))
+    assert page.status_code == 200 and 'name="unranked_agencies"' in page.content.decode()
+    agency_page = client.get(reverse("admin:agencies_agency_change", args=[agencies[0].pk]))
+    assert agency_page.status_code == 200 and "CriteriaSet_unranked_agencies" in agency_page.content.decode()
+
+
+def test_the_method_page_says_a_band_of_one_value_in_words():
+    from django.utils import translation
+
+    from public.method import _range
+
+    with translation.override("en"):
+        assert _range({"min": "0", "max": "0", "max_inclusive": True}) == "exactly 0"
+        assert _range({"min": "0", "max": "5", "max_inclusive": True}) == "from 0 to 5"
