@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch
 
 from agencies.models import Agency, Period
 
+from .engine import publish_round
 from .inputs import ordered_nodes
 from .models import (
     AgencyResult,
@@ -147,8 +148,8 @@ class BlockRanking:
                     "title": area.title,
                     "min": min(values),
                     "max": max(values),
-                    "median": Decimal(statistics.median(values)).quantize(Decimal("0.01")),
-                    "mean": (sum(values) / len(values)).quantize(Decimal("0.01")),
+                    "median": publish_round(Decimal(statistics.median(values))),
+                    "mean": publish_round(sum(values) / len(values)),
                 }
             )
         return out
@@ -528,7 +529,7 @@ def block_area_means(snapshot: ResultSnapshot, block_id: int) -> dict[str, Decim
         for code, value in areas.items():
             if value not in (None, ""):
                 values[code].append(Decimal(value))
-    return {code: (sum(v) / len(v)).quantize(Decimal("0.01")) for code, v in values.items()}
+    return {code: publish_round(sum(v) / len(v)) for code, v in values.items()}
 
 
 def band_tier(period: Period, block_id: int, band_code: str) -> int:
