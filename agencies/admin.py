@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from scoring.models import CriteriaSet
 
 from .models import Agency, Block, Extension, Period, PeriodTransition, Window
+
+
+class NotRankedInline(admin.TabularInline):
+    """The periods (criteria sets) in which the agency is assessed but not ranked."""
+
+    model = CriteriaSet.unranked_agencies.through
+    extra = 0
+    verbose_name = _("not ranked in")
+    verbose_name_plural = _("not ranked in (assessed and published, outside the ranking)")
 
 
 @admin.register(Block)
@@ -16,6 +28,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_select_related = ("block",)
     search_fields = ("name", "short_name", "code")
     filter_horizontal = ("predecessors",)
+    inlines = [NotRankedInline]
 
 
 class WindowInline(admin.TabularInline):

@@ -30,6 +30,8 @@ def _range(band: dict) -> str:
         return (_("up to %(max)s") if high_in else _("under %(max)s")) % values
     if high is None:
         return (_("%(min)s or more") if low_in else _("over %(min)s")) % values
+    if low == high and low_in and high_in:
+        return _("exactly %(min)s") % values  # a band of one value ("0% late")
     if low_in and not high_in:
         return _("from %(min)s to under %(max)s") % values
     if low_in and high_in:

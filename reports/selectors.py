@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from agencies.models import Block, Period, Window
@@ -114,10 +114,19 @@ class BlockData:
 
     # The lists the reports print: each is a partition or a filter of `results`, nothing else.
 
+    @property
+    def ranked_results(self) -> list[AgencyResult]:
+        """The agencies in the ranking (rank order); those not ranked are only in heads, reviews and detail tables."""
+        return [result for result in self.results if result.ranked]
+
+    @property
+    def unranked_results(self) -> list[AgencyResult]:
+        return [result for result in self.results if not result.ranked]
+
     def band_groups(self) -> list[BandGroup]:
         """Every configured band with its members (rank order); agencies outside every band last."""
         members: dict[str, list[AgencyResult]] = defaultdict(list)
-        for result in self.results:
+        for result in self.ranked_results:
             members[result.band_code].append(result)
         groups = [
             BandGroup(band.code, band.label, band.min_index, members.pop(band.code, []))
@@ -254,7 +263,13 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
     for result in (
         AgencyResult.objects.filter(snapshot=snapshot)
         .select_related("agency", "block")
-        .order_by("block__position", "rank", "agency__position", "agency__code")
+        .order_by(
+            "block__position",
+            F("rank").asc(nulls_last=True),
+            "-exact_index",
+            "agency__position",
+            "agency__code",
+        )
     ):
         results[result.block_id].append(result)
     points: dict[int, dict[int, NodePoints]] = defaultdict(dict)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from parindex.formatting import format_vi
+from scoring.engine import publish_round
 from scoring.models import AgencyResult, HeadClass
 
 from .models import Numbering, ReportSettings
@@ -322,9 +323,9 @@ class AgencyDetailExporter(ReportExporter):
                         node.code,
                         node.title,
                         node.max_points,
-                        points.self_points if applicable else None,
-                        points.appraised_points if applicable else None,
-                        points.final_points if applicable else None,
+                        _published(points.self_points) if applicable else None,
+                        _published(points.appraised_points) if applicable else None,
+                        _published(points.final_points) if applicable else None,
                         area_index,
                         "; ".join(notes),
                     ],
@@ -339,16 +340,16 @@ class AgencyDetailExporter(ReportExporter):
                     "",
                     "Tổng cộng",
                     totals["max"],
-                    totals["self"],
-                    totals["appraised"],
-                    totals["final"],
+                    _published(totals["self"]),
+                    _published(totals["appraised"]),
+                    _published(totals["final"]),
                     result.index,
                     "",
                 ],
                 style="total",
             )
         )
-        block_size = len(block.results)
+        block_size = len(block.ranked_results)
         reviews = (
             "Có: " + "; ".join(f"lĩnh vực {code} ({block.area_title(code)})" for code in result.review_flags)
             if result.review_flags
@@ -357,7 +358,7 @@ class AgencyDetailExporter(ReportExporter):
         rows += [
             Row(["Chỉ số CCHC (%)", result.index], "fact", kinds=[TEXT, INDEX]),
             Row(["Chỉ số tự đánh giá (%)", result.self_index], "fact", kinds=[TEXT, INDEX]),
-            Row(["Xếp hạng", f"{result.rank}/{block_size}"], "fact"),
+            Row(["Xếp hạng", f"{result.rank}/{block_size}" if result.ranked else NOT_RANKED_VI], "fact"),
             Row(["Tăng, giảm bậc so với năm trước", rank_change_vi(result.rank_change)], "fact"),
             Row(["Nhóm xếp loại", result.band_label or "–"], "fact"),
             Row(["Người đứng đầu", HEAD_CLASS_VI.get(result.head_class, result.head_class)], "fact"),
@@ -447,13 +448,13 @@ class RankingExporter(SummaryExporter):
             Column("Tăng (+), giảm (−) bậc", CHANGE, 9),
         ]
         rows = []
-        for result in block.results:
+        for result in block.ranked_results:
             rows.append(
                 Row(
                     [
                         result.rank,
                         result.agency.name,
-                        result.points,
+                        _published(result.points),
                         result.max_points,
                         result.index,
                         *[_area(result, area.code) for area in areas],
@@ -464,7 +465,21 @@ class RankingExporter(SummaryExporter):
                 )
             )
         notes = ["Lĩnh vực: " + "; ".join(f"{area.code}. {area.title}" for area in areas) + "."]
+        if block.unranked_results:
+            notes.append(
+                "Không xếp hạng (được đánh giá, công bố chỉ số nhưng không xếp hạng): "
+                + "; ".join(f"{r.agency.name} ({format_vi(r.index)}%)" for r in block.unranked_results)
+                + "."
+            )
         return self.table(spec, data, config, columns, rows, notes)
+
+
+NOT_RANKED_VI = "Không xếp hạng"
+
+
+def _published(value: Decimal | None) -> Decimal | None:
+    """Points as published: the exact stored value rounded once, half up, to 2 decimals."""
+    return None if value is None else publish_round(value)
 
 
 def _area(result: AgencyResult, code: str) -> Decimal | None:

@@ -34,6 +34,7 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     list_display = ("name", "period", "block", "tie_rule", "frozen_at")
     list_filter = ("period", "block")
     list_select_related = ("period", "block")
+    filter_horizontal = ("unranked_agencies",)
     inlines = [BandInline, HeadClassRuleInline, ReviewTriggerInline]
 
 

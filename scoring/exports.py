@@ -10,14 +10,15 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .engine import publish_round
 from .models import AgencyResult, ResultSnapshot
 
-CENT = Decimal("0.01")
 CSV_COLUMNS = [
     "period",
     "block",
     "agency_code",
     "agency_name",
+    "ranked",
     "rank",
     "rank_change",
     "points",
@@ -28,6 +29,7 @@ CSV_COLUMNS = [
     "head_class",
     "review_flags",
     "areas",
+    "unscored",
 ]
 
 
@@ -44,10 +46,11 @@ def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> lis
             "block_name": row.block.name,
             "agency_code": row.agency.code,
             "agency_name": row.agency.name,
-            "points": str(row.points.quantize(CENT)),
-            "max_points": str(row.max_points.quantize(CENT)),
+            "points": published_points(row.points),
+            "max_points": published_points(row.max_points),
             "index": str(row.index),
             "self_index": None if row.self_index is None else str(row.self_index),
+            "ranked": row.ranked,
             "rank": row.rank,
             "rank_change": row.rank_change,
             "band": row.band_code,
@@ -55,9 +58,15 @@ def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> lis
             "head_class": row.head_class,
             "areas": row.area_indices,
             "review_flags": row.review_flags,
+            "unscored": row.unscored,
         }
         for row in results
     ]
+
+
+def published_points(value: Decimal | None) -> str | None:
+    """Points as published: the exact stored value rounded once, half up, to 2 decimals (like the index)."""
+    return None if value is None else str(publish_round(value))
 
 
 def results_json(rows: list[dict]) -> str:
@@ -72,7 +81,9 @@ def results_csv(rows: list[dict]) -> str:
         writer.writerow(
             {
                 **row,
+                "ranked": int(row["ranked"]),
                 "review_flags": ";".join(row["review_flags"]),
+                "unscored": ";".join(row["unscored"]),
                 "areas": ";".join(f"{code}={value}" for code, value in row["areas"].items()),
             }
         )
@@ -108,6 +119,7 @@ XLSX_RESULT_COLUMNS = [
     "block_name",
     "agency_code",
     "agency_name",
+    "ranked",
     "rank",
     "rank_change",
     "points",
@@ -118,11 +130,12 @@ XLSX_RESULT_COLUMNS = [
     "band_label",
     "head_class",
     "review_flags",
+    "unscored",
 ]
 
 
 def plain_points(value: Decimal | None) -> str | None:
-    """Stored points as text with at least 2 and at most 4 decimals: 14.50, 0.25, 9.1234."""
+    """A configured maximum as text with at least 2 and at most 4 decimals: 14.50, 0.25, 0.125."""
     if value is None:
         return None
     text = format(value.quantize(Decimal("0.0001")), "f")
@@ -177,9 +190,9 @@ def detail_rows(snapshot: ResultSnapshot) -> list[dict]:
                     "max_points": plain_points(node.max_points),
                     "applicable": applicable,
                     "applicable_max": plain_points(applicable_max),
-                    "self_points": plain_points(self_points),
-                    "appraised_points": plain_points(appraised_points),
-                    "final_points": plain_points(final_points),
+                    "self_points": published_points(self_points),
+                    "appraised_points": published_points(appraised_points),
+                    "final_points": published_points(final_points),
                 }
             )
     return rows
@@ -248,7 +261,7 @@ def open_data_xlsx(metadata: dict, results: list[dict], details: list[dict]) -> 
             _xlsx_number(row[key])
             if key in numeric
             else ";".join(row[key])
-            if key == "review_flags"
+            if key in ("review_flags", "unscored")
             else row[key]
             for key in XLSX_RESULT_COLUMNS
         ]

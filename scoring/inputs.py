@@ -128,7 +128,9 @@ def previous_ranks_for(snapshot: ResultSnapshot | None, agencies: list[Agency]) 
     """Agency code → last period's rank; a renamed or merged agency with one predecessor inherits its rank."""
     if snapshot is None:
         return {}
-    ranks = dict(AgencyResult.objects.filter(snapshot=snapshot).values_list("agency__code", "rank"))
+    ranks = dict(  # an agency not ranked last period has no rank to compare with
+        AgencyResult.objects.filter(snapshot=snapshot, rank__isnull=False).values_list("agency__code", "rank")
+    )
     predecessors = defaultdict(list)
     through = Agency.predecessors.through.objects.filter(from_agency__in=agencies)
     for successor_code, predecessor_code in through.values_list("from_agency__code", "to_agency__code"):
@@ -144,7 +146,12 @@ def previous_ranks_for(snapshot: ResultSnapshot | None, agencies: list[Agency]) 
 
 def period_inputs(period: Period) -> PeriodInputs:
     """Everything `compute_block` needs for every block of the period: a fixed number of queries."""
-    sets = list(CriteriaSet.objects.filter(period=period).select_related("block").order_by("block__position"))
+    sets = list(
+        CriteriaSet.objects.filter(period=period)
+        .select_related("block")
+        .prefetch_related("unranked_agencies")
+        .order_by("block__position")
+    )
     nodes_by_set: dict[int, list[CriteriaNode]] = defaultdict(list)
     for node in CriteriaNode.objects.filter(criteria_set__period=period):
         nodes_by_set[node.criteria_set_id].append(node)
@@ -183,9 +190,18 @@ def period_inputs(period: Period) -> PeriodInputs:
             node_ids=node_ids,
             agencies=agencies_by_block[criteria_set.block_id],
         )
+        unranked = {agency.id for agency in criteria_set.unranked_agencies.all()}
         for stage in STAGES:
             block.stage_inputs[stage] = [
-                _agency_input(agency, tree, node_ids, items[agency.id], survey[agency.id], stage)
+                _agency_input(
+                    agency,
+                    tree,
+                    node_ids,
+                    items[agency.id],
+                    survey[agency.id],
+                    stage,
+                    agency.id not in unranked,
+                )
                 for agency in block.agencies
             ]
         blocks.append(block)
@@ -196,7 +212,7 @@ def period_inputs(period: Period) -> PeriodInputs:
     return PeriodInputs(period, blocks, previous, previous_ranks, _fingerprint(blocks, previous_ranks))
 
 
-def _agency_input(agency, tree, node_ids, items, survey_values, stage) -> engine.AgencyInput:
+def _agency_input(agency, tree, node_ids, items, survey_values, stage, ranked) -> engine.AgencyInput:
     leaves = {}
     for leaf in tree.leaves:
         item = items.get(node_ids[leaf.code])
@@ -220,6 +236,7 @@ def _agency_input(agency, tree, node_ids, items, survey_values, stage) -> engine
         survey_values={
             code_of[node_id]: value for node_id, value in survey_values.items() if node_id in code_of
         },
+        ranked=ranked,
     )
 
 
@@ -234,7 +251,10 @@ def _fingerprint(blocks: list[BlockInputs], previous_ranks: dict[str, int]) -> s
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
         if hasattr(value, "__dataclass_fields__"):
-            return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
+            fields = {name: getattr(value, name) for name in value.__dataclass_fields__}
+            if fields.get("ranked") is True:
+                del fields["ranked"]  # only "not ranked" is recorded: earlier fingerprints stay valid
+            return {name: plain(each) for name, each in fields.items()}
         return value
 
     payload = {

@@ -3,11 +3,16 @@ computation jobs that write them."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from scoring.engine import STORED_PLACES
 
 POINTS = {"max_digits": 9, "decimal_places": 4}
 INDEX = {"max_digits": 7, "decimal_places": 2}
+# Computed points are stored exactly (scoring.engine.stored_exact): every published figure is then the
+# exact value rounded once, half up, whether it is rounded from the engine or from the database.
+EXACT_POINTS = {"max_digits": STORED_PLACES + 10, "decimal_places": STORED_PLACES}
 
 
 class Rule(models.TextChoices):
@@ -55,6 +60,16 @@ class CriteriaSet(models.Model):
         related_name="+",
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    unranked_agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("agencies not ranked"),
+        blank=True,
+        related_name="unranked_in",
+        help_text=_(
+            "Assessed and published with their index, areas and head class, but kept out of the ranking, "
+            "the bands and the rank changes of this period."
+        ),
+    )
 
     class Meta:
         ordering = ["period", "block__position"]
@@ -292,6 +307,14 @@ class ResultSnapshot(models.Model):
             raise PublishedResultsError()
         return super().delete(*args, **kwargs)
 
+    def unscored_results(self):
+        """The agencies with leaves that had no final input (scored 0), for Home Affairs to see before publishing."""
+        return (
+            self.agency_results.exclude(unscored=[])
+            .select_related("agency")
+            .order_by("block__position", "agency__position")
+        )
+
 
 class SnapshotRowQuerySet(models.QuerySet):
     """Rows of a snapshot (agency, node results, files): bulk writes refuse those of a published one."""
@@ -338,21 +361,36 @@ class AgencyResult(SnapshotRow):
     block = models.ForeignKey(
         "agencies.Block", verbose_name=_("block"), on_delete=models.PROTECT, related_name="+"
     )
-    points = models.DecimalField(_("points"), **POINTS)
+    points = models.DecimalField(_("points"), **EXACT_POINTS)
     max_points = models.DecimalField(_("applicable max"), **POINTS)
     exact_index = models.DecimalField(_("unrounded index"), max_digits=12, decimal_places=6)
     index = models.DecimalField(_("index"), **INDEX)
     self_index = models.DecimalField(_("self-assessed index"), null=True, blank=True, **INDEX)
-    rank = models.PositiveIntegerField(_("rank"))
+    ranked = models.BooleanField(_("ranked"), default=True)
+    rank = models.PositiveIntegerField(
+        _("rank"), null=True, blank=True, help_text=_("Empty when not ranked.")
+    )
     rank_change = models.IntegerField(_("rank change"), null=True, blank=True)
     band_code = models.CharField(_("band"), max_length=20, blank=True)
     band_label = models.CharField(_("band"), max_length=120, blank=True)
     head_class = models.CharField(_("head class"), max_length=16, choices=HeadClass.choices)
     review_flags = models.JSONField(_("areas requiring a review"), default=list, blank=True)
     area_indices = models.JSONField(_("area indices"), default=dict, blank=True)
+    unscored = models.JSONField(
+        _("leaves without input"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the applicable leaves that had no final input and scored 0."),
+    )
 
     class Meta:
-        ordering = ["snapshot", "block__position", "rank", "agency__position"]
+        ordering = [
+            "snapshot",
+            "block__position",
+            F("rank").asc(nulls_last=True),
+            "-exact_index",
+            "agency__position",
+        ]
         constraints = [models.UniqueConstraint(fields=["snapshot", "agency"], name="one_result_per_agency")]
         verbose_name = _("agency result")
         verbose_name_plural = _("agency results")
@@ -373,9 +411,9 @@ class NodeResult(SnapshotRow):
     )
     applicable = models.BooleanField(_("applicable"), default=True)
     applicable_max = models.DecimalField(_("applicable max"), **POINTS)
-    self_points = models.DecimalField(_("self-assessed points"), null=True, blank=True, **POINTS)
-    appraised_points = models.DecimalField(_("appraised points"), null=True, blank=True, **POINTS)
-    final_points = models.DecimalField(_("final points"), **POINTS)
+    self_points = models.DecimalField(_("self-assessed points"), null=True, blank=True, **EXACT_POINTS)
+    appraised_points = models.DecimalField(_("appraised points"), null=True, blank=True, **EXACT_POINTS)
+    final_points = models.DecimalField(_("final points"), **EXACT_POINTS)
 
     class Meta:
         constraints = [

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from agencies.models import Agency, Period
 
+from .engine import publish_round
 from .inputs import ordered_nodes
 from .models import (
     AgencyResult,
@@ -147,8 +148,8 @@ class BlockRanking:
                     "title": area.title,
                     "min": min(values),
                     "max": max(values),
-                    "median": Decimal(statistics.median(values)).quantize(Decimal("0.01")),
-                    "mean": (sum(values) / len(values)).quantize(Decimal("0.01")),
+                    "median": publish_round(Decimal(statistics.median(values))),
+                    "mean": publish_round(sum(values) / len(values)),
                 }
             )
         return out
@@ -227,7 +228,7 @@ def block_ranking(
     results = list(
         AgencyResult.objects.filter(snapshot=snapshot, block=criteria_set.block_id)
         .select_related("agency")
-        .order_by("rank", "agency__position", "agency__name")
+        .order_by(F("rank").asc(nulls_last=True), "-exact_index", "agency__position", "agency__name")
     )
     previous = _previous_indices(snapshot, [r.agency for r in results]) if with_previous else {}
     rows = []
@@ -236,7 +237,7 @@ def block_ranking(
         row = RankingRow(
             result=result,
             areas=[_decimal(result.area_indices.get(area.code)) for area in areas],
-            tier=tiers.get(result.band_code, len(bands) or 1),
+            tier=tiers.get(result.band_code, len(bands) or 1) if result.ranked else 0,  # 0: no band colour
             previous_index=previous.get(result.agency_id),
         )
         rows.append(row)
@@ -314,7 +315,7 @@ def ranking_rows_sort(
             "change": (result.rank_change is None, result.rank_change or 0),
             "band": (False, row.tier),
             "head": (False, HEAD_ORDER.get(result.head_class, 9)),
-        }.get(sort, (False, result.rank))
+        }.get(sort, (result.rank is None, result.rank or 0))  # an agency not ranked goes last
 
     ordered = sorted(rows, key=key, reverse=descending)
     # keep missing values last when descending
@@ -396,7 +397,7 @@ def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyRepor
             if previous_result is not None:
                 row.previous_area_index = _decimal(previous_result.area_indices.get(node.code))
         rows.append(row)
-    block_size = AgencyResult.objects.filter(snapshot=snapshot, block=result.block_id).count()
+    block_size = AgencyResult.objects.filter(snapshot=snapshot, block=result.block_id, ranked=True).count()
     return AgencyReport(agency, result, previous_result, rows, block_size)
 
 
@@ -460,7 +461,13 @@ def snapshots_compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Age
         if differs or items.get(agency_id):
             agency = (new or old).agency
             changes.append(AgencyChange(agency, old, new, items.get(agency_id, [])))
-    changes.sort(key=lambda c: ((c.after or c.before).block.position, (c.after or c.before).rank))
+    changes.sort(
+        key=lambda c: (
+            (c.after or c.before).block.position,
+            (c.after or c.before).rank is None,
+            (c.after or c.before).rank or 0,
+        )
+    )
     return changes
 
 
@@ -522,7 +529,7 @@ def block_area_means(snapshot: ResultSnapshot, block_id: int) -> dict[str, Decim
         for code, value in areas.items():
             if value not in (None, ""):
                 values[code].append(Decimal(value))
-    return {code: (sum(v) / len(v)).quantize(Decimal("0.01")) for code, v in values.items()}
+    return {code: publish_round(sum(v) / len(v)) for code, v in values.items()}
 
 
 def band_tier(period: Period, block_id: int, band_code: str) -> int:

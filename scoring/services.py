@@ -26,8 +26,11 @@ ProgressCallback = Callable[[int, str], None]
 
 
 def _stored(value: Decimal) -> Decimal:
-    """Stored points keep 4 decimals, rounded half up like every published figure (not banker's)."""
+    """Maxima (sums of configured maxima, at most 4 decimals) are stored as they are."""
     return value.quantize(STORED, rounding=ROUND_HALF_UP)
+
+
+_exact = engine.stored_exact  # computed points: every digit, so a published figure is rounded only once
 
 
 def period_compute(
@@ -87,13 +90,15 @@ def period_compute(
                         snapshot=snapshot,
                         agency=agency,
                         block_id=agency.block_id,
-                        points=_stored(result.points),
+                        points=_exact(result.points),
                         max_points=_stored(result.max_points),
                         exact_index=result.exact_index.quantize(EXACT, rounding=ROUND_HALF_UP),
                         index=result.index,
                         self_index=self_result.index,
+                        ranked=result.ranked,
                         rank=result.rank,
                         rank_change=result.rank_change,
+                        unscored=list(result.unscored),
                         band_code=result.band or "",
                         band_label=band_labels.get(result.band, ""),
                         head_class=result.head_class,
@@ -111,9 +116,9 @@ def period_compute(
                             block.node_ids[code],
                             score.applicable,
                             _stored(score.applicable_max),
-                            _stored(self_result.nodes[code].points),
-                            _stored(appraised_result.nodes[code].points),
-                            _stored(score.points),
+                            _exact(self_result.nodes[code].points),
+                            _exact(appraised_result.nodes[code].points),
+                            _exact(score.points),
                         )
                     )
         AgencyResult.objects.bulk_create(agency_rows, batch_size=1000)

@@ -4,7 +4,7 @@ The same call computes in a unit test, a Celery job and a what-if preview. Calle
 frozen inputs (`CriteriaTree`, `BlockRules`, `AgencyInput`) and store what `compute_block` returns.
 """
 
-from .compute import compute_agency, compute_block, publish_round
+from .compute import STORED_PLACES, compute_agency, compute_block, publish_round, stored_exact
 from .model import (
     HEAD_CLASSES,
     AgencyInput,
@@ -21,11 +21,12 @@ from .model import (
     ReviewTrigger,
 )
 from .ranking import rank_indices
-from .rules import RULES, leaf_points, validate_rule_params
+from .rules import RULES, leaf_has_input, leaf_points, validate_rule_params
 
 __all__ = [
     "HEAD_CLASSES",
     "RULES",
+    "STORED_PLACES",
     "AgencyInput",
     "AgencyResult",
     "Band",
@@ -40,8 +41,10 @@ __all__ = [
     "ReviewTrigger",
     "compute_agency",
     "compute_block",
+    "leaf_has_input",
     "leaf_points",
     "publish_round",
     "rank_indices",
+    "stored_exact",
     "validate_rule_params",
 ]

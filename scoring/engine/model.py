@@ -111,8 +111,9 @@ class LeafInput:
 @dataclass(frozen=True)
 class AgencyInput:
     key: str
-    leaves: Mapping[str, LeafInput]  # leaf code → input; a missing leaf scores 0
+    leaves: Mapping[str, LeafInput]  # leaf code → input; a missing leaf scores 0 and is listed unscored
     survey_values: Mapping[str, Decimal] = field(default_factory=dict)  # survey leaf code → 0…1
+    ranked: bool = True  # False: scored and classified, but outside ranks, bands and rank changes
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,10 @@ class BlockRules:
 
 @dataclass(frozen=True)
 class NodeScore:
-    points: Decimal
-    applicable_max: Decimal
+    points: Decimal  # exact, bonus included
+    applicable_max: Decimal  # bonus excluded
     applicable: bool
+    bonus_points: Decimal = Decimal(0)  # the part of `points` from bonus nodes: never in an area index
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,10 @@ class AgencyResult:
     exact_index: Decimal
     index: Decimal  # published: rounded half up to 2 decimals
     area_indices: Mapping[str, Decimal | None]  # area code → published index; None when not applicable
-    band: str | None = None
+    band: str | None = None  # None for an agency not ranked
     head_class: str | None = None
     review_flags: tuple[str, ...] = ()
-    rank: int | None = None
+    rank: int | None = None  # None for an agency not ranked
     rank_change: int | None = None
+    unscored: tuple[str, ...] = ()  # applicable leaves without a final input (scored 0), in tree order
+    ranked: bool = True

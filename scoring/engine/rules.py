@@ -106,6 +106,14 @@ def threshold_bands(params: Mapping) -> list[dict]:
     return parsed
 
 
+def _band_is_empty(band: dict) -> bool:
+    """No value falls in it: min above max, or min equal to max with a bound excluded.
+    A band of one value ("0% late": from 0 to 0) includes both bounds."""
+    if band["min"] > band["max"]:
+        return True
+    return band["min"] == band["max"] and not (band["min_inclusive"] and band["max_inclusive"])
+
+
 def _check_threshold(params: Mapping, max_points: Decimal) -> list[Message]:
     if not isinstance(params.get("bands"), list) or not params["bands"]:
         return [Message(gettext_noop("threshold rule needs a non-empty list 'bands'"))]
@@ -124,10 +132,13 @@ def _check_threshold(params: Mapping, max_points: Decimal) -> list[Message]:
                     {"position": position, "band_points": band["points"], "max_points": max_points},
                 )
             )
-        if band["min"] is not None and band["max"] is not None and band["min"] >= band["max"]:
+        if band["min"] is not None and band["max"] is not None and _band_is_empty(band):
             problems.append(
                 Message(
-                    gettext_noop("band %(position)s: min %(band_min)s must be below max %(band_max)s"),
+                    gettext_noop(
+                        "band %(position)s: min %(band_min)s must be below max %(band_max)s, or equal to it "
+                        "with both bounds included"
+                    ),
                     {"position": position, "band_min": band["min"], "band_max": band["max"]},
                 )
             )
@@ -269,7 +280,9 @@ def _score_proportional(node: Node, leaf: LeafInput, survey_value: Decimal | Non
 
 
 def _score_deduction(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> Decimal:
-    count = to_decimal(leaf.value) if leaf.value is not None else ZERO
+    if leaf.value is None:
+        return ZERO  # no count entered is no input, not "no events": like every rule, 0 and listed unscored
+    count = to_decimal(leaf.value)
     if count < 0:
         raise EngineError(Message(gettext_noop("the counted events cannot be negative")), node.code)
     return max(ZERO, node.max_points - to_decimal(node.params["penalty"]) * count)
@@ -308,6 +321,23 @@ def validate_rule_params(rule: str | None, params: Mapping | None, max_points: D
     if params is not None and not isinstance(params, Mapping):
         return [Message(gettext_noop("rule parameters must be an object"))]
     return RULES[rule][0](params or {}, max_points)
+
+
+# What each rule reads; a leaf whose rule has nothing to read has no input (scores 0, listed unscored).
+_INPUT_OF = {
+    "manual": lambda leaf, survey_value: leaf.points,
+    "levels": lambda leaf, survey_value: leaf.level,
+    "threshold": lambda leaf, survey_value: leaf.value,
+    "proportional": lambda leaf, survey_value: leaf.value,
+    "deduction": lambda leaf, survey_value: leaf.value,
+    "survey": lambda leaf, survey_value: survey_value,
+}
+
+
+def leaf_has_input(node: Node, leaf: LeafInput, survey_value: Decimal | None = None) -> bool:
+    """Whether the leaf's rule has the input it reads (a count of 0 events is an input; none is not)."""
+    read = _INPUT_OF.get(node.rule)
+    return read is not None and read(leaf, survey_value) is not None
 
 
 def leaf_points(node: Node, leaf: LeafInput, survey_value: Decimal | None = None) -> Decimal:

@@ -117,6 +117,14 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
                 ),
             )
         )
+    unranked = document.get("unranked", [])
+    if not isinstance(unranked, list) or not all(isinstance(code, str) and code.strip() for code in unranked):
+        problems.append(
+            Problem(
+                M(gettext_noop("agencies not ranked")),
+                M(gettext_noop("'unranked' must be a list of agency codes")),
+            )
+        )
     nodes = document.get("nodes")
     if not isinstance(nodes, list) or not nodes:
         problems.append(Problem(M(gettext_noop("criteria")), M(gettext_noop("the set has no criteria"))))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from agencies.models import Block, Period
+from agencies.models import Agency, Block, Period
 from scoring.engine.model import gettext_noop
 from scoring.engine.rules import to_decimal
 from scoring.inputs import ordered_nodes
@@ -58,6 +58,7 @@ def criteria_set_from_document(
                 ),
             )
         )
+    unranked = _unranked_agencies(period, block, document, problems)
     if problems:
         raise CriteriaFileError(problems)
     with transaction.atomic():
@@ -121,7 +122,35 @@ def criteria_set_from_document(
             )
             for t in document.get("review_triggers") or []
         )
+        criteria_set.unranked_agencies.set(unranked)
     return criteria_set
+
+
+def _unranked_agencies(
+    period: Period, block: Block, document: Mapping, problems: list[Problem]
+) -> list[Agency]:
+    """The agencies the document keeps out of the ranking: each must be of the block and active in the period."""
+    codes = document.get("unranked") or []
+    if not isinstance(codes, list):
+        return []  # validate_document has said so
+    codes = [str(code).strip() for code in codes]
+    found = {agency.code: agency for agency in period.agencies().filter(block=block, code__in=codes)}
+    for code in codes:
+        if code not in found:
+            problems.append(
+                Problem(
+                    M(gettext_noop("agencies not ranked")),
+                    M(
+                        gettext_noop(
+                            "%(code)s is not an agency of block %(block)s active in period %(period)s"
+                        ),
+                        code=code,
+                        block=block.code,
+                        period=period.code,
+                    ),
+                )
+            )
+    return list(found.values())
 
 
 criteria_set_import = criteria_set_from_document
@@ -176,5 +205,6 @@ def criteria_set_to_document(criteria_set: CriteriaSet) -> dict:
             {"area_code": t.area_code, "below": _plain(t.below)}
             for t in criteria_set.review_triggers.order_by("area_code")
         ],
+        "unranked": sorted(agency.code for agency in criteria_set.unranked_agencies.all()),
         "nodes": roots,
     }

@@ -81,6 +81,11 @@ def document_to_xlsx(document: dict) -> bytes:
         ("tie_rule", "Quy tắc đồng hạng (shared / exact)", document.get("tie_rule", "shared")),
         ("period", "Kỳ đánh giá", document.get("period", "")),
         ("block", "Khối", document.get("block", "")),
+        (
+            "unranked",
+            "Cơ quan không xếp hạng (mã, cách nhau bởi dấu phẩy)",
+            ", ".join(document.get("unranked", [])),
+        ),
     ):
         info.append([label, value, key])
     info.column_dimensions["A"].width = 36
@@ -228,6 +233,11 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
                 and values[1] not in (None, "")
             ):
                 document[values[2]] = str(values[1]).strip()
+            elif len(values) >= 3 and values[2] == "unranked":
+                text = "" if values[1] is None else str(values[1])
+                document["unranked"] = [
+                    code.strip() for code in text.replace(";", ",").split(",") if code.strip()
+                ]
 
     tree = _Reader(workbook, TREE, TREE_COLUMNS, problems)
     nodes: dict[str, dict] = {}

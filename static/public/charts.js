@@ -12,7 +12,8 @@
   Chart.defaults.color = "#343a40";
   Chart.defaults.animation = false;
 
-  function tier(t) { return TIERS[Math.min(Math.max((t || 1) - 1, 0), TIERS.length - 1)]; }
+  // tier 0: an agency not ranked, outside every band: neutral grey
+  function tier(t) { return t === 0 ? "#adb5bd" : TIERS[Math.min(Math.max((t || 1) - 1, 0), TIERS.length - 1)]; }
   function read(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   function pct(value) { return value === null || value === undefined ? "–" : number.format(value); }
   function sized(canvas, rows) {

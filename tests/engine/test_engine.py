@@ -114,7 +114,7 @@ def test_deduction_is_floored_at_zero():
     node = leaf("5.5", "2.5", "deduction", penalty="0.5")
     assert leaf_points(node, LeafInput(value=D(2))) == D("1.5")
     assert leaf_points(node, LeafInput(value=D(9))) == D(0)
-    assert leaf_points(node, LeafInput()) == D("2.5")
+    assert leaf_points(node, LeafInput(value=D(0))) == D("2.5")
 
 
 def test_survey_is_max_times_value():

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def province(agency_count: int, year: int = 2022, block_code: str = "so-nganh"):
-    """A period with one block of `agency_count` agencies, each appraised at full marks on every manual leaf."""
+    """A period with one block of `agency_count` agencies, each appraised at full marks on every manual and
+    deduction leaf."""
     period = PeriodFactory(year=year)
     block = BlockFactory(code=block_code)
     criteria_set = criteria_set_from_document(period=period, block=block, document=criteria.departments(2022))
@@ -30,7 +31,11 @@ def province(agency_count: int, year: int = 2022, block_code: str = "so-nganh"):
         AssessmentItem(
             agency=agency,
             node=leaf,
-            appraised_input={"points": str(leaf.max_points)} if leaf.rule == "manual" else None,
+            appraised_input={"points": str(leaf.max_points)}
+            if leaf.rule == "manual"
+            else {"value": "0"}  # no events counted: full marks (no count at all would score 0)
+            if leaf.rule == "deduction"
+            else None,
         )
         for agency in agencies
         for leaf in leaves

@@ -37,6 +37,18 @@ def rank_change(change):
     return format_html('<span class="rank-down" title="{}">▼ {}</span>', gettext("down"), -change)
 
 
+@register.simple_tag
+def rank_or_not_ranked(result, size=None):
+    """The rank ("3", or "3/18" with the number ranked), or "not ranked" for an agency kept out of it."""
+    if result is None:
+        return "–"
+    if not getattr(result, "ranked", True) or result.rank is None:
+        return format_html(
+            '<span class="badge text-bg-light border not-ranked">{}</span>', gettext("not ranked")
+        )
+    return f"{result.rank}/{size}" if size else str(result.rank)
+
+
 @register.filter
 def heat(value):
     """The heat-map class of an index: heat-5 (≥ 90) … heat-0 (< 50), heat-na without a value."""
