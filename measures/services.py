@@ -82,7 +82,6 @@ NOT_MEASURED = gettext_lazy(
     "Criterion %(code)s is scored from evidence, not from measured data or the survey: the agency self-scores it."
 )
 NOT_A_NUMBER = gettext_lazy("%(value)s is not a number.")
-NEGATIVE = gettext_lazy("A measured value cannot be negative.")
 NOT_WHOLE = gettext_lazy("The number of cases must be a whole number.")
 SURVEY_RANGE = gettext_lazy("A survey value is between 0 and 1 (or 0%% and 100%%); %(value)s is not.")
 RULE_REFUSES = gettext_lazy("The rule of criterion %(code)s refuses this value: %(reason)s.")
@@ -406,9 +405,6 @@ def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
             add(VALUE, SURVEY_RANGE % {"value": text})
             return None
         return True, value, None
-    if value < 0:
-        add(VALUE, NEGATIVE)
-        return None
     if node.rule == "deduction" and value != value.to_integral_value():
         add(VALUE, NOT_WHOLE)
         return None

@@ -170,13 +170,13 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_stored(world):
         [huyen.code, "2.1", "95", "", SOURCE, "05/01/2023", ""],  # 7: another block
         ["so-a", "2.2", "nhiều", "", SOURCE, "05/01/2023", ""],  # 8
         ["so-a", "2.3", "1,5", "", SOURCE, "05/01/2023", ""],  # 9: survey out of range
-        ["so-b", "2.1", "-3", "", SOURCE, "05/01/2023", ""],  # 10: negative
+        ["so-c", "2.2", "-3", "", SOURCE, "05/01/2023", ""],  # 10: negative
         ["so-b", "2.2", "50", "0", SOURCE, "05/01/2023", ""],  # 11: the rule refuses a zero target
         ["so-a", "2.1", "96", "", SOURCE, "05/01/2023", ""],  # 12: duplicate of row 2
         ["so-b", "2.3", "0,8", "", "", "05/01/2023", ""],  # 13: no source
         ["so-c", "2.3", "0,8", "", SOURCE, "31/02/2023", ""],  # 14: no such date
         ["so-c", "2.1", "95", "100", SOURCE, "05/01/2023", ""],  # 15: a target on a threshold
-        ["so-c", "2.2", "KAD", "", SOURCE, "05/01/2023", ""],  # 16: not applicable without reason
+        ["so-b", "2.1", "KAD", "", SOURCE, "05/01/2023", ""],  # 16: not applicable without reason
         ["", "2.2", "5", "", SOURCE, "05/01/2023", ""],  # 17: no agency
     ]
     problems = problems_of(xlsx(rows), world)
@@ -192,7 +192,7 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_stored(world):
         (7, "B", "Criterion 2.1 of huyen-x's block does not exist (huyen-x is in UBND huyện)."),
         (8, "C", "nhiều is not a number."),
         (9, "C", "A survey value is between 0 and 1 (or 0% and 100%); 1,5 is not."),
-        (10, "C", "A measured value cannot be negative."),
+        (10, "C", "The rule of criterion 2.2 refuses this value: achieved must be ≥ 0 and target > 0."),
         (11, "D", "The rule of criterion 2.2 refuses this value: achieved must be ≥ 0 and target > 0."),
         (12, "B", "so-a × 2.1 is already given on row 2."),
         (13, "E", "Name the source document (in this column or for the whole file)."),
