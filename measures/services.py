@@ -365,9 +365,16 @@ def measures_check(
         )
     if not plan.entries and not problems:
         problems.append(Problem(None, None, str(EMPTY_FILE)))
+    problems.sort(key=_reading_order)
     if not problems:
         plan.changes = _changes(plan.entries)
     return plan
+
+
+def _reading_order(problem: Problem) -> tuple:
+    """File-wide problems first, then by row, then left to right (column letters: A … Z, AA …)."""
+    letters = (problem.column or "").split(" ", 1)[0]
+    return (problem.row or 0, len(letters), letters)
 
 
 def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
