@@ -22,7 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "evidence.view_evidencefile", "agencies.manage_period_workflow",
         "scoring.compute_results", "scoring.publish_results", "scoring.view_computejob",
-        "reports.view_reports",
+        "reports.view_reports", "measures.import_measures",
     ],
     Role.SECRETARIAT_LEAD: [
         "agencies.run_appraisal_workflow",

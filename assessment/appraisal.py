@@ -21,10 +21,10 @@ from accounts.models import Role, User
 from agencies.models import Agency, Period, PeriodState, Window, WindowKind
 from scoring import engine
 from scoring.inputs import leaf_input
-from scoring.models import CriteriaNode
+from scoring.models import CriteriaNode, Source
 
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification, SecondAppraisal
-from .services import AssessmentRefused, StaleItem, item_input_clean
+from .services import MEASURED_BY_HOME_AFFAIRS, AssessmentRefused, StaleItem, item_input_clean
 
 APPRAISABLE = (ItemStatus.SUBMITTED, ItemStatus.APPRAISED)
 EXPLAINABLE = (ItemStatus.APPRAISED, ItemStatus.DISPUTED)
@@ -182,6 +182,8 @@ def item_appraise(
         raise AssessmentRefused(_("Only a submitted item can be appraised."))
     if current.node.rule == "survey":
         raise AssessmentRefused(_("This criterion is scored from the sociological survey."))
+    if current.node.source == Source.DATA:  # Home Affairs' import is its appraisal (measures app)
+        raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
     cleaned = item_input_clean(current.node, data) if current.applicable else None
     if current.applicable and cleaned is None:
         raise AssessmentRefused(_("Enter the appraised score."))
@@ -259,6 +261,8 @@ def item_reappraise(
         raise AssessmentRefused(_("This item is not assigned to you."))
     if current.status not in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED):
         raise AssessmentRefused(_("Only an explained item is re-appraised."))
+    if current.node.source == Source.DATA:  # answered by a new import of Home Affairs (measures app)
+        raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
     cleaned = item_input_clean(current.node, data) if current.applicable else None
     if current.applicable and cleaned is None:
         raise AssessmentRefused(_("Enter the re-appraised score."))

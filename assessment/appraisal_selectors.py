@@ -12,10 +12,17 @@ from django.db.models import Count, Q
 from agencies.models import Period
 from scoring import engine
 from scoring.inputs import engine_tree, leaf_input
-from scoring.models import CriteriaNode
+from scoring.models import CriteriaNode, Source
 
 from .appraisal import area_codes, covers, leaf_points
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
+
+# Items no appraiser handles: survey leaves, and measured data, whose import by Home Affairs is final.
+NOT_APPRAISED = Q(node__rule="survey") | Q(node__source=Source.DATA)
+
+
+def _appraised_here(item: AssessmentItem) -> bool:
+    return item.node.rule != "survey" and item.node.source != Source.DATA
 
 
 def period_areas(period: Period) -> tuple[list[CriteriaNode], dict[int, str]]:
@@ -41,7 +48,7 @@ def assignment_filter(period: Period, assignments, areas: dict[int, str]) -> Q:
 
 def appraiser_items(*, period: Period, user, areas: dict[int, str] | None = None):
     """The items this user appraises (the lead sees every item of the period)."""
-    items = AssessmentItem.objects.filter(node__criteria_set__period=period).exclude(node__rule="survey")
+    items = AssessmentItem.objects.filter(node__criteria_set__period=period).exclude(NOT_APPRAISED)
     if user.has_perm("agencies.run_appraisal_workflow"):
         return items
     if areas is None:
@@ -141,7 +148,7 @@ def appraisal_review(*, period: Period):
     agencies = []
     for agency, agency_items in by_agency.items():
         tree = trees[agency_items[0].node.criteria_set_id]
-        scorable = [i for i in agency_items if i.node.rule != "survey"]
+        scorable = [i for i in agency_items if _appraised_here(i)]
         agencies.append(
             AgencyProgress(
                 agency=agency,
@@ -167,7 +174,7 @@ def appraisal_review(*, period: Period):
     per_appraiser = []
     for assignment in assignments:
         covered = [
-            i for i in items if i.node.rule != "survey" and covers(assignment, i.agency_id, areas[i.node_id])
+            i for i in items if _appraised_here(i) and covers(assignment, i.agency_id, areas[i.node_id])
         ]
         per_appraiser.append(
             (

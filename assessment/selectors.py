@@ -11,9 +11,10 @@ from django.db.models import Count, Max, Q
 
 from agencies.models import Agency, Period
 from evidence.models import EvidenceFile, EvidenceLink
+from measures.models import MeasureValue
 from scoring import engine
 from scoring.inputs import engine_tree, leaf_input, ordered_nodes
-from scoring.models import CriteriaNode
+from scoring.models import CriteriaNode, Source
 from surveys.models import SurveyValue
 
 from .models import AssessmentItem, Submission, SubmissionStatus
@@ -30,6 +31,7 @@ class Row:
     files: list[EvidenceFile] = field(default_factory=list)
     points: Decimal | None = None  # self-assessed points under the current inputs
     applicable_max: Decimal | None = None
+    measure: MeasureValue | None = None  # a measured-data leaf's value and source, set by Home Affairs
 
     @property
     def is_leaf(self) -> bool:
@@ -54,7 +56,8 @@ class Totals:
 
 
 def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], Totals]:
-    """The agency's tree in display order with its items, files and self-assessed totals (5 queries)."""
+    """The agency's tree in display order with its items, files, measured values and self-assessed totals
+    (6 queries)."""
     nodes = list(
         CriteriaNode.objects.filter(criteria_set__period=period, criteria_set__block_id=agency.block_id)
     )
@@ -72,6 +75,12 @@ def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], 
             "node_id", "value"
         )
     )
+    measures = {
+        m.node_id: m
+        for m in MeasureValue.objects.filter(
+            agency=agency, node__in=[n.id for n in nodes if n.source == Source.DATA]
+        )
+    }
     ordered = ordered_nodes(nodes)
     parent_ids = {node.parent_id for node in ordered if node.parent_id}
 
@@ -90,6 +99,7 @@ def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], 
                 area_of[node.id],
                 item,
                 files_by_item.get(item.id, []) if item else [],
+                measure=measures.get(node.id) if item else None,
             )
         )
 
@@ -99,7 +109,11 @@ def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], 
             score = result.nodes.get(row.node.code)
             if score is not None:
                 row.points, row.applicable_max = score.points, score.applicable_max
-    leaf_rows = [r for r in rows if r.is_leaf and r.item.applicable and r.node.rule != "survey"]
+    leaf_rows = [  # what the agency scores: not survey leaves, not measured data (Home Affairs enters it)
+        r
+        for r in rows
+        if r.is_leaf and r.item.applicable and r.node.rule != "survey" and r.node.source != Source.DATA
+    ]
     totals = Totals(
         points=result.points if result else None,
         max_points=result.max_points if result else None,
@@ -168,6 +182,7 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
             agency__in=agencies, node__criteria_set__period=period, applicable=True
         )
         .exclude(node__rule="survey")
+        .exclude(node__source=Source.DATA)
         .values("agency_id")
         .annotate(
             leaves=Count("id", distinct=True),

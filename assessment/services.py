@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Extension, Period, PeriodState, Window, WindowKind
 from scoring import engine
 from scoring.inputs import leaf_input
-from scoring.models import CriteriaNode
+from scoring.models import CriteriaNode, Source
 
 from .models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
 
@@ -29,6 +30,9 @@ INPUT_KEYS = {
     "survey": (),
 }
 EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
+MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
+    "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
+)
 
 
 class AssessmentRefused(Exception):
@@ -155,6 +159,9 @@ def item_self_score(
     current = AssessmentItem.objects.select_for_update().select_related("node", "agency").get(pk=item.pk)
     period = current.node.criteria_set.period
     _require_focal_point(user, current.agency)
+    # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
+    if current.node.source == Source.DATA:
+        raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
     refusal = self_assessment_refusal(period=period, agency=current.agency)
     if refusal:
         raise AssessmentRefused(refusal)
@@ -193,6 +200,7 @@ def self_assessment_completeness(*, period: Period, agency: Agency) -> Completen
     items = (
         AssessmentItem.objects.filter(agency=agency, node__criteria_set__period=period, applicable=True)
         .exclude(node__rule="survey")
+        .exclude(node__source=Source.DATA)  # entered by Home Affairs, not self-scored
         .annotate(files=Count("evidence_links"))
         .values_list("node__code", "self_input", "node__source", "files")
         .order_by("node__position")

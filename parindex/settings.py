@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessment",
     "evidence",
     "surveys",
+    "measures",
     "public",
     "reports",
     "web",
@@ -209,6 +210,10 @@ EVIDENCE_ALLOWED_TYPES = env.list(
         "application/zip",
     ],
 )
+# Files of measured data and survey values (measures/reading.py): bytes, unpacked XLSX size, rows.
+MEASURES_MAX_BYTES = env.int("MEASURES_MAX_BYTES", default=2 * 1024 * 1024)
+MEASURES_MAX_UNPACKED = env.int("MEASURES_MAX_UNPACKED", default=40 * 1024 * 1024)
+MEASURES_MAX_ROWS = env.int("MEASURES_MAX_ROWS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("tu-danh-gia/", include("assessment.urls")),
     path("tham-dinh/", include("assessment.appraisal_urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("so-lieu/", include("measures.urls")),
     path("tai-lieu/", include("evidence.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("ket-qua/", include("public.urls")),

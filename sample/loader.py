@@ -1,10 +1,14 @@
 """Loads the sample province (Hải Dương 2021–2022) and computes its results: `manage.py load_sample`.
 
 Survey values are not stored directly: sample.surveys stores questionnaires and responses, and the
-values come from aggregating them (surveys.services.survey_values_refresh)."""
+values come from aggregating them (surveys.services.survey_values_refresh). Measured data (leaves with the
+source `data`) is imported as Home Affairs does it: one CSV per period through measures.services, with
+its source document and date."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,9 +19,11 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Block, Period, PeriodState, Window, WindowKind
 from assessment.models import AssessmentItem, ItemStatus, Submission
+from measures.models import MeasureImport, MeasureValue
+from measures.services import HEADERS, measures_import
 from scoring.formats import criteria_set_from_document
 from scoring.inputs import engine_tree
-from scoring.models import ResultSnapshot
+from scoring.models import ResultSnapshot, Source
 from scoring.services import period_compute, snapshot_publish
 from surveys.models import SurveyValue, SurveyValueSource
 from surveys.services import survey_values_refresh
@@ -94,7 +100,7 @@ def _periods() -> dict[int, Period]:
                 "starts_on": date(year, 1, 1),
                 "ends_on": date(year, 12, 31),
                 "previous": periods.get(year - 1),
-                "state": PeriodState.PUBLISHED if year < 2022 else PeriodState.APPROVED,
+                "state": PeriodState.COUNCIL,  # approval freezes inputs: set once they are loaded
             },
         )
         period.windows.all().delete()
@@ -140,20 +146,27 @@ def _open_period(previous: Period, blocks) -> Period:
     return period
 
 
+def _final_state(year: int) -> str:
+    return PeriodState.PUBLISHED if year < 2022 else PeriodState.APPROVED
+
+
 def _clear(periods: list[Period]) -> None:
     """The sample owns its periods: earlier results and inputs of them are replaced."""
     ResultSnapshot.objects.filter(period__in=periods).delete()
     Submission.objects.filter(period__in=periods).delete()
+    MeasureValue.objects.filter(node__criteria_set__period__in=periods).delete()
+    MeasureImport.objects.filter(period__in=periods).delete()
     AssessmentItem.objects.filter(node__criteria_set__period__in=periods).delete()
     questionnaires_clear(periods)
     SurveyValue.objects.filter(node__criteria_set__period__in=periods).delete()
 
 
 def _load_year(
-    period: Period, block: Block, agencies: list[province.SampleAgency]
+    period: Period, block: Block, agencies: list[province.SampleAgency], measured: list[list[str]]
 ) -> dict[tuple[int, int], Decimal]:
-    """Stores the leaf inputs and the survey responses of one block and year; returns the survey values
-    the responses must aggregate to, by (agency id, leaf id)."""
+    """Stores the evidence leaves' inputs and the survey responses of one block and year, and adds the
+    measured-data rows to `measured` (imported later); returns the survey values the responses must
+    aggregate to, by (agency id, leaf id)."""
     document = (
         criteria.departments(period.year) if block.code == "so-nganh" else criteria.districts(period.year)
     )
@@ -163,6 +176,7 @@ def _load_year(
     node_ids = {node.code: node.id for node in nodes}
     agency_ids = dict(Agency.objects.filter(code__in=[a.code for a in agencies]).values_list("code", "id"))
     items, targets = [], {}
+    measured_codes = {node.code for node in nodes if node.source == Source.DATA}
     for sample in agencies:
         target = sample.y2021 if period.year == 2021 else sample.y2022
         result = calibrate(
@@ -175,6 +189,9 @@ def _load_year(
             not_applicable=sample.not_applicable,
         )
         for code, (applicable, self_input, appraised_input) in result.items.items():
+            if code in measured_codes:
+                measured.append(_measured_row(sample.code, code, applicable, appraised_input, period.year))
+                continue
             items.append(
                 AssessmentItem(
                     agency_id=agency_ids[sample.code],
@@ -194,6 +211,38 @@ def _load_year(
         for code, values in targets.items()
         for leaf, value in values.items()
     }
+
+
+MEASURED_SOURCE = "Báo cáo kết quả CCHC năm {year} và số liệu Cổng Dịch vụ công quốc gia"
+OPEN_MEASURED_SOURCE = "Số liệu Cổng Dịch vụ công quốc gia năm {year} (tạm tính, minh hoạ)"
+
+
+def _measured_row(agency: str, code: str, applicable: bool, data: dict | None, year: int) -> list[str]:
+    """A row of the measured-data file: the value the rule reads (KAD: not applicable, with the reason)."""
+    if not applicable:
+        return [agency, code, "KAD", "", NOT_APPLICABLE_REASON]
+    return [agency, code, str(data["value"]), str(data.get("target", "")), ""]
+
+
+def _measured_load(
+    period: Period, rows: list[list[str]], source: str = MEASURED_SOURCE, dated: date | None = None
+) -> None:
+    """Imports the period's measured data through the service Home Affairs uses (one CSV file)."""
+    if not rows:
+        return
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([HEADERS[key] for key in ("agency", "criterion", "value", "target", "note")])
+    writer.writerows(rows)
+    measures_import(
+        period=period,
+        content=out.getvalue().encode(),
+        file_name=f"so-lieu-do-luong-{period.code}.csv",
+        acting_user=None,
+        default_source=source.format(year=period.year),
+        default_source_date=dated or date(period.year + 1, 1, 5),
+        via="sample",
+    )
 
 
 def _survey_values(period: Period, targets: dict[tuple[int, int], Decimal]) -> None:
@@ -244,11 +293,16 @@ def load_sample(*, compute: bool = True) -> dict:
         periods = _periods()
         _clear([*periods.values(), *Period.objects.filter(code=str(OPEN_YEAR))])
         for year in YEARS:
-            targets = {}
+            targets, measured = {}, []
             for block, agencies in blocks.values():
-                targets.update(_load_year(periods[year], block, agencies))
+                targets.update(_load_year(periods[year], block, agencies, measured))
             _survey_values(periods[year], targets)
-        _open_period(periods[YEARS[-1]], blocks)
+            _measured_load(periods[year], measured)
+            Period.objects.filter(pk=periods[year].pk).update(state=_final_state(year))
+            periods[year].refresh_from_db()
+        open_period = _open_period(periods[YEARS[-1]], blocks)
+        # The demo's open period shows measured data already entered (last year's figures, provisional).
+        _measured_load(open_period, measured, OPEN_MEASURED_SOURCE, timezone.localdate())
         accounts = _users()
     snapshots = []
     if compute:

@@ -3,8 +3,13 @@
 from sample import criteria
 
 
-def small_document() -> dict:
-    """Two areas, every rule once, bands, head rules and a trigger: valid as it stands."""
+def small_document(measured: bool = False) -> dict:
+    """Two areas, every rule once, bands, head rules and a trigger: valid as it stands.
+
+    The threshold (2.1) and proportional (2.2) leaves are self-scored from evidence, unless `measured`:
+    then they are measured data, which Home Affairs enters (measures app) and agencies cannot score.
+    """
+    source = "data" if measured else "evidence"
     return {
         "format": "parindex-criteria/1",
         "name": "Bộ nhỏ",
@@ -42,8 +47,9 @@ def small_document() -> dict:
                         "Hồ sơ đúng hạn",
                         "2",
                         [(None, "90", "0"), ("90", "100", "1"), ("100", None, "2")],
+                        source=source,
                     ),
-                    criteria.proportional("2.2", "Tỷ lệ số hoá", "2"),
+                    criteria.proportional("2.2", "Tỷ lệ số hoá", "2", source=source),
                     criteria.survey("2.3", "Khảo sát", "2"),
                 ],
             ),

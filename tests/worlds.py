@@ -39,11 +39,13 @@ ROLES = {
 }
 
 
-def self_assessment_world(password: str | None = None) -> World:
-    """Two agencies of one block, a small criteria set, a window open since yesterday, one user per role."""
+def self_assessment_world(password: str | None = None, measured: bool = False) -> World:
+    """Two agencies of one block, a small criteria set, a window open since yesterday, one user per role.
+
+    `measured`: leaves 2.1 and 2.2 are measured data (tests/documents.py)."""
     period = PeriodFactory(year=2026, state=PeriodState.SELF_ASSESSMENT)
     block = BlockFactory(code="so-nganh", name="Sở, ban, ngành")
-    criteria_set_from_document(period=period, block=block, document=small_document())
+    criteria_set_from_document(period=period, block=block, document=small_document(measured=measured))
     agency = AgencyFactory(block=block, code="so-a", name="Sở A")
     other = AgencyFactory(block=block, code="so-b", name="Sở B")
     now = timezone.now()

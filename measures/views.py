@@ -1,0 +1,160 @@
+"""The measured-data page of Home Affairs: upload a file, preview old → new, confirm; the template; the
+values stored with their source. Views check the permission, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from agencies.models import Period
+from agencies.policy import period_inputs_refusal
+
+from . import selectors, services
+from .models import ImportStatus, MeasureImport
+from .reading import limits
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request, period_code: str) -> Period:
+    if not request.user.has_perm("measures.import_measures"):
+        raise PermissionDenied
+    return get_object_or_404(Period, code=period_code)
+
+
+def _context(request, period: Period, **extra) -> dict:
+    agency = request.GET.get("agency", "").strip()
+    return {
+        "period": period,
+        "cells": selectors.measure_cells(period=period, agency_code=agency),
+        "agency_filter": agency,
+        "imports": selectors.period_imports(period),
+        "refusal": period_inputs_refusal(period),
+        "max_bytes": limits()[0],
+        "max_rows": limits()[2],
+        **extra,
+    }
+
+
+@login_required
+@require_safe
+def page(request, period_code: str):
+    period = _period(request, period_code)
+    return render(request, "measures/page.html", _context(request, period))
+
+
+@login_required
+@require_POST
+def upload(request, period_code: str):
+    period = _period(request, period_code)
+    upload_file = request.FILES.get("file")
+    source = request.POST.get("source", "").strip()
+    source_date = None
+    problems, error = [], None
+    if request.POST.get("source_date"):
+        try:
+            source_date = date.fromisoformat(request.POST["source_date"])
+        except ValueError:
+            error = _("The date of the source document is not a date.")
+    if upload_file is None:
+        error = _("Choose a file.")
+    elif upload_file.size > limits()[0]:
+        error = _("The file has %(size)s bytes; at most %(max)s are accepted.") % {
+            "size": upload_file.size,
+            "max": limits()[0],
+        }
+    if error is None:
+        try:
+            measure_import, _plan = services.measures_preview(
+                period=period,
+                content=upload_file.read(),
+                file_name=upload_file.name,
+                acting_user=request.user,
+                default_source=source,
+                default_source_date=source_date,
+            )
+        except services.MeasuresRefused as refused:
+            error, problems = refused.message, refused.problems
+        else:
+            return redirect("measures:preview", period.code, measure_import.pk)
+    return render(
+        request,
+        "measures/page.html",
+        _context(
+            request,
+            period,
+            error=error,
+            problems=problems,
+            file_name=upload_file.name if upload_file else "",
+            source=source,
+            source_date=request.POST.get("source_date", ""),
+        ),
+        status=400,
+    )
+
+
+@login_required
+@require_safe
+def preview(request, period_code: str, import_id: int):
+    period = _period(request, period_code)
+    measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    changes = measure_import.preview
+    return render(
+        request,
+        "measures/preview.html",
+        {
+            "period": period,
+            "measure_import": measure_import,
+            "changes": changes,
+            "changed": sum(1 for c in changes if c["changed"]),
+            "pending": measure_import.status == ImportStatus.PREVIEWED,
+            "refusal": period_inputs_refusal(period),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, period_code: str, import_id: int):
+    period = _period(request, period_code)
+    measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    try:
+        stored = services.measures_confirm(measure_import=measure_import, acting_user=request.user)
+    except services.MeasuresRefused as refused:
+        messages.error(request, " ".join([refused.message, *(str(p) for p in refused.problems[:20])]))
+        return redirect("measures:preview", period.code, measure_import.pk)
+    messages.success(
+        request,
+        _("%(count)s values of %(file)s are stored.") % {"count": stored.values, "file": stored.file_name},
+    )
+    return redirect("measures:page", period.code)
+
+
+@login_required
+@require_POST
+def discard(request, period_code: str, import_id: int):
+    period = _period(request, period_code)
+    measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    try:
+        services.measures_discard(measure_import=measure_import, acting_user=request.user)
+    except services.MeasuresRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.info(request, _("The file was discarded; nothing was stored."))
+    return redirect("measures:page", period.code)
+
+
+@login_required
+@require_safe
+def template(request, period_code: str):
+    period = _period(request, period_code)
+    response = HttpResponse(selectors.template_xlsx(period=period), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="so-lieu-{period.code}.xlsx"'
+    return response
