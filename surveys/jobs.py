@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from .imports import Progress, responses_import
+from .imports import Progress, responses_file_check, responses_import
 from .models import ImportBatch, ImportStatus, Questionnaire
 from .problems import SurveyFileError
 
@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acting_user=None) -> ImportBatch:
-    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import."""
+    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import.
+    A file over the limits (parindex.safe_files) is refused first, SurveyFileError, and nothing stored."""
+    responses_file_check(upload)
     with transaction.atomic():
         batch = ImportBatch(
             questionnaire=questionnaire,
