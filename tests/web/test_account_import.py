@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import translation
 from openpyxl import Workbook
 
-from accounts.models import User
+from accounts.models import AccountImport, AccountImportStatus, User
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,10 @@ def test_a_good_list_creates_every_account_and_invites_each(
         ["yte-gd", "Trần Thị B", "b@yte.gov.vn", "Thủ trưởng", "so-y-te"],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/tai-khoan/nhap/", {"file": upload}, follow=True)
-    assert "2 accounts created" in response.content.decode()
+        response = client.post("/tai-khoan/nhap/", {"file": upload})
+    job = AccountImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/tai-khoan/nhap/{job.pk}/"
+    assert "2 accounts created" in client.get(response["Location"]).content.decode()
     created = User.objects.get(username="gtvt-1")
     assert (
         created.agency.code == "so-gtvt"
@@ -64,13 +66,19 @@ def test_a_good_list_creates_every_account_and_invites_each(
     assert "/dat-lai-mat-khau/" in mail.outbox[0].body
 
 
-def test_one_bad_row_creates_nothing_and_names_each_cell(client, home_affairs):
+def test_one_bad_row_creates_nothing_and_names_each_cell(
+    client, home_affairs, django_capture_on_commit_callbacks
+):
     upload = workbook(
         ["gtvt-1", "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
         ["noivu", "Trùng tên", "khong-phai-email", "giam_doc", "so-khong-co"],
         ["gtvt-1", "Lặp lại", "c@gtvt.gov.vn", "focal_point", "so-gtvt"],
     )
-    html = client.post("/tai-khoan/nhap/", {"file": upload}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tai-khoan/nhap/", {"file": upload})
+    job = AccountImport.objects.get()
+    assert job.status == AccountImportStatus.REFUSED and job.created_count == 0
+    html = client.get(response["Location"]).content.decode()
     assert "Nothing was created" in html
     assert "row 3, column Tên đăng nhập: the username noivu already exists" in html
     assert "row 3, column Email: khong-phai-email is not an e-mail address" in html
