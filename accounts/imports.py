@@ -1,10 +1,14 @@
 """Agency accounts in bulk from an XLSX list (Home Affairs): every row checked, all created or none, each
-new user e-mailed a link to choose a password (no password travels in a spreadsheet)."""
+new user e-mailed a link to choose a password (no password travels in a spreadsheet).
+
+The list is measured before it is parsed (parindex.safe_files, "list" limits). On the page it is
+imported by a Celery job (AccountImport is its row), never inside the request."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -13,15 +17,20 @@ from django.core.mail import send_mass_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from agencies.models import Agency
+from parindex.jobs import job_claim, job_enqueue
+from parindex.safe_files import FileRefused, file_limits, sheet_rows, xlsx_keep_text, xlsx_open, zip_check
+from scoring.engine.model import Message, gettext_noop
 
-from .models import AGENCY_ROLES, Role, User
+from .models import AGENCY_ROLES, AccountImport, AccountImportStatus, Role, User
 
 COLUMNS = [
     ("username", "Tên đăng nhập"),
@@ -41,16 +50,26 @@ ROLE_BY_TEXT = {
 
 @dataclass(frozen=True)
 class RowProblem:
-    row: int
+    row: int  # 0: the file as a whole
     column: str
-    message: str
+    message: Message  # translated when shown
 
     def __str__(self):
+        if not self.row:
+            return gettext("file: %(message)s") % {"message": self.message.render(gettext)}
         return _("row %(row)s, column %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
-            "message": self.message,
+            "message": self.message.render(gettext),
         }
+
+    def as_data(self) -> list:
+        return [self.row, self.column, self.message.template, dict(self.message.params)]
+
+    @classmethod
+    def from_data(cls, data: list) -> RowProblem:
+        row, column, template, params = data
+        return cls(row, column, Message(template, params))
 
 
 class AccountsFileError(ValueError):
@@ -73,22 +92,31 @@ def accounts_template_xlsx() -> bytes:
     roles.append(["Mã", "Tên"])
     for role in Role:
         roles.append([role.value, str(role.label)])
+    xlsx_keep_text(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def accounts_read(data: bytes) -> list[dict]:
-    """Rows as dicts, or AccountsFileError naming every bad cell."""
+    """Rows as dicts, or AccountsFileError naming every bad cell, or the limit the file exceeds."""
+    limits = file_limits("list")
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises several types for a file that is not a workbook
-        raise AccountsFileError([RowProblem(0, "-", _("the file is not an XLSX workbook"))]) from None
+        workbook = xlsx_open(data, limits)
+        try:
+            return _read(sheet_rows(workbook.worksheets[0], limits, min_row=2))
+        finally:
+            workbook.close()
+    except FileRefused as refused:
+        raise AccountsFileError([RowProblem(0, "-", refused.message)]) from None
+
+
+def _read(lines) -> list[dict]:
     problems, rows, seen = [], [], {}
     agencies = {a.code: a for a in Agency.objects.all()}
     existing = set(User.objects.values_list("username", flat=True))
     headers = dict(COLUMNS)
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, values in enumerate(lines, start=2):
         if all(value in (None, "") for value in values):
             continue
         row = {
@@ -96,35 +124,36 @@ def accounts_read(data: bytes) -> list[dict]:
             for i, (key, _h) in enumerate(COLUMNS)
         }
 
-        def problem(key, message, number=number):
-            problems.append(RowProblem(number, headers[key], message))
+        def problem(key, template, number=number, **params):
+            problems.append(RowProblem(number, headers[key], Message(template, params)))
 
         if not row["username"]:
-            problem("username", _("a username is required"))
+            problem("username", gettext_noop("a username is required"))
         elif row["username"] in existing:
-            problem("username", _("the username %(name)s already exists") % {"name": row["username"]})
+            problem("username", gettext_noop("the username %(name)s already exists"), name=row["username"])
         elif row["username"] in seen:
             problem(
                 "username",
-                _("the username %(name)s is repeated (row %(other)s)")
-                % {"name": row["username"], "other": seen[row["username"]]},
+                gettext_noop("the username %(name)s is repeated (row %(other)s)"),
+                name=row["username"],
+                other=seen[row["username"]],
             )
         seen.setdefault(row["username"], number)
         try:
             validate_email(row["email"])
         except ValidationError:
-            problem("email", _("%(value)s is not an e-mail address") % {"value": row["email"] or "—"})
+            problem("email", gettext_noop("%(value)s is not an e-mail address"), value=row["email"] or "—")
         role = ROLE_BY_TEXT.get(row["role"].lower())
         if role is None:
-            problem("role", _("unknown role %(value)s") % {"value": row["role"] or "—"})
+            problem("role", gettext_noop("unknown role %(value)s"), value=row["role"] or "—")
         agency = agencies.get(row["agency"]) if row["agency"] else None
         if role in AGENCY_ROLES and agency is None:
-            problem("agency", _("no agency with the code %(value)s") % {"value": row["agency"] or "—"})
+            problem("agency", gettext_noop("no agency with the code %(value)s"), value=row["agency"] or "—")
         if role is not None and role not in AGENCY_ROLES and row["agency"]:
-            problem("agency", _("only agency users belong to an agency"))
+            problem("agency", gettext_noop("only agency users belong to an agency"))
         rows.append({**row, "role": role, "agency": agency})
     if not rows and not problems:
-        problems.append(RowProblem(2, headers["username"], _("the list is empty")))
+        problems.append(RowProblem(2, headers["username"], Message(gettext_noop("the list is empty"))))
     if problems:
         raise AccountsFileError(problems)
     return rows
@@ -161,3 +190,59 @@ def _invite(users: list[User]) -> None:
         ) % {"username": user.username, "link": link}
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     send_mass_mail(messages, fail_silently=False)
+
+
+# --- the background job -----------------------------------------------------------------------------
+
+
+def account_import_start(*, upload, acting_user=None) -> AccountImport:
+    """Refuses a list over the file limits at once (AccountsFileError, nothing stored); otherwise stores
+    it with a queued AccountImport and, once committed, queues its import."""
+    from .tasks import import_accounts
+
+    try:
+        zip_check(upload, file_limits("list"))
+    except FileRefused as refused:
+        raise AccountsFileError([RowProblem(0, "-", refused.message)]) from None
+    with transaction.atomic():
+        job = AccountImport(
+            file_name=(upload.name or "")[:255], status=AccountImportStatus.QUEUED, created_by=acting_user
+        )
+        job.upload.save(Path(upload.name or "tai-khoan.xlsx").name, upload, save=False)
+        job.save()
+        job_enqueue(
+            import_accounts,
+            AccountImport,
+            job.pk,
+            queued=AccountImportStatus.QUEUED,
+            failed=AccountImportStatus.FAILED,
+        )
+    return job
+
+
+def account_import_run(*, job_id: int) -> AccountImport | None:
+    """The worker's side: claims the queued job, creates every account of its list or none, and records
+    the outcome (created, refused with every problem, or failed). A job not queued any more is left alone."""
+    if not job_claim(
+        AccountImport, job_id, queued=AccountImportStatus.QUEUED, running=AccountImportStatus.RUNNING
+    ):
+        return None
+    job = AccountImport.objects.select_related("created_by").get(pk=job_id)
+    outcome: dict = {"progress": 100, "finished_at": None}
+    try:
+        with job.upload.open("rb") as handle:
+            data = handle.read()
+        users = accounts_import(data=data, acting_user=job.created_by)
+    except AccountsFileError as error:
+        outcome.update(status=AccountImportStatus.REFUSED, problem_list=[p.as_data() for p in error.problems])
+    except Exception:
+        AccountImport.objects.filter(pk=job_id).update(
+            status=AccountImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    else:
+        outcome.update(status=AccountImportStatus.CREATED, created_count=len(users))
+    outcome["finished_at"] = timezone.now()
+    AccountImport.objects.filter(pk=job_id).update(**outcome)
+    job.refresh_from_db()
+    return job

@@ -5,5 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("nhap/", views.accounts_import_page, name="import"),
+    path("nhap/<int:pk>/", views.accounts_import_job, name="import_job"),
+    path("nhap/<int:pk>/trang-thai/", views.accounts_import_status, name="import_status"),
     path("mau.xlsx", views.accounts_template, name="template"),
 ]

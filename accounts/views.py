@@ -1,41 +1,62 @@
-"""Home Affairs pages for accounts: bulk creation of agency accounts from an XLSX list."""
+"""Home Affairs pages for accounts: bulk creation of agency accounts from an XLSX list, run as a
+background job whose page polls its status."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .imports import AccountsFileError, accounts_import, accounts_template_xlsx
+from .imports import AccountsFileError, RowProblem, account_import_start, accounts_template_xlsx
+from .models import AccountImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
 @login_required
 @permission_required("accounts.add_user", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def accounts_import_page(request):
+    """POST stores the list and queues its import (refused at once when over the file limits)."""
     problems = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             problems = [_("Choose an XLSX file.")]
-        elif upload.size > 5 * 1024 * 1024:
+        elif upload.size > MAX_UPLOAD:
             problems = [_("The file is larger than 5 MB.")]
         else:
             try:
-                users = accounts_import(data=upload.read(), acting_user=request.user)
+                job = account_import_start(upload=upload, acting_user=request.user)
             except AccountsFileError as error:
                 problems = [str(problem) for problem in error.problems]
             else:
-                messages.success(
-                    request,
-                    _("%(count)s accounts created; each was e-mailed a link to choose a password.")
-                    % {"count": len(users)},
-                )
-                return redirect("accounts:import")
-    return render(request, "accounts/import.html", {"problems": problems})
+                return redirect("accounts:import_job", pk=job.pk)
+    status = 400 if problems else 200
+    return render(request, "accounts/import.html", {"problems": problems}, status=status)
+
+
+def _job_context(job: AccountImport) -> dict:
+    return {"job": job, "problems": [str(RowProblem.from_data(item)) for item in job.problem_list]}
+
+
+@login_required
+@permission_required("accounts.add_user", raise_exception=True)
+@require_safe
+def accounts_import_job(request, pk: int):
+    """One account import: its progress while it runs, then the accounts created or every problem."""
+    job = get_object_or_404(AccountImport, pk=pk)
+    return render(request, "accounts/import.html", {"problems": [], "current": _job_context(job)})
+
+
+@login_required
+@permission_required("accounts.add_user", raise_exception=True)
+@require_safe
+def accounts_import_status(request, pk: int):
+    """The job's box alone, polled every second by the page while the job runs."""
+    job = get_object_or_404(AccountImport, pk=pk)
+    return render(request, "accounts/_import_job.html", _job_context(job))
 
 
 @login_required

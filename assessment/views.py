@@ -283,6 +283,8 @@ def overview_xlsx(request, period_code: str):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from parindex.safe_files import xlsx_keep_text
+
     period, rows = _overview_rows(request, period_code)
     workbook = Workbook()
     sheet = workbook.active
@@ -322,6 +324,7 @@ def overview_xlsx(request, period_code: str):
     for cells in sheet.iter_rows(min_row=2):
         cells[5].number_format = cells[7].number_format = "0%"
         cells[8].number_format = "dd/mm/yyyy hh:mm"
+    xlsx_keep_text(workbook)  # an agency named "=…" stays text
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(

@@ -76,7 +76,9 @@ def _zip_container_type(uploaded_file: File) -> str:
         with zipfile.ZipFile(uploaded_file) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Only the first bytes are inflated: a "mimetype" member may be a zip bomb.
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
                 if declared in ODF_TYPES:
                     return declared
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):

@@ -215,6 +215,26 @@ MEASURES_MAX_BYTES = env.int("MEASURES_MAX_BYTES", default=2 * 1024 * 1024)
 MEASURES_MAX_UNPACKED = env.int("MEASURES_MAX_UNPACKED", default=40 * 1024 * 1024)
 MEASURES_MAX_ROWS = env.int("MEASURES_MAX_ROWS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Hostile input files (parindex/safe_files.py): XLSX and CSV imports are measured before they are parsed.
+# Each limit can be set in the environment as FILE_LIMIT_<NAME>, e.g. FILE_LIMIT_RESPONSES_ROWS=200000.
+# "responses": survey response files; "list": accounts, criteria sets, questionnaires (rows per sheet).
+FILE_LIMITS = {
+    name: env.int(f"FILE_LIMIT_{name.upper()}", default=default)
+    for name, default in {
+        "zip_members": 200,
+        "zip_ratio": 100,
+        "columns": 500,
+        "responses_rows": 100_000,
+        "responses_member_bytes": 128 * 1024 * 1024,
+        "responses_total_bytes": 160 * 1024 * 1024,
+        "responses_csv_bytes": 64 * 1024 * 1024,
+        "list_rows": 5_000,
+        "list_member_bytes": 16 * 1024 * 1024,
+        "list_total_bytes": 32 * 1024 * 1024,
+        "list_csv_bytes": 8 * 1024 * 1024,
+    }.items()
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

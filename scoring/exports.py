@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from parindex.safe_files import csv_texts, xlsx_keep_text
+
 from .engine import publish_round
 from .models import AgencyResult, ResultSnapshot
 
@@ -31,6 +33,17 @@ CSV_COLUMNS = [
     "areas",
     "unscored",
 ]
+# Written as they are in CSV; every other field is text and escaped (parindex.safe_files.csv_text).
+CSV_NUMBERS = {
+    "ranked",
+    "rank",
+    "rank_change",
+    "points",
+    "max_points",
+    "index",
+    "self_index",
+    "snapshot_version",
+}
 
 
 def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> list[dict]:
@@ -79,13 +92,16 @@ def results_csv(rows: list[dict]) -> str:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {
-                **row,
-                "ranked": int(row["ranked"]),
-                "review_flags": ";".join(row["review_flags"]),
-                "unscored": ";".join(row["unscored"]),
-                "areas": ";".join(f"{code}={value}" for code, value in row["areas"].items()),
-            }
+            csv_texts(
+                {
+                    **row,
+                    "ranked": int(row["ranked"]),
+                    "review_flags": ";".join(row["review_flags"]),
+                    "unscored": ";".join(row["unscored"]),
+                    "areas": ";".join(f"{code}={value}" for code, value in row["areas"].items()),
+                },
+                CSV_NUMBERS,
+            )
         )
     return out.getvalue()
 
@@ -112,6 +128,10 @@ DETAIL_COLUMNS = [
     "appraised_points",
     "final_points",
 ]
+DETAIL_NUMBERS = {
+    "snapshot_version", "is_area", "is_bonus", "max_points", "applicable", "applicable_max", "self_points",
+    "appraised_points", "final_points",
+}  # fmt: skip
 XLSX_RESULT_COLUMNS = [
     "period",
     "snapshot_version",
@@ -204,15 +224,18 @@ def details_csv(rows: list[dict]) -> str:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {
-                **row,
-                "parent_code": row["parent_code"] or "",
-                "is_area": int(row["is_area"]),
-                "is_bonus": int(row["is_bonus"]),
-                "applicable": int(row["applicable"]),
-                "self_points": row["self_points"] or "",
-                "appraised_points": row["appraised_points"] or "",
-            }
+            csv_texts(
+                {
+                    **row,
+                    "parent_code": row["parent_code"] or "",
+                    "is_area": int(row["is_area"]),
+                    "is_bonus": int(row["is_bonus"]),
+                    "applicable": int(row["applicable"]),
+                    "self_points": row["self_points"] or "",
+                    "appraised_points": row["appraised_points"] or "",
+                },
+                DETAIL_NUMBERS,
+            )
         )
     return out.getvalue()
 
@@ -281,6 +304,7 @@ def open_data_xlsx(metadata: dict, results: list[dict], details: list[dict]) -> 
     published = datetime.fromisoformat(metadata["published_at"]).replace(tzinfo=None, microsecond=0)
     book.properties.creator = "ParIndex"
     book.properties.created = published
+    xlsx_keep_text(book)
     out = io.BytesIO()
     book.save(out)
     # The same workbook gives the same bytes: fix the modification time and the zip entries' dates.

@@ -1,5 +1,6 @@
 """REST API for surveys (survey operators and Home Affairs, like the pages): import a response file
-whole or not at all, and read the aggregated survey values and SIPAS satisfaction of a period."""
+whole or not at all (as a background job, polled at its status URL), and read the aggregated survey
+values and SIPAS satisfaction of a period."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import F
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -18,7 +20,8 @@ from rest_framework.views import APIView
 
 from agencies.models import Period
 
-from .imports import responses_import
+from .imports import problems_from_data
+from .jobs import import_job_start
 from .models import ImportBatch, Questionnaire, SurveyValue
 from .permissions import may_operate_surveys
 from .problems import CellProblem, SurveyFileError
@@ -46,25 +49,6 @@ class ResponsesFileSerializer(serializers.Serializer):
     file = serializers.FileField(use_url=False, help_text=_("XLSX or CSV: one row per questionnaire."))
 
 
-class ImportBatchSerializer(serializers.ModelSerializer):
-    questionnaire = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = ImportBatch
-        fields = [
-            "id",
-            "questionnaire",
-            "file_name",
-            "sha256",
-            "status",
-            "rows",
-            "added",
-            "skipped",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
 class ProblemSerializer(serializers.Serializer):
     row = serializers.IntegerField(
         allow_null=True, help_text=_("Row as a spreadsheet counts it (1 = header).")
@@ -74,6 +58,55 @@ class ProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+def _problems(problems) -> list[dict]:
+    return [
+        {
+            "row": problem.row if isinstance(problem, CellProblem) else None,
+            "column": problem.column if isinstance(problem, CellProblem) else None,
+            "where": problem.where.render(gettext),
+            "message": problem.message.render(gettext),
+        }
+        for problem in problems[:PROBLEMS_SHOWN]
+    ]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    questionnaire = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_url = serializers.SerializerMethodField(help_text=_("Where to poll the job's progress."))
+    problem_list = serializers.SerializerMethodField(help_text=_("Every problem of a refused file."))
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "questionnaire",
+            "file_name",
+            "sha256",
+            "status",
+            "progress",
+            "rows",
+            "added",
+            "skipped",
+            "problems",
+            "problem_list",
+            "created_at",
+            "finished_at",
+            "status_url",
+        ]
+        read_only_fields = fields
+
+    def get_status_url(self, batch: ImportBatch) -> str:
+        return reverse("surveys-api:import-status", args=[batch.questionnaire_id, batch.pk])
+
+    @extend_schema_field(ProblemSerializer(many=True))
+    def get_problem_list(self, batch: ImportBatch) -> list[dict]:
+        # Stored problems keep templates and parameters only; the row/column are in "where".
+        return [
+            {"row": None, "column": None, **problem}
+            for problem in _problems(problems_from_data(batch.problem_list))
+        ]
+
+
 class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     problem_count = serializers.IntegerField()
@@ -81,40 +114,60 @@ class RefusalSerializer(serializers.Serializer):
 
 
 class ResponsesImportView(APIView):
-    """Imports a response file into the questionnaire: every row is checked first and any problem refuses
-    the whole file (400 with every problem by row and column, nothing stored); a serial already stored
-    with the same answers is skipped, so posting the same file twice stores it once."""
+    """Queues the import of a response file into the questionnaire and answers 202 with the job, whose
+    `status_url` shows its progress and outcome: every row is checked first and any problem refuses the
+    whole file (status "refused" with every problem by row and column, nothing stored); a serial already
+    stored with the same answers is skipped, so posting the same file twice stores it once. A file over
+    the size or row limits is refused at once (400), before it is stored."""
 
     permission_classes = PERMISSIONS
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         request=ResponsesFileSerializer,
-        responses={201: ImportBatchSerializer, 400: RefusalSerializer},
+        responses={202: ImportBatchSerializer, 400: RefusalSerializer},
         operation_id="surveys_responses_import",
     )
     def post(self, request, pk: int):
         questionnaire = get_object_or_404(Questionnaire.objects.select_related("period"), pk=pk)
         upload = ResponsesFileSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
         try:
-            batch = responses_import(
-                questionnaire=questionnaire, file=file, file_name=file.name, acting_user=request.user
+            batch = import_job_start(
+                questionnaire=questionnaire, upload=upload.validated_data["file"], acting_user=request.user
             )
         except SurveyFileError as error:
-            problems = [
-                {
-                    "row": problem.row if isinstance(problem, CellProblem) else None,
-                    "column": problem.column if isinstance(problem, CellProblem) else None,
-                    "where": problem.where.render(gettext),
-                    "message": problem.message.render(gettext),
-                }
-                for problem in error.problems[:PROBLEMS_SHOWN]
-            ]
-            body = {"detail": str(REFUSED), "problem_count": len(error.problems), "problems": problems}
+            body = {
+                "detail": str(REFUSED),
+                "problem_count": len(error.problems),
+                "problems": _problems(error.problems),
+            }
             return Response(RefusalSerializer(body).data, status=status.HTTP_400_BAD_REQUEST)
-        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+        batch.refresh_from_db()  # run already when Celery runs eagerly (no broker)
+        return Response(
+            ImportBatchSerializer(batch).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": ImportBatchSerializer().get_status_url(batch)},
+        )
+
+
+class ImportStatusView(generics.RetrieveAPIView):
+    """One response import job: its status and progress while it runs, then its outcome (stored,
+    unchanged, refused with every problem, or failed)."""
+
+    permission_classes = PERMISSIONS
+    serializer_class = ImportBatchSerializer
+
+    @extend_schema(operation_id="surveys_responses_import_status")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        return get_object_or_404(
+            ImportBatch.objects.select_related("questionnaire"),
+            pk=self.kwargs["batch_pk"],
+            questionnaire_id=self.kwargs["pk"],
+        )
 
 
 # --- aggregated values ------------------------------------------------------------------------------

@@ -8,11 +8,20 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from agencies.models import Block, Period
+from parindex.safe_files import (
+    FileRefused,
+    columns_sheet,
+    file_limits,
+    keyed_rows,
+    number_cell,
+    sheet_rows,
+    xlsx_keep_text,
+    xlsx_open,
+)
 from scoring.formats.document import plain_decimal
 from scoring.models import CriteriaNode, Rule
 
@@ -559,31 +568,13 @@ def questionnaire_to_document(questionnaire: Questionnaire) -> dict:
 # --- XLSX carrier ---------------------------------------------------------------------------------
 
 
-def _number_cell(value):
-    if value in (None, ""):
-        return None
-    number = Decimal(str(value))
-    return int(number) if number == number.to_integral_value() else float(number)
+_number_cell = number_cell
+# Question numbers and option keys are text: "01" must not become 1.
+TEXT_KEYS = ("number", "key", "code", "group", "agency", "criterion")
 
 
 def _sheet(workbook: Workbook, title: str, columns, rows):
-    sheet = workbook.create_sheet(title)
-    sheet.append([header for _, header, _ in columns])
-    for index, (_, _, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-        header = sheet.cell(row=1, column=index)
-        header.font = Font(bold=True)
-        header.fill = HEADER_FILL
-        header.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append([row.get(key) for key, _, _ in columns])
-    for index, (key, _, _) in enumerate(columns, start=1):
-        if key in ("number", "key", "code", "group", "agency", "criterion"):
-            # Question numbers and option keys are text: "01" must not become 1.
-            for (text_cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                text_cell.number_format = "@"
-    sheet.freeze_panes = "A2"
-    return sheet
+    return columns_sheet(workbook, title, columns, rows, fill=HEADER_FILL, text_keys=TEXT_KEYS)
 
 
 def questionnaire_to_xlsx(document: dict) -> bytes:
@@ -618,6 +609,7 @@ def questionnaire_to_xlsx(document: dict) -> bytes:
         [{**w, "weight": _number_cell(w["weight"])} for w in document.get("weights", [])],
     )
     _sheet(workbook, PLAN, PLAN_COLUMNS, document.get("sample_plan", []))
+    xlsx_keep_text(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -626,8 +618,8 @@ def questionnaire_to_xlsx(document: dict) -> bytes:
 class _Reader:
     """Rows of one sheet by column key; a missing sheet is a problem, an empty row is skipped."""
 
-    def __init__(self, workbook, title: str, columns, problems: list[Problem], required: bool = True):
-        self.title, self.columns, self.problems = title, columns, problems
+    def __init__(self, workbook, title: str, columns, problems: list[Problem], limits, required: bool = True):
+        self.title, self.columns, self.problems, self.limits = title, columns, problems, limits
         self.sheet = workbook[title] if title in workbook.sheetnames else None
         if self.sheet is None and required:
             problems.append(
@@ -643,13 +635,7 @@ class _Reader:
     def rows(self):
         if self.sheet is None:
             return
-        for number, values in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if all(value in (None, "") for value in values):
-                continue
-            yield (
-                number,
-                {key: values[i] if i < len(values) else None for i, (key, _, _) in enumerate(self.columns)},
-            )
+        yield from keyed_rows(self.sheet, self.columns, self.limits)
 
     def number(self, number: int, row: dict, key: str, required: bool = False) -> str | None:
         """A number cell as the document's text form; a cell that is not a number is a problem here."""
@@ -671,29 +657,36 @@ class _Reader:
 
 def xlsx_to_questionnaire(data: bytes) -> tuple[dict, dict]:
     """The document in a workbook and where each entry came from; raises SurveyFileError naming sheet,
-    row and column for every cell it cannot read."""
-    problems: list[Problem] = []
+    row and column for every cell it cannot read, or the limit a file exceeds (parindex.safe_files:
+    measured before it is parsed)."""
+    limits = file_limits("list")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a file that is not a workbook
-        raise SurveyFileError(
-            [Problem(M(gettext_noop("file")), M(gettext_noop("the file is not an XLSX workbook")))]
-        ) from None
+        workbook = xlsx_open(data, limits)
+        try:
+            return _read_questionnaire(workbook, limits)
+        finally:
+            workbook.close()
+    except FileRefused as refused:
+        raise SurveyFileError([Problem(M(gettext_noop("file")), refused.message)]) from None
+
+
+def _read_questionnaire(workbook, limits) -> tuple[dict, dict]:
+    problems: list[Problem] = []
     document: dict = {"format": FORMAT}
     if INFO in workbook.sheetnames:
         keys = {key for key, _ in INFO_ROWS}
-        for values in workbook[INFO].iter_rows(values_only=True):
+        for values in sheet_rows(workbook[INFO], limits, header_rows=0):
             if len(values) >= 3 and values[2] in keys and values[1] not in (None, ""):
                 document[values[2]] = _text(values[1])
     locations: dict[tuple, object] = {}
 
-    groups = _Reader(workbook, GROUPS, GROUP_COLUMNS, problems)
+    groups = _Reader(workbook, GROUPS, GROUP_COLUMNS, problems, limits)
     document["groups"] = []
     for number, row in groups.rows():
         document["groups"].append({"code": _text(row["code"]), "name": _text(row["name"])})
         locations.setdefault(("group", _text(row["code"])), groups.where(number))
 
-    questions = _Reader(workbook, QUESTIONS, QUESTION_COLUMNS, problems)
+    questions = _Reader(workbook, QUESTIONS, QUESTION_COLUMNS, problems, limits)
     document["questions"] = []
     by_number: dict[str, dict] = {}
     for number, row in questions.rows():
@@ -709,7 +702,7 @@ def xlsx_to_questionnaire(data: bytes) -> tuple[dict, dict]:
         by_number.setdefault(question["number"], question)
         locations.setdefault(("question", question["number"]), questions.where(number))
 
-    options = _Reader(workbook, OPTIONS, OPTION_COLUMNS, problems)
+    options = _Reader(workbook, OPTIONS, OPTION_COLUMNS, problems, limits)
     for number, row in options.rows():
         question = by_number.get(_text(row["number"]))
         if question is None:
@@ -735,7 +728,7 @@ def xlsx_to_questionnaire(data: bytes) -> tuple[dict, dict]:
         )
         locations.setdefault(("option", question["number"], key), options.where(number))
 
-    weights = _Reader(workbook, WEIGHTS, WEIGHT_COLUMNS, problems, required=False)
+    weights = _Reader(workbook, WEIGHTS, WEIGHT_COLUMNS, problems, limits, required=False)
     document["weights"] = []
     for number, row in weights.rows():
         entry = {
@@ -746,7 +739,7 @@ def xlsx_to_questionnaire(data: bytes) -> tuple[dict, dict]:
         document["weights"].append(entry)
         locations.setdefault(("weight", entry["criterion"], entry["group"]), weights.where(number))
 
-    plan = _Reader(workbook, PLAN, PLAN_COLUMNS, problems, required=False)
+    plan = _Reader(workbook, PLAN, PLAN_COLUMNS, problems, limits, required=False)
     document["sample_plan"] = []
     for number, row in plan.rows():
         planned = plan.number(number, row, "planned", required=True)

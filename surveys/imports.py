@@ -28,12 +28,23 @@ from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.models import Agency
+from parindex.safe_files import (
+    FileRefused,
+    csv_rows_capped,
+    csv_size_check,
+    file_limits,
+    sheet_rows,
+    source_size,
+    xlsx_keep_text,
+    xlsx_open,
+    zip_check,
+)
 
 from .formats import _text
 from .models import (
@@ -75,9 +86,29 @@ class _File:
 
     def __init__(self, source: str | Path | bytes | BinaryIO):
         self.source = source
+        self.limits = file_limits("responses")
         with self.open() as handle:
             start = handle.read(4)
         self.kind = "xlsx" if start == b"PK\x03\x04" else "csv"
+
+    def check(self) -> None:
+        """Refuses, before any parsing, a file over the limits (parindex.safe_files): a CSV by its size,
+        an XLSX by its ZIP directory (parts, expanded sizes, compression ratio)."""
+        try:
+            if self.kind == "csv":
+                csv_size_check(source_size(self.source), self.limits)
+            else:
+                with self.open() as handle:
+                    zip_check(handle, self.limits)
+        except FileRefused as refused:
+            raise _refusal(refused) from None
+
+    def _workbook_sheet(self, handle):
+        workbook = xlsx_open(handle, self.limits)
+        sheet = (
+            workbook[RESPONSES_SHEET] if RESPONSES_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        )
+        return workbook, sheet
 
     def open(self) -> BinaryIO:
         if isinstance(self.source, str | Path):
@@ -106,15 +137,10 @@ class _File:
             return lines + (last not in (0, 10))
         with self.open() as handle:
             try:
-                workbook = load_workbook(handle, read_only=True, data_only=True)
-            except Exception:  # a damaged workbook is named by the first pass
+                workbook, sheet = self._workbook_sheet(handle)
+            except FileRefused:  # named by the first pass
                 return 0
             try:
-                sheet = (
-                    workbook[RESPONSES_SHEET]
-                    if RESPONSES_SHEET in workbook.sheetnames
-                    else workbook.worksheets[0]
-                )
                 return sheet.max_row or 0
             finally:
                 workbook.close()
@@ -129,18 +155,13 @@ class _File:
     def _xlsx_rows(self):
         with self.open() as handle:
             try:
-                workbook = load_workbook(handle, read_only=True, data_only=True)
-            except Exception:  # openpyxl raises several types for a damaged workbook
-                raise SurveyFileError(
-                    [Problem(M(gettext_noop("file")), M(gettext_noop("the file is not an XLSX workbook")))]
-                ) from None
+                workbook, sheet = self._workbook_sheet(handle)
+            except FileRefused as refused:
+                raise _refusal(refused) from None
             try:
-                sheet = (
-                    workbook[RESPONSES_SHEET]
-                    if RESPONSES_SHEET in workbook.sheetnames
-                    else workbook.worksheets[0]
-                )
-                yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+                yield from enumerate(sheet_rows(sheet, self.limits), start=1)
+            except FileRefused as refused:
+                raise _refusal(refused) from None
             finally:
                 workbook.close()
 
@@ -154,8 +175,8 @@ class _File:
                     return
                 # Excel set to Vietnamese writes ";" between values, since "," is the decimal mark.
                 delimiter = ";" if first.count(";") > first.count(",") else ","
-                for number, values in enumerate(
-                    csv.reader(_chain([first], text), delimiter=delimiter), start=1
+                for number, values in csv_rows_capped(
+                    enumerate(csv.reader(_chain([first], text), delimiter=delimiter), start=1), self.limits
                 ):
                     yield number, values
             except UnicodeDecodeError:
@@ -172,13 +193,28 @@ class _File:
                 raise SurveyFileError(
                     [cell(number + 1, None, M(gettext_noop("unreadable CSV: %(error)s"), error=str(error)))]
                 ) from None
+            except FileRefused as refused:
+                raise _refusal(refused) from None
             finally:
                 text.detach()
 
 
+def _refusal(refused: FileRefused) -> SurveyFileError:
+    return SurveyFileError([cell(None, None, refused.message)])
+
+
+def responses_file_check(file: str | Path | bytes | BinaryIO) -> None:
+    """Refuses a response file over the limits before it is stored or parsed: SurveyFileError naming
+    the limit (the rows are capped again while the import streams them)."""
+    _File(file).check()
+
+
 def _chain(first, rest):
     yield from first
-    yield from rest
+    # Not `yield from rest`: closing this generator early (a refused file) would close the text wrapper,
+    # whose buffer is detached by then.
+    for line in rest:  # noqa: UP028
+        yield line
 
 
 class _Unclosed(io.BufferedIOBase):
@@ -685,11 +721,12 @@ def responses_import(
     if not file_name and isinstance(file, str | Path):
         file_name = Path(file).name
     digest = source.sha256()
-    reporter = _Reporter(progress, source.rows_estimate() if progress else 1)
     outcome = {"questionnaire": questionnaire, "file_name": file_name[:255], "sha256": digest}
     if acting_user is not None or batch is None:
         outcome["created_by"] = acting_user
     try:
+        source.check()  # the limits first: a refused file is never parsed
+        reporter = _Reporter(progress, source.rows_estimate() if progress else 1)
         with transaction.atomic(), tempfile.TemporaryFile() as spool:
             # One import at a time per questionnaire, so the check still holds when the rows go in.
             Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
@@ -803,6 +840,7 @@ def responses_template_xlsx(questionnaire: Questionnaire) -> bytes:
             sheet.add_data_validation(choice)
             letter = get_column_letter(index)
             choice.add(f"{letter}2:{letter}{last}")
+    xlsx_keep_text(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -9,26 +9,26 @@ Without a broker Celery runs the task inline (CELERY_TASK_ALWAYS_EAGER) and the 
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from .imports import Progress, responses_import
+from parindex.jobs import job_claim, job_enqueue
+
+from .imports import Progress, responses_file_check, responses_import
 from .models import ImportBatch, ImportStatus, Questionnaire
 from .problems import SurveyFileError
 
-logger = logging.getLogger(__name__)
-
 
 def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acting_user=None) -> ImportBatch:
-    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import."""
+    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import.
+    A file over the limits (parindex.safe_files) is refused first, SurveyFileError, and nothing stored."""
+    responses_file_check(upload)
     with transaction.atomic():
         batch = ImportBatch(
             questionnaire=questionnaire,
@@ -38,21 +38,12 @@ def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acti
         )
         batch.upload.save(Path(upload.name or "phieu").name, upload, save=False)
         batch.save()
-        transaction.on_commit(partial(_enqueue, batch.pk))
-    return batch
+        from .tasks import import_responses
 
-
-def _enqueue(batch_id: int) -> None:
-    from .tasks import import_responses
-
-    try:
-        import_responses.delay(batch_id)
-    except Exception:
-        # Run eagerly, the job has recorded its failure already; otherwise the broker did not answer.
-        logger.exception("response import %s could not be queued or failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now()
+        job_enqueue(
+            import_responses, ImportBatch, batch.pk, queued=ImportStatus.QUEUED, failed=ImportStatus.FAILED
         )
+    return batch
 
 
 @contextmanager
@@ -99,10 +90,7 @@ def import_job_run(*, batch_id: int, progress: Progress | None = None) -> Import
     """The worker's side: claims the queued batch, imports its file whole or not at all, and records the
     outcome on the batch (stored, unchanged, refused with its problems, or failed). A batch that is not
     queued any more (already run, or redelivered) is left alone and None returned."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, progress=0
-    )
-    if not claimed:
+    if not job_claim(ImportBatch, batch_id, queued=ImportStatus.QUEUED, running=ImportStatus.RUNNING):
         return None
     batch = ImportBatch.objects.select_related("questionnaire__period", "created_by").get(pk=batch_id)
     with _progress_writer(batch_id) as write:

@@ -20,12 +20,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Period
+from parindex.safe_files import csv_text
 
 from .forms import EntryForm, OnlineForm, ResponsesFileForm, agency_number, group_number
 from .imports import problems_from_data, responses_template_xlsx
 from .jobs import import_job_start
 from .models import ImportBatch, Questionnaire, SamplePlan, SurveyToken
 from .permissions import may_manage_online_survey, may_operate_surveys, may_refresh_survey_values
+from .problems import SurveyFileError
 from .selectors import entry_questions, sample_progress, second_entry_mismatches, survey_link_counts
 from .services import (
     TOKEN_USED,
@@ -126,9 +128,14 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResponsesFileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _questionnaire_page(request, questionnaire, form, status=400)
-    batch = import_job_start(
-        questionnaire=questionnaire, upload=form.cleaned_data["file"], acting_user=request.user
-    )
+    try:
+        batch = import_job_start(
+            questionnaire=questionnaire, upload=form.cleaned_data["file"], acting_user=request.user
+        )
+    except SurveyFileError as error:  # over the file limits: refused before it is stored
+        for problem in error.problems:
+            form.add_error("file", problem.message.render(gettext))
+        return _questionnaire_page(request, questionnaire, form, status=400)
     url = reverse("surveys:questionnaire", args=[questionnaire.pk])
     return redirect(f"{url}?{urlencode({'lan-nhap': batch.pk})}")
 
@@ -306,10 +313,10 @@ def online_links_csv(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         writer.writerow(
             [
-                token.agency.code,
-                token.agency.name,
-                token.group.code,
-                token.group.name,
+                csv_text(token.agency.code),
+                csv_text(token.agency.name),
+                csv_text(token.group.code),
+                csv_text(token.group.name),
                 request.build_absolute_uri(reverse("surveys:answer", args=[token.token])),
                 token.used_at.isoformat() if token.used_at else "",
             ]

@@ -16,6 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from parindex.safe_files import xlsx_keep_text
+
 from ..tables import CHANGE, CODE, INDEX, INT, POINTS, RANK, TEXT, Table
 from .archive import zip_normalize
 
@@ -241,6 +243,7 @@ def workbook_bytes(tables: list[Table], *, stamp: datetime, title: str = "") -> 
     workbook.properties.title = title or (tables[0].titles[0] if tables else "")
     workbook.properties.created = moment
     workbook.properties.modified = moment
+    xlsx_keep_text(workbook)  # a criterion or agency named "=…" stays text
     buffer = io.BytesIO()
     archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(workbook, archive).save()  # not save_workbook(): it would stamp "modified" with now

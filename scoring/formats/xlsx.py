@@ -6,11 +6,20 @@ from __future__ import annotations
 import io
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.safe_files import (
+    FileRefused,
+    columns_sheet,
+    file_limits,
+    keyed_rows,
+    number_cell,
+    sheet_rows,
+    xlsx_keep_text,
+    xlsx_open,
+)
 from scoring.engine.model import gettext_noop
 from scoring.engine.rules import RULES
 
@@ -48,27 +57,11 @@ def _yes(value) -> bool:
     return str(value or "").strip().lower() in {"x", "1", "true", "có", "co", "yes"}
 
 
-def _number_cell(value):
-    """Decimals go into cells as numbers; integers stay integers."""
-    if value in (None, ""):
-        return None
-    number = Decimal(str(value))
-    return int(number) if number == number.to_integral_value() else float(number)
+_number_cell = number_cell
 
 
 def _sheet(workbook: Workbook, title: str, columns, rows):
-    sheet = workbook.create_sheet(title)
-    sheet.append([header for _, header, _ in columns])
-    for index, (_, _, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append([row.get(key) for key, _, _ in columns])
-    sheet.freeze_panes = "A2"
-    return sheet
+    return columns_sheet(workbook, title, columns, rows, fill=HEADER_FILL)
 
 
 def document_to_xlsx(document: dict) -> bytes:
@@ -152,6 +145,7 @@ def document_to_xlsx(document: dict) -> bytes:
         TRIGGER_COLUMNS,
         [{**t, "below": _number_cell(t["below"])} for t in document.get("review_triggers", [])],
     )
+    xlsx_keep_text(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -160,8 +154,8 @@ def document_to_xlsx(document: dict) -> bytes:
 class _Reader:
     """Reads rows of one sheet by column key, collecting problems with sheet/row/column."""
 
-    def __init__(self, workbook, title: str, columns, problems: list[Problem]):
-        self.title, self.columns, self.problems = title, columns, problems
+    def __init__(self, workbook, title: str, columns, problems: list[Problem], limits):
+        self.title, self.columns, self.problems, self.limits = title, columns, problems, limits
         self.sheet = workbook[title] if title in workbook.sheetnames else None
         if self.sheet is None:
             problems.append(
@@ -184,13 +178,7 @@ class _Reader:
     def rows(self):
         if self.sheet is None:
             return
-        for number, values in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if all(value in (None, "") for value in values):
-                continue
-            yield (
-                number,
-                {key: values[i] if i < len(values) else None for i, (key, _, _) in enumerate(self.columns)},
-            )
+        yield from keyed_rows(self.sheet, self.columns, self.limits)
 
     def text(self, row: dict, key: str) -> str:
         value = row.get(key)
@@ -215,18 +203,24 @@ class _Reader:
 
 def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
     """The document in a workbook and each node's location (sheet and row); raises CriteriaFileError
-    naming sheet, row and column for every cell it cannot read."""
-    problems: list[Problem] = []
+    naming sheet, row and column for every cell it cannot read, or the limit a file exceeds
+    (parindex.safe_files: measured before it is parsed)."""
+    limits = file_limits("list")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a file that is not a workbook
-        raise CriteriaFileError(
-            [Problem(M(gettext_noop("file")), M(gettext_noop("the file is not an XLSX workbook")))]
-        ) from None
+        workbook = xlsx_open(data, limits)
+        try:
+            return _read_document(workbook, limits)
+        finally:
+            workbook.close()
+    except FileRefused as refused:
+        raise CriteriaFileError([Problem(M(gettext_noop("file")), refused.message)]) from None
 
+
+def _read_document(workbook, limits) -> tuple[dict, dict]:
+    problems: list[Problem] = []
     document: dict = {"format": FORMAT, "tie_rule": "shared"}
     if INFO in workbook.sheetnames:
-        for values in workbook[INFO].iter_rows(values_only=True):
+        for values in sheet_rows(workbook[INFO], limits, header_rows=0):
             if (
                 len(values) >= 3
                 and values[2] in ("format", "name", "tie_rule", "period", "block")
@@ -239,7 +233,7 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
                     code.strip() for code in text.replace(";", ",").split(",") if code.strip()
                 ]
 
-    tree = _Reader(workbook, TREE, TREE_COLUMNS, problems)
+    tree = _Reader(workbook, TREE, TREE_COLUMNS, problems, limits)
     nodes: dict[str, dict] = {}
     locations: dict[str, object] = {}
     roots: list[dict] = []
@@ -275,7 +269,7 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
         if code and code not in nodes:
             nodes[code] = node
 
-    options = _Reader(workbook, OPTIONS, OPTION_COLUMNS, problems)
+    options = _Reader(workbook, OPTIONS, OPTION_COLUMNS, problems, limits)
     for number, row in options.rows():
         node = nodes.get(options.text(row, "code"))
         if node is None:
@@ -317,7 +311,7 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
                 )
             )
 
-    bands = _Reader(workbook, BANDS, BAND_COLUMNS, problems)
+    bands = _Reader(workbook, BANDS, BAND_COLUMNS, problems, limits)
     document["bands"] = [
         {
             "code": bands.text(row, "code"),
@@ -326,7 +320,7 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
         }
         for number, row in bands.rows()
     ]
-    heads = _Reader(workbook, HEADS, HEAD_COLUMNS, problems)
+    heads = _Reader(workbook, HEADS, HEAD_COLUMNS, problems, limits)
     document["head_rules"] = [
         {
             "head_class": heads.text(row, "head_class"),
@@ -335,7 +329,7 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
         }
         for number, row in heads.rows()
     ]
-    triggers = _Reader(workbook, TRIGGERS, TRIGGER_COLUMNS, problems)
+    triggers = _Reader(workbook, TRIGGERS, TRIGGER_COLUMNS, problems, limits)
     document["review_triggers"] = [
         {"area_code": triggers.text(row, "area_code"), "below": triggers.number(number, row, "below")}
         for number, row in triggers.rows()

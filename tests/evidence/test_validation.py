@@ -121,3 +121,27 @@ def test_sha256_is_streamed_from_a_temporary_file():
     assert sha256_of(uploaded) == hashlib.sha256(content).hexdigest()
     assert uploaded.tell() == 0
     uploaded.close()
+
+
+def test_a_mimetype_member_is_never_inflated_whole():
+    """A ZIP whose "mimetype" member unpacks to 200 MB is typed from its first bytes only."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            member.write(b"application/vnd.oasis.opendocument.text")
+            for _ in range(200):
+                member.write(b" " * (1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert len(buffer.getvalue()) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        detected = check_upload(upload(buffer.getvalue(), "ho-so.odt"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert detected == "application/vnd.oasis.opendocument.text"
+    assert peak < 20 * 1024 * 1024

@@ -53,48 +53,62 @@ def test_only_operators_and_home_affairs_use_the_api(client, survey, role):
     assert not Response.objects.exists()
 
 
-def test_a_file_is_imported_once(client, survey):
-    login(client, Role.SURVEY_OPERATOR)
-    response = post_file(client, survey, csv_bytes(GOOD))
-    assert response.status_code == 201
+def import_file(client, survey, data, capture, name="phieu.csv"):
+    """Posts the file (202, the job queued) and runs the job as a worker would; the job's status."""
+    with capture(execute=True):
+        response = post_file(client, survey, data, name)
+    assert response.status_code == 202, response.content
     body = response.json()
+    assert body["status"] == "queued" and response["Location"] == body["status_url"]
+    assert body["status_url"] == (
+        f"/api/v1/surveys/questionnaires/{survey.questionnaire.pk}/responses/{body['id']}/"
+    )
+    return client.get(body["status_url"]).json()
+
+
+def test_a_file_is_imported_once_by_a_job(client, survey, django_capture_on_commit_callbacks):
+    """The API answers 202 at once with the job's status URL; the import runs in the job, not the request."""
+    login(client, Role.SURVEY_OPERATOR)
+    body = import_file(client, survey, csv_bytes(GOOD), django_capture_on_commit_callbacks)
     assert (body["questionnaire"], body["status"], body["rows"], body["added"], body["skipped"]) == (
         "so-nganh-2022", "stored", 4, 4, 0,
     )  # fmt: skip
-    again = post_file(client, survey, csv_bytes(GOOD)).json()
+    assert body["progress"] == 100 and body["problem_list"] == []
+    again = import_file(client, survey, csv_bytes(GOOD), django_capture_on_commit_callbacks)
     assert (again["status"], again["added"], again["skipped"]) == ("unchanged", 0, 4)
     assert Response.objects.count() == 4
 
 
-def test_a_refused_file_answers_400_with_every_problem_and_stores_nothing(client, survey):
+def test_the_request_only_queues_the_import(client, survey):
+    """Without the commit (no worker yet) nothing is imported: the request did not run the import."""
+    login(client, Role.SURVEY_OPERATOR)
+    response = post_file(client, survey, csv_bytes(GOOD))
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert not Response.objects.exists()
+
+
+def test_a_refused_file_lists_every_problem_at_its_status_and_stores_nothing(
+    client, survey, django_capture_on_commit_callbacks
+):
     login(client, Role.HOME_AFFAIRS)
     rows = [*GOOD, ["P005", "dan", "so-x", "1", "", "", "", ""], ["P006", "x", "so-a", "", "7", "", "", ""]]
-    response = post_file(client, survey, csv_bytes(rows))
-    assert response.status_code == 400
-    assert response.json() == {
-        "detail": "The file was refused and no response was stored.",
-        "problem_count": 3,
-        "problems": [
-            {
-                "row": 6,
-                "column": "Mã cơ quan",
-                "where": "row 6, column Mã cơ quan",
-                "message": "unknown agency so-x",
-            },
-            {
-                "row": 7,
-                "column": "Mã nhóm",
-                "where": "row 7, column Mã nhóm",
-                "message": "unknown respondent group x (expected hdnd, mttq, dan, huyen)",
-            },
-            {
-                "row": 7,
-                "column": "2",
-                "where": "row 7, column 2",
-                "message": "7 is not an option of question 2 (options: 1, 2, 3, 4, 9)",
-            },
-        ],
-    }
+    body = import_file(client, survey, csv_bytes(rows), django_capture_on_commit_callbacks)
+    assert (body["status"], body["problems"]) == ("refused", 3)
+    assert body["problem_list"] == [
+        {"row": None, "column": None, "where": "row 6, column Mã cơ quan", "message": "unknown agency so-x"},
+        {
+            "row": None,
+            "column": None,
+            "where": "row 7, column Mã nhóm",
+            "message": "unknown respondent group x (expected hdnd, mttq, dan, huyen)",
+        },
+        {
+            "row": None,
+            "column": None,
+            "where": "row 7, column 2",
+            "message": "7 is not an option of question 2 (options: 1, 2, 3, 4, 9)",
+        },
+    ]
     assert not Response.objects.exists()
 
 
@@ -138,5 +152,6 @@ def test_the_schema_of_the_survey_api_has_no_warnings():
         "/api/v1/surveys/periods/{period_code}/sipas/",
         "/api/v1/surveys/periods/{period_code}/values/",
         "/api/v1/surveys/questionnaires/{id}/responses/",
+        "/api/v1/surveys/questionnaires/{id}/responses/{batch_pk}/",
     ]
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
