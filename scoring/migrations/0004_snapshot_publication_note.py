@@ -25,7 +25,7 @@ def first_notes_backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0002_publication_and_jobs"),
+        ("scoring", "0003_results_at_the_edges"),
     ]
 
     operations = [
