@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from parindex.formatting import format_vi
+
+from .engine import publish_round
 from .models import (
     AgencyResult,
     Band,
@@ -63,19 +67,46 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return {}  # not even "delete selected"
 
 
+def _published(value):
+    """Stored points are exact (30 decimals); the admin shows them as published, rounded once half up."""
+    return "–" if value is None else format_vi(publish_round(value))
+
+
+@admin.display(description=_("points"))
+def published_points(obj):
+    return _published(obj.points)
+
+
+@admin.display(description=_("self-assessed points"))
+def published_self_points(obj):
+    return _published(obj.self_points)
+
+
+@admin.display(description=_("appraised points"))
+def published_appraised_points(obj):
+    return _published(obj.appraised_points)
+
+
+@admin.display(description=_("final points"))
+def published_final_points(obj):
+    return _published(obj.final_points)
+
+
 class AgencyResultInline(admin.TabularInline):
     model = AgencyResult
     fields = (
         "agency",
         "block",
+        "ranked",
         "rank",
         "index",
-        "points",
+        published_points,
         "max_points",
         "band_label",
         "head_class",
         "rank_change",
         "review_flags",
+        "unscored",
     )
     readonly_fields = fields
     can_delete = False
@@ -140,14 +171,19 @@ class AgencyResultAdmin(ReadOnlyAdmin):
     list_display = (
         "agency",
         "block",
+        "ranked",
         "rank",
         "index",
+        published_points,
         "band_label",
         "head_class",
         "rank_change",
         "review_flags",
+        "unscored",
         "snapshot",
     )
+    exclude = ("points",)
+    readonly_fields = (published_points,)
     list_filter = ("snapshot__period", "block", "head_class", "band_label")
     list_select_related = ("agency", "block", "snapshot__period")
 
@@ -158,10 +194,12 @@ class NodeResultAdmin(ReadOnlyAdmin):
         "agency",
         "node",
         "applicable_max",
-        "self_points",
-        "appraised_points",
-        "final_points",
+        published_self_points,
+        published_appraised_points,
+        published_final_points,
         "snapshot",
     )
+    exclude = ("self_points", "appraised_points", "final_points")
+    readonly_fields = (published_self_points, published_appraised_points, published_final_points)
     list_filter = ("snapshot__period", "agency__block")
     list_select_related = ("agency", "node", "snapshot__period")

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import AssessmentItem
@@ -203,3 +204,22 @@ def test_an_agency_not_ranked_last_period_has_no_rank_change():
     snapshot = period_compute(period=period)
     changes = {row["agency_code"]: row["rank_change"] for row in results_rows(snapshot)}
     assert changes == {"co-quan-0": None, "co-quan-1": 0}
+
+
+def test_the_admin_shows_points_as_published(client):
+    """The read-only result pages show 88,13 for an exact 88,125, not 30 stored decimals."""
+    from tests.factories import UserFactory
+
+    snapshot, (agency,) = compute_points(["88.125"])
+    admin_user = UserFactory(username="quantri", role="home_affairs", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    result = AgencyResult.objects.get(snapshot=snapshot)
+    node = NodeResult.objects.get(snapshot=snapshot, node__code="1.1")
+    for url in (
+        reverse("admin:scoring_agencyresult_change", args=[result.pk]),
+        reverse("admin:scoring_noderesult_change", args=[node.pk]),
+        reverse("admin:scoring_agencyresult_changelist"),
+        reverse("admin:scoring_resultsnapshot_change", args=[snapshot.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "88,13" in html and "12500000000" not in html, url  # the unrounded index has 6 places
