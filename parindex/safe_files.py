@@ -161,9 +161,10 @@ def xlsx_open(source, limits: FileLimits):
     from openpyxl import load_workbook
 
     zip_check(source, limits)
-    handle, _close = _open_binary(source)
+    # A path is opened by openpyxl itself, so workbook.close() closes the file too.
+    target = source if isinstance(source, str | Path) else _open_binary(source)[0]
     try:
-        return load_workbook(handle, read_only=True, data_only=True)
+        return load_workbook(target, read_only=True, data_only=True)
     except Exception:  # openpyxl raises several types for a file that is not a workbook
         raise FileRefused(NOT_A_WORKBOOK) from None
 
