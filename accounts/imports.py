@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 
 from agencies.models import Agency
 
+from .grants import grantable_roles
 from .models import AGENCY_ROLES, Role, User
 
 COLUMNS = [
@@ -78,8 +79,8 @@ def accounts_template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def accounts_read(data: bytes) -> list[dict]:
-    """Rows as dicts, or AccountsFileError naming every bad cell."""
+def accounts_read(data: bytes, *, grantable: frozenset[str] | None = None) -> list[dict]:
+    """Rows as dicts, or AccountsFileError naming every bad cell; `grantable` limits the roles (None: any)."""
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises several types for a file that is not a workbook
@@ -117,6 +118,8 @@ def accounts_read(data: bytes) -> list[dict]:
         role = ROLE_BY_TEXT.get(row["role"].lower())
         if role is None:
             problem("role", _("unknown role %(value)s") % {"value": row["role"] or "—"})
+        elif grantable is not None and role not in grantable:
+            problem("role", _("you may not grant the role %(value)s") % {"value": row["role"]})
         agency = agencies.get(row["agency"]) if row["agency"] else None
         if role in AGENCY_ROLES and agency is None:
             problem("agency", _("no agency with the code %(value)s") % {"value": row["agency"] or "—"})
@@ -132,15 +135,20 @@ def accounts_read(data: bytes) -> list[dict]:
 
 @transaction.atomic
 def accounts_import(*, data: bytes, acting_user=None) -> list[User]:
-    """Creates every account of the list, or none; then e-mails each a link to set a password."""
+    """Creates every account of the list, or none; then e-mails each a link to set a password.
+
+    A user imports only roles they may grant (accounts.grants); without one (the command line of a system
+    administrator) any role."""
     users = []
-    for row in accounts_read(data):
+    grantable = None if acting_user is None else grantable_roles(acting_user)
+    for row in accounts_read(data, grantable=grantable):
         user = User(
             username=row["username"], email=row["email"], role=row["role"], agency=row["agency"],
             first_name=row["full_name"], last_name="",
         )  # fmt: skip
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
+        user._history_user = acting_user
         user.save()
         users.append(user)
     transaction.on_commit(lambda: _invite(users))
