@@ -19,9 +19,17 @@ from tests.factories import AgencyFactory, PeriodFactory, UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# What the test run itself sets (its key, the e2e tests' DJANGO_ALLOW_ASYNC_UNSAFE) stays out of the child.
+SUITE_ONLY = {"DEBUG", "SECRET_KEY", "TRUST_PROXY_HEADERS", "SECURE_SSL_REDIRECT"}
+
+
+def _outside_environment() -> dict:
+    return {k: v for k, v in os.environ.items() if k not in SUITE_ONLY and not k.startswith("DJANGO_")}
+
+
 def run_settings(code: str, **env) -> subprocess.CompletedProcess:
     """Runs `code` after django.setup() in a fresh interpreter with only the given settings variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRUST_PROXY_HEADERS"}}
+    clean = _outside_environment()
     clean.update(DJANGO_SETTINGS_MODULE="parindex.settings", ENV_FILE="/nonexistent/.env", **env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; " + code],
@@ -73,7 +81,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
     documented = _env_example()
     assert "DEBUG" not in documented or documented["DEBUG"].lower() in ("0", "false", "off")
     documented["SECRET_KEY"] = secrets.token_urlsafe(50)
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env = _outside_environment()
     env.update(documented, DJANGO_SETTINGS_MODULE="parindex.settings", ENV_FILE="/nonexistent/.env")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
