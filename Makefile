@@ -1,5 +1,6 @@
-# ParIndex. `make demo` runs the app on SQLite with Celery eager; `make test` runs the whole suite on the
-# machine's PostgreSQL and Redis. Both install what they need.
+# ParIndex. `make demo` runs the app on SQLite with Celery eager (DEBUG=1: settings fail closed without it);
+# `make test` runs the whole suite on the machine's PostgreSQL and Redis (pytest uses parindex.settings_test,
+# which brings its own throwaway SECRET_KEY). Both install what they need.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,28 +23,28 @@ system-deps:
 	./scripts/system-deps.sh
 
 demo: install
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_sample
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py load_sample
 	@echo "ParIndex: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run -v0
+	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 
 test: system-deps install lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
 
 messages: install
-	$(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench
 	msgattrib --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
 	$(PY) scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 bench: install
-	$(PY) -m bench.compute_large_province
+	DEBUG=1 $(PY) -m bench.compute_large_province
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -30,6 +30,7 @@ from parindex.jobs import job_claim, job_enqueue
 from parindex.safe_files import FileRefused, file_limits, sheet_rows, xlsx_keep_text, xlsx_open, zip_check
 from scoring.engine.model import Message, gettext_noop
 
+from .grants import grantable_roles
 from .models import AGENCY_ROLES, AccountImport, AccountImportStatus, Role, User
 
 COLUMNS = [
@@ -98,20 +99,21 @@ def accounts_template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def accounts_read(data: bytes) -> list[dict]:
-    """Rows as dicts, or AccountsFileError naming every bad cell, or the limit the file exceeds."""
+def accounts_read(data: bytes, *, grantable: frozenset[str] | None = None) -> list[dict]:
+    """Rows as dicts, or AccountsFileError naming every bad cell, or the limit the file exceeds;
+    `grantable` limits the roles (None: any)."""
     limits = file_limits("list")
     try:
         workbook = xlsx_open(data, limits)
         try:
-            return _read(sheet_rows(workbook.worksheets[0], limits, min_row=2))
+            return _read(sheet_rows(workbook.worksheets[0], limits, min_row=2), grantable)
         finally:
             workbook.close()
     except FileRefused as refused:
         raise AccountsFileError([RowProblem(0, "-", refused.message)]) from None
 
 
-def _read(lines) -> list[dict]:
+def _read(lines, grantable: frozenset[str] | None) -> list[dict]:
     problems, rows, seen = [], [], {}
     agencies = {a.code: a for a in Agency.objects.all()}
     existing = set(User.objects.values_list("username", flat=True))
@@ -146,6 +148,8 @@ def _read(lines) -> list[dict]:
         role = ROLE_BY_TEXT.get(row["role"].lower())
         if role is None:
             problem("role", gettext_noop("unknown role %(value)s"), value=row["role"] or "—")
+        elif grantable is not None and role not in grantable:
+            problem("role", gettext_noop("you may not grant the role %(value)s"), value=row["role"])
         agency = agencies.get(row["agency"]) if row["agency"] else None
         if role in AGENCY_ROLES and agency is None:
             problem("agency", gettext_noop("no agency with the code %(value)s"), value=row["agency"] or "—")
@@ -161,15 +165,20 @@ def _read(lines) -> list[dict]:
 
 @transaction.atomic
 def accounts_import(*, data: bytes, acting_user=None) -> list[User]:
-    """Creates every account of the list, or none; then e-mails each a link to set a password."""
+    """Creates every account of the list, or none; then e-mails each a link to set a password.
+
+    A user imports only roles they may grant (accounts.grants); without one (the command line of a system
+    administrator) any role."""
     users = []
-    for row in accounts_read(data):
+    grantable = None if acting_user is None else grantable_roles(acting_user)
+    for row in accounts_read(data, grantable=grantable):
         user = User(
             username=row["username"], email=row["email"], role=row["role"], agency=row["agency"],
             first_name=row["full_name"], last_name="",
         )  # fmt: skip
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
+        user._history_user = acting_user
         user.save()
         users.append(user)
     transaction.on_commit(lambda: _invite(users))

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -30,10 +31,13 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Who changed whom, from what to what (accounts.services); password hashes stay out of the copies.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("manage_agency_accounts", _("Can create and change agency accounts"))]
 
     def clean(self):
         super().clean()

@@ -19,7 +19,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_criteriaset", "scoring.add_criteriaset", "scoring.change_criteriaset",
         "scoring.view_criterianode", "scoring.view_resultsnapshot",
         "assessment.view_assessmentitem", "assessment.view_submission", "assessment.reopen_self_assessment",
-        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "accounts.manage_agency_accounts",
         "evidence.view_evidencefile", "agencies.manage_period_workflow",
         "scoring.compute_results", "scoring.publish_results", "scoring.view_computejob",
         "reports.view_reports", "measures.import_measures",
@@ -46,11 +46,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+# System administration stays with superusers: no role group may ever hold these (accounts.grants).
+SYSTEM_MODELS = frozenset({"accounts.user", "auth.group", "auth.permission"})
+
+
 def role_groups_sync(**kwargs) -> None:
     """post_migrate: one group per role, holding exactly its permissions."""
     from django.contrib.auth.models import Group, Permission
+    from django.core.exceptions import ImproperlyConfigured
 
     for role, names in ROLE_PERMISSIONS.items():
+        for name in names:
+            app_label, codename = name.split(".")
+            action, _sep, model = codename.partition("_")
+            if action in ("add", "change", "delete", "view") and f"{app_label}.{model}" in SYSTEM_MODELS:
+                raise ImproperlyConfigured(f"The role {role} may not hold {name}: system administration.")
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
         for name in names:
@@ -75,3 +85,15 @@ def user_role_group_sync(sender, instance, **kwargs) -> None:
     if instance.role:
         group, _ = Group.objects.get_or_create(name=instance.role)
         instance.groups.add(group)
+
+
+def history_skip_last_login(sender, instance, update_fields=None, **kwargs) -> None:
+    """pre_save of User: a login only stamps last_login; it is not an account change worth a history row."""
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        instance.skip_history_when_saving = True
+
+
+def history_skip_reset(sender, instance, **kwargs) -> None:
+    """post_save of User (after simple-history's own receiver): the next save is recorded again."""
+    if hasattr(instance, "skip_history_when_saving"):
+        del instance.skip_history_when_saving

@@ -1,21 +1,26 @@
-"""Home Affairs pages for accounts: bulk creation of agency accounts from an XLSX list, run as a
-background job whose page polls its status."""
+"""Home Affairs pages for accounts: bulk creation from an XLSX list (run as a background job whose page
+polls its status), and changing an agency account's role, agency or activity through accounts.services
+(never more than the official may grant)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .forms import AccountChangeForm
+from .grants import grantable_roles
 from .imports import AccountsFileError, RowProblem, account_import_start, accounts_template_xlsx
-from .models import AccountImport
+from .models import AccountImport, User
+from .services import AccountChangeRefused, user_account_change, user_account_changes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
 @login_required
-@permission_required("accounts.add_user", raise_exception=True)
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def accounts_import_page(request):
     """POST stores the list and queues its import (refused at once when over the file limits)."""
@@ -42,7 +47,7 @@ def _job_context(job: AccountImport) -> dict:
 
 
 @login_required
-@permission_required("accounts.add_user", raise_exception=True)
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
 @require_safe
 def accounts_import_job(request, pk: int):
     """One account import: its progress while it runs, then the accounts created or every problem."""
@@ -51,7 +56,7 @@ def accounts_import_job(request, pk: int):
 
 
 @login_required
-@permission_required("accounts.add_user", raise_exception=True)
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
 @require_safe
 def accounts_import_status(request, pk: int):
     """The job's box alone, polled every second by the page while the job runs."""
@@ -60,8 +65,45 @@ def accounts_import_status(request, pk: int):
 
 
 @login_required
-@permission_required("accounts.add_user", raise_exception=True)
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
 def accounts_template(request):
     response = HttpResponse(accounts_template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-tai-khoan.xlsx"'
     return response
+
+
+def _manageable(request):
+    """Accounts holding a role this official may grant; system accounts never appear."""
+    users = User.objects.filter(role__in=grantable_roles(request.user)).select_related("agency")
+    if not request.user.is_superuser:
+        users = users.filter(is_staff=False, is_superuser=False).exclude(pk=request.user.pk)
+    return users.order_by("agency__code", "role", "username")
+
+
+@login_required
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
+def accounts_list(request):
+    return render(request, "accounts/list.html", {"accounts": _manageable(request)})
+
+
+@login_required
+@permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def account_change(request, pk: int):
+    account = get_object_or_404(_manageable(request), pk=pk)
+    form = AccountChangeForm(request.POST or None, account=account, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_account_change(acting_user=request.user, user=account, **form.cleaned_data)
+        except AccountChangeRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, _("The account %(username)s was saved.") % {"username": account.username}
+            )
+            return redirect("accounts:change", pk=account.pk)
+    return render(
+        request,
+        "accounts/change.html",
+        {"account": account, "form": form, "changes": user_account_changes(user=account)},
+    )

@@ -58,6 +58,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = AppraisalItemSerializer
     filterset_class = InboxFilter
+    queryset = AssessmentItem.objects.none()  # only describes the model to the schema; get_queryset scopes
 
     def get_queryset(self):
         period = Period.objects.filter(code=self.kwargs["period_code"]).first()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -24,6 +27,8 @@ REUSABLE_SHOWN = 500  # the reuse list is a plain <select>; an agency rarely has
 
 @login_required
 @require_safe
+@xframe_options_sameorigin  # the appraisal page previews the file in a frame; nothing else frames the site
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # object-src: the browser's PDF viewer
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored file, if its agency is visible to the user; 404 otherwise, whether or not it exists.
 

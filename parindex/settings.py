@@ -1,23 +1,36 @@
-"""Settings from the environment, with defaults that are safe on a laptop.
+"""Settings from the environment (or a `.env` file, see .env.example); they fail closed.
 
-Nothing set: SQLite in the project folder, Celery runs tasks eagerly, DEBUG on.
-Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS.
+Nothing set is production: DEBUG off, and the app refuses to start without SECRET_KEY. A laptop sets
+DEBUG=1 (`make demo` does) and then gets SQLite in the project folder, eager Celery and a development key.
+Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and, behind a TLS proxy,
+TRUST_PROXY_HEADERS=true.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.exists():
+    environ.Env.read_env(ENV_FILE)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else environ.Env.NOTSET)
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment or in .env (see .env.example); "
+            "only a development machine with DEBUG=1 may run without one."
+        )
+    SECRET_KEY = "insecure-development-key-used-only-with-debug"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -36,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
+    "csp",
     "axes",
     "accounts",
     "agencies",
@@ -52,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parindex.middleware.ChosenLanguageMiddleware",
@@ -81,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessment.context_processors.notifications",
+                "web.navigation.navigation",
             ],
         },
     },
@@ -191,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public Administration Reform Index: assessment, surveys and results.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the API's map is not public
+    # Two choice sets share the field name "status": named here so `check --deploy` stays clean.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "assessment.models.ItemStatus",
+        "ImportStatusEnum": "surveys.models.ImportStatus",
+    },
 }
 
 # Evidence uploads: checked by content (libmagic), size-limited, streamed to disk above 2.5 MB.
@@ -245,8 +267,34 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # The header alone changes nothing; the domain's owner decides whether to submit it to browsers' list.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# X-Forwarded-Proto says "https" only when a proxy that overwrites it stands in front; without one any
+# client could send it, so it is trusted only when configured.
+TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+
+# Content-Security-Policy (django-csp): scripts and styles only from our static files, no inline code,
+# nothing frames the site (the evidence preview alone allows the site itself, evidence/views.py).
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its form and toggler icons as data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -66,7 +66,7 @@ def celery_worker(log_path: Path):
         "REDIS_URL": REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the worker reads the files the test stored
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DJANGO_SETTINGS_MODULE": "parindex.settings",
+        "DJANGO_SETTINGS_MODULE": "parindex.settings_test",
     }
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(

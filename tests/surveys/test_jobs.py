@@ -95,7 +95,7 @@ def test_the_page_polls_a_running_job_every_second_until_it_ends(client, survey,
     )
     page = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/").content.decode()
     poll = f'hx-get="/khao-sat/phieu/{survey.questionnaire.pk}/lan-nhap/{batch.pk}/" hx-trigger="every 1s"'
-    assert poll in page and 'style="width: 40%"' in page
+    assert poll in page and 'data-width="40"' in page
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.STORED, rows=9, added=9, progress=100)
     text = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/lan-nhap/{batch.pk}/").content.decode()
     assert "9 rows: 9 responses added, 0 already stored with the same answers." in text

@@ -1,0 +1,15 @@
+"""The test suite's settings: production's (DEBUG off, as Django's test runner forces anyway) with a
+throwaway key, plain HTTP for the test client and the live server, and static files without a manifest."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-key-never-used-elsewhere-0123456789-abcdefghij")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from .settings import *  # noqa: E402, F403
+from .settings import STORAGES  # noqa: E402
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
