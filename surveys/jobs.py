@@ -23,12 +23,15 @@ from django.utils import timezone
 from .imports import Progress, responses_import
 from .models import ImportBatch, ImportStatus, Questionnaire
 from .problems import SurveyFileError
+from .services import survey_inputs_check
 
 logger = logging.getLogger(__name__)
 
 
 def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acting_user=None) -> ImportBatch:
-    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import."""
+    """Saves the uploaded file to storage with a queued batch and, once committed, queues its import.
+    Refused (ValidationError) once the period's results are approved; the job checks again when it runs."""
+    survey_inputs_check(questionnaire.period)
     with transaction.atomic():
         batch = ImportBatch(
             questionnaire=questionnaire,
