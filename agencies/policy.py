@@ -12,6 +12,7 @@ nothing); what it may read but not write is refused with `write_refusal`'s messa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
@@ -76,6 +77,21 @@ class Obj(StrEnum):
     SNAPSHOT = "snapshot"  # computed results, staff pages, computation jobs
     REPORT = "report"  # report tables and files
     PUBLISHED = "published"  # the public site: published snapshots only
+    # Pages and lists that gather objects of many agencies: who reaches them at all.
+    OVERVIEW = "overview"  # the self-assessment overview of every agency
+    INBOX = "inbox"  # an appraiser's items (the API's list and detail too)
+    APPRAISAL_ITEM = "appraisal_item"  # one item on the appraisal page
+    REVIEW = "review"  # the lead's review, provisional indices
+    WORKFLOW = "workflow"  # the period's transitions (agencies.workflow checks each one)
+    EXPLAIN_PAGE = "explain_page"  # the agency's provisional appraisal with its explanations
+    SURVEY_LINKS = "survey_links"  # one-time links of the online survey
+    SURVEY_VALUES = "survey_values"  # aggregation of responses into survey values
+    COMPUTE = "compute"  # computation jobs
+    PUBLISH = "publish"  # publication of a snapshot
+    ACCOUNTS = "accounts"  # agency accounts in bulk
+    ENTRY = "entry"  # the redirecting start page of the self-assessment
+    ENTRY_APPRAISAL = "entry_appraisal"  # the redirecting start page of the appraisal
+    INBOX_ITEM = "inbox_item"  # one item of an appraiser's inbox (API)
 
 
 STAFF_READERS = {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.LEAD: ALL_STATES}
@@ -139,13 +155,38 @@ OBJ_READ: dict[Obj, dict[Audience, frozenset]] = {
     Obj.SUBMISSION: STAGE_READ[Stage.SELF],
     Obj.SIGN_OFF: STAGE_READ[Stage.SELF],
     Obj.REOPEN: STAGE_READ[Stage.SELF],
-    Obj.ASSIGNMENT: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.LEAD: ALL_STATES},
+    Obj.ASSIGNMENT: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES},
     Obj.SURVEY: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.SURVEY_OPERATOR: ALL_STATES},
     Obj.SURVEY_ONLINE: {audience: ALL_STATES for audience in A},
     Obj.MEASURED: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
     Obj.SNAPSHOT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
     Obj.REPORT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
     Obj.PUBLISHED: {audience: frozenset({S.PUBLISHED}) for audience in A},
+    Obj.OVERVIEW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.INBOX: {
+        A.SUPERUSER: ALL_STATES,
+        A.LEAD: ALL_STATES,
+        A.APPRAISER: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    Obj.APPRAISAL_ITEM: {**STAFF_READERS, A.COUNCIL: ALL_STATES, **dict.fromkeys(APPRAISERS, ALL_STATES)},
+    Obj.REVIEW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.WORKFLOW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.EXPLAIN_PAGE: dict.fromkeys(AGENCY, _from(S.EXPLANATION)),
+    Obj.SURVEY_LINKS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.SURVEY_VALUES: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.COMPUTE: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.PUBLISH: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ACCOUNTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ENTRY: {**STAFF_READERS, A.COUNCIL: ALL_STATES, **dict.fromkeys(AGENCY, ALL_STATES)},
+    Obj.ENTRY_APPRAISAL: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        **dict.fromkeys(AGENCY, ALL_STATES),
+        A.APPRAISER: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    Obj.INBOX_ITEM: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES, **dict.fromkeys(APPRAISERS, ALL_STATES)},
 }
 OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
     # During the explanation round an appraised item takes added evidence (evidence_change_refusal).
@@ -153,7 +194,7 @@ OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
     Obj.SUBMISSION: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT})},
     Obj.SIGN_OFF: {A.AGENCY_HEAD: OPEN_STATES},
     Obj.REOPEN: {A.HOME_AFFAIRS: frozenset({S.SELF_ASSESSMENT}), A.SUPERUSER: frozenset({S.SELF_ASSESSMENT})},
-    Obj.ASSIGNMENT: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES, A.LEAD: OPEN_STATES},
+    Obj.ASSIGNMENT: {A.SUPERUSER: OPEN_STATES, A.LEAD: OPEN_STATES},
     Obj.SURVEY: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES, A.SURVEY_OPERATOR: OPEN_STATES},
     Obj.SURVEY_ONLINE: {audience: OPEN_STATES for audience in A},
     Obj.MEASURED: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
@@ -162,6 +203,26 @@ OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
     Obj.SNAPSHOT: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
     Obj.REPORT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
     Obj.PUBLISHED: {},
+    Obj.OVERVIEW: {},
+    Obj.INBOX: {},
+    Obj.APPRAISAL_ITEM: {},
+    Obj.REVIEW: {},
+    # Each transition's own source state and permission are declared on Period (django-fsm).
+    Obj.WORKFLOW: {
+        A.SUPERUSER: ALL_STATES,
+        A.HOME_AFFAIRS: ALL_STATES,
+        A.LEAD: ALL_STATES,
+        A.COUNCIL: ALL_STATES,
+    },
+    Obj.EXPLAIN_PAGE: {},
+    Obj.SURVEY_LINKS: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
+    Obj.SURVEY_VALUES: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
+    Obj.COMPUTE: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.PUBLISH: {A.SUPERUSER: FROZEN_STATES, A.HOME_AFFAIRS: FROZEN_STATES},
+    Obj.ACCOUNTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ENTRY: {},
+    Obj.ENTRY_APPRAISAL: {},
+    Obj.INBOX_ITEM: {},
 }
 
 ROLE_AUDIENCE = {
@@ -194,11 +255,13 @@ WHAT = {
     Obj.SNAPSHOT: gettext_lazy("The results"),
     Obj.REPORT: gettext_lazy("The reports"),
     Obj.PUBLISHED: gettext_lazy("The published results"),
+    Obj.OVERVIEW: gettext_lazy("The overview"),
 }
 
 
 def audience(user, *, agency_id: int | None = None, appraiser: str | None = None) -> Audience:
-    """The user's audience for an object of `agency_id` (None: an object of no agency).
+    """The user's audience for an object of `agency_id` (None: an object of no agency, where an agency
+    user is met as their role).
 
     `appraiser` is "first"/"second"/None: how an appraiser relates to the item (the caller knows the
     assignments; see assessment.appraisal.appraiser_role).
@@ -208,7 +271,7 @@ def audience(user, *, agency_id: int | None = None, appraiser: str | None = None
     if user.is_superuser:
         return A.SUPERUSER
     result = ROLE_AUDIENCE.get(user.role, A.OUTSIDER)
-    if result in AGENCY and (agency_id is None or user.agency_id != agency_id):
+    if result in AGENCY and agency_id is not None and user.agency_id != agency_id:
         return A.OUTSIDER
     if result == A.APPRAISER:  # the lead keeps reading as the lead, even where assigned
         if appraiser == "first":
@@ -303,3 +366,151 @@ def period_inputs_refusal(period: Period) -> str | None:
             "period": period.name
         }
     return None
+
+
+# --- the URL map: every named URL → what a GET reads and what a POST writes ---------------------
+# tests/agencies/test_policy_urls.py walks every URL of the project against this registry; a URL
+# without an entry fails it.
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in user (the page shows only what the user may see)
+SUPERUSER_ONLY = "superuser"  # the Django admin
+
+
+@dataclass(frozen=True)
+class Access:
+    read: Stage | Obj | str
+    writes: tuple = ()  # item stages or objects a POST/PATCH may write (any one allowing it)
+    agency: bool = False  # an object of one agency: what is hidden is a 404
+    get: bool = True  # False: the URL takes only POST (or PATCH)
+    method: str = "post"
+
+
+SELF_READ = Access(Stage.SELF, agency=True)
+ITEM_WRITES = (Stage.APPRAISED, Stage.SECOND, Stage.REAPPRAISED)
+URLS: dict[str, Access] = {
+    "admin:index": Access(SUPERUSER_ONLY),
+    "set_language": Access(PUBLIC, get=False),
+    "login": Access(PUBLIC),
+    "logout": Access(PUBLIC, get=False),
+    "password_reset": Access(PUBLIC),
+    "password_reset_done": Access(PUBLIC),
+    "password_reset_confirm": Access(PUBLIC),
+    "password_reset_complete": Access(PUBLIC),
+    "api-schema": Access(PUBLIC),
+    "home": Access(SIGNED_IN),
+    "assessment-api:item-list": Access(SIGNED_IN),
+    "assessment-api:item-detail": Access(Stage.SELF, (Stage.SELF,), agency=True, method="patch"),
+    "assessment-api:appraisal-item-list": Access(SIGNED_IN),  # only the user's items
+    "assessment-api:appraisal-item-detail": Access(Obj.INBOX_ITEM, ITEM_WRITES, agency=True, method="patch"),
+    "evidence-api:file-list": Access(SIGNED_IN, (Obj.EVIDENCE,), agency=True),
+    "evidence-api:file-detail": Access(Obj.EVIDENCE, agency=True),
+    "surveys-api:responses-import": Access(Obj.SURVEY, (Obj.SURVEY,), get=False),
+    "surveys-api:values": Access(Obj.SURVEY),
+    "surveys-api:sipas": Access(Obj.SURVEY),
+    "assessment:index": Access(Obj.ENTRY),
+    "assessment:overview": Access(Obj.OVERVIEW),
+    "assessment:overview_xlsx": Access(Obj.OVERVIEW),
+    "assessment:page": SELF_READ,
+    "assessment:item_save": Access(Stage.SELF, (Stage.SELF,), agency=True, get=False),
+    "assessment:item_row": SELF_READ,
+    "assessment:item_history": SELF_READ,
+    "assessment:progress": SELF_READ,
+    "assessment:submit": Access(Stage.SELF, (Obj.SUBMISSION,), agency=True, get=False),
+    "assessment:sign_off": Access(Stage.SELF, (Obj.SIGN_OFF,), agency=True, get=False),
+    "assessment:reopen": Access(Stage.SELF, (Obj.REOPEN,), agency=True, get=False),
+    "appraisal:index": Access(Obj.ENTRY_APPRAISAL),
+    "appraisal:notifications": Access(SIGNED_IN, (SIGNED_IN,)),
+    "appraisal:inbox": Access(Obj.INBOX),
+    "appraisal:item": Access(Obj.APPRAISAL_ITEM, ITEM_WRITES, agency=True),
+    "appraisal:correct": Access(Obj.APPRAISAL_ITEM, (Stage.CORRECTION,), agency=True, get=False),
+    "appraisal:assignments": Access(Obj.ASSIGNMENT, (Obj.ASSIGNMENT,)),
+    "appraisal:review": Access(Obj.REVIEW),
+    "appraisal:transition": Access(Obj.WORKFLOW, (Obj.WORKFLOW,), get=False),
+    "appraisal:explain": Access(Obj.EXPLAIN_PAGE, (Stage.EXPLANATION,)),  # the user's own agency
+    "surveys:index": Access(Obj.SURVEY),
+    "surveys:questionnaire": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:template": Access(Obj.SURVEY),
+    "surveys:batch": Access(Obj.SURVEY),
+    "surveys:entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:second_entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:mismatches": Access(Obj.SURVEY),
+    "surveys:online": Access(Obj.SURVEY_LINKS, (Obj.SURVEY_LINKS,)),
+    "surveys:online_csv": Access(Obj.SURVEY_LINKS),
+    "surveys:refresh": Access(Obj.SURVEY_VALUES, (Obj.SURVEY_VALUES,), get=False),
+    "surveys:answer": Access(PUBLIC, (Obj.SURVEY_ONLINE,)),
+    "evidence:download": Access(Obj.EVIDENCE, agency=True),
+    "evidence:item_files": Access(Obj.EVIDENCE, agency=True),
+    "evidence:upload": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "evidence:link": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "evidence:unlink": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "accounts:import": Access(Obj.ACCOUNTS, (Obj.ACCOUNTS,)),
+    "accounts:template": Access(Obj.ACCOUNTS),
+    "public:index": Access(PUBLIC),
+    "public:language": Access(PUBLIC),
+    "public:dictionary": Access(PUBLIC),
+    "public:ranking": Access(Obj.PUBLISHED),
+    "public:block": Access(Obj.PUBLISHED),
+    "public:agency": Access(Obj.PUBLISHED),
+    "public:data": Access(Obj.PUBLISHED),
+    "public:download": Access(Obj.PUBLISHED),
+    "public:method": Access(Obj.PUBLISHED),
+    "reports:index": Access(Obj.REPORT),
+    "reports:bundle_status": Access(Obj.REPORT),
+    "reports:bundle_download": Access(Obj.REPORT),
+    "reports:snapshot": Access(Obj.REPORT),
+    "reports:bundle_start": Access(Obj.REPORT, (Obj.REPORT,), get=False),
+    "reports:workbook": Access(Obj.REPORT),
+    "reports:draft_report": Access(Obj.REPORT),
+    "reports:table": Access(Obj.REPORT),
+    "reports:table_download": Access(Obj.REPORT),
+    "results:ranking": Access(Obj.SNAPSHOT),
+    "results:agency": Access(Obj.SNAPSHOT),
+    "results:compare": Access(Obj.SNAPSHOT),
+    "results:compute": Access(Obj.COMPUTE, (Obj.COMPUTE,)),
+    "results:job": Access(Obj.COMPUTE),
+    "results:publish": Access(Obj.PUBLISH, (Obj.PUBLISH,)),
+}
+
+
+class Outcome(StrEnum):
+    ALLOW = "allow"  # 200, or a redirect inside the site
+    HIDE = "hide"  # 404 (403 for a page of a role, no object's existence told)
+    LOGIN = "login"  # the sign-in page (an API: 401/403)
+    REFUSE = "refuse"  # readable, but this write is refused with a message
+
+
+# A survey operator reaches the survey pages and the sign-in pages only (surveys.middleware's fence
+# answers 403 elsewhere, whatever the object).
+OPERATOR_URLS = frozenset(
+    {"login", "logout", "set_language", "home", "password_reset", "password_reset_done",
+     "password_reset_confirm", "password_reset_complete"}
+)  # fmt: skip
+
+
+def operator_may_open(name: str) -> bool:
+    return name in OPERATOR_URLS or name.startswith(("surveys:", "surveys-api:"))
+
+
+def url_outcome(name: str, who: Audience, state: str, *, write: bool = False) -> Outcome:
+    """What the policy answers for `who` on the URL named `name` in `state`: reading it (GET), or
+    writing (POST)."""
+    access = URLS[name]
+    if who == A.SURVEY_OPERATOR and not operator_may_open(name):
+        return Outcome.HIDE
+    if access.read == PUBLIC:
+        readable = True
+    elif who == A.ANONYMOUS and access.read != Obj.PUBLISHED:
+        return Outcome.LOGIN
+    elif access.read == SIGNED_IN:
+        readable = True
+    elif access.read == SUPERUSER_ONLY:
+        return Outcome.ALLOW if who == A.SUPERUSER else Outcome.LOGIN
+    else:
+        readable = may_read(who, access.read, state)
+    if not readable:
+        return Outcome.HIDE
+    if not write:
+        return Outcome.ALLOW
+    allowed = any(kind == SIGNED_IN or may_write(who, kind, state) for kind in access.writes)
+    return Outcome.ALLOW if allowed else Outcome.REFUSE

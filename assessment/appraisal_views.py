@@ -320,6 +320,8 @@ def review(request, period_code: str):
 @require_POST
 def transition(request, period_code: str, name: str):
     period = _period(period_code)
+    if not policy.may_read(policy.audience(request.user), policy.Obj.WORKFLOW, period.state):
+        raise Http404  # the transition itself is checked by agencies.workflow
     try:
         period_transition(
             period=period, name=name, user=request.user, comment=request.POST.get("comment", "")

@@ -27,6 +27,15 @@ VI = {
         "Người thẩm định lần hai phải khác người thẩm định thứ nhất."
     ),
     "Closed": "Đã đóng",
+    "The overview": "Bảng tổng hợp",
+    "The appraisal items": "Các tiêu chí được giao thẩm định",
+    "The review": "Bảng rà soát",
+    "The period's state": "Trạng thái kỳ đánh giá",
+    "The survey links": "Đường dẫn khảo sát trực tuyến",
+    "The survey values": "Giá trị điều tra xã hội học",
+    "The publication": "Việc công bố",
+    "The accounts": "Tài khoản",
+    "This page": "Trang này",
     "The results of %(period)s are approved: its inputs can no longer change.": (
         "Kết quả %(period)s đã được phê duyệt: dữ liệu đầu vào không thể thay đổi nữa."
     ),
