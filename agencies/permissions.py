@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import AGENCY_ROLES, Role
 
@@ -23,11 +23,12 @@ class Scope:
         return self.agencies.filter(pk=agency.pk).exists()
 
 
-def scope_for(user) -> Scope:
+def scope_for(user, period=None) -> Scope:
     """Agency users see their own agency; Home Affairs, the secretariat lead and the council see all.
 
-    Appraisers see the agencies assigned to them (items are narrowed further by area in the
-    appraisal inbox); survey operators and anonymous users see no agency's assessment.
+    Appraisers see the agencies assigned to them *in that period* (items are narrowed further by area
+    in the appraisal inbox); without a period, none (ask `items_readable_q` for items of any period).
+    Survey operators and anonymous users see no agency's assessment.
     """
     if not user.is_authenticated:
         return Scope("", Agency.objects.none(), False)
@@ -38,15 +39,37 @@ def scope_for(user) -> Scope:
     if user.role in AGENCY_ROLES and user.agency_id:
         return Scope(user.role, Agency.objects.filter(pk=user.agency_id), False)
     if user.role == Role.APPRAISER:
-        return Scope(user.role, _assigned_agencies(user), False)
+        return Scope(user.role, _assigned_agencies(user, period), False)
     return Scope(user.role, Agency.objects.none(), False)
 
 
-def _assigned_agencies(user) -> QuerySet:
-    """An appraiser reads the agencies of their assignments (an assignment without agency: all)."""
+def _assigned_agencies(user, period) -> QuerySet:
+    """An appraiser reads the agencies of their assignments in the period (an assignment without
+    agency: all), as first or second appraiser; an assignment of another period gives nothing."""
     from assessment.models import AppraisalAssignment  # assessment builds on agencies, not the reverse
 
-    assignments = AppraisalAssignment.objects.filter(appraiser=user)
+    if period is None:
+        return Agency.objects.none()
+    assignments = AppraisalAssignment.objects.filter(period=period).filter(
+        Q(appraiser=user) | Q(second_appraiser=user)
+    )
     if assignments.filter(agency__isnull=True).exists():
         return Agency.objects.all()
     return Agency.objects.filter(pk__in=assignments.values("agency_id"))
+
+
+def items_readable_q(user, prefix: str = "") -> Q:
+    """A filter on AssessmentItem (or, with `prefix` such as "links__item__", on a model reaching items)
+    for the items the user may read, whatever their period: an appraiser's assignments count only in
+    their own period."""
+    from assessment.models import AppraisalAssignment
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.role == Role.APPRAISER and not user.is_superuser:
+        covering = AppraisalAssignment.objects.filter(
+            Q(appraiser=user) | Q(second_appraiser=user),
+            period=OuterRef(f"{prefix}node__criteria_set__period"),
+        ).filter(Q(agency__isnull=True) | Q(agency=OuterRef(f"{prefix}agency")))
+        return Q(Exists(covering))
+    return Q(**{f"{prefix}agency__in": scope_for(user).agencies})

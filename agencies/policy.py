@@ -1,17 +1,358 @@
 """The one workflow policy: who may read or write what, at each period state.
 
-Every path (page, API, admin, command, job, export) asks this module; nothing else decides.
+Every path (page, API, htmx partial, command, job, export) asks this module; nothing else decides.
+Services ask it again before writing (defence in depth); views only turn its answer into a response.
+
+The tables below are the policy. A user meets an object through an *audience*: their role, narrowed
+for assessment items to how they relate to the item's agency (own agency, first or second appraiser
+assigned in that period). Each table maps object (or item stage) → audience → the period states in
+which the audience may read or write it. What an audience may not read is a 404 (ids reveal
+nothing); what it may read but not write is refused with `write_refusal`'s message.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Period, PeriodState
 
+S = PeriodState
+ALL_STATES = frozenset(S)
 # Approval freezes every input that feeds the index (items, evidence, surveys, measured data);
 # after it only Home Affairs' audited correction changes anything.
-FROZEN_STATES = frozenset({PeriodState.APPROVED, PeriodState.PUBLISHED})
+FROZEN_STATES = frozenset({S.APPROVED, S.PUBLISHED})
+OPEN_STATES = ALL_STATES - FROZEN_STATES
+
+
+def _from(state: PeriodState) -> frozenset:
+    """The state and every later one (the workflow's order is the choices' order)."""
+    order = list(S)
+    return frozenset(order[order.index(state) :])
+
+
+class Audience(StrEnum):
+    ANONYMOUS = "anonymous"
+    SUPERUSER = "superuser"
+    HOME_AFFAIRS = "home_affairs"
+    LEAD = "secretariat_lead"
+    COUNCIL = "council"
+    FIRST = "first_appraiser"  # an appraiser whose assignment in the item's period covers it
+    SECOND = "second_appraiser"  # the blind double appraiser of the item
+    APPRAISER = "appraiser"  # an appraiser not assigned to the item (or outside items)
+    FOCAL_POINT = "focal_point"  # of the item's own agency
+    AGENCY_HEAD = "agency_head"  # of the item's own agency
+    OUTSIDER = "outsider"  # an agency user of another agency, a survey operator
+    SURVEY_OPERATOR = "survey_operator"
+
+
+A = Audience
+
+
+class Stage(StrEnum):
+    """The parts of an assessment item, each with its comment and history entries."""
+
+    SELF = "self"  # self-score, note, applicability, the agency's evidence
+    APPRAISED = "appraised"  # appraised input, comment, evidence insufficient, appraiser
+    SECOND = "second"  # the blind second appraisal
+    EXPLANATION = "explanation"  # the agency's answer to the appraisal
+    REAPPRAISED = "reappraised"  # the re-appraised (final) input and its comment
+    CORRECTION = "correction"  # Home Affairs' audited correction after approval
+
+
+class Obj(StrEnum):
+    """Objects outside the item stages."""
+
+    EVIDENCE = "evidence"  # files of an agency and their links to items
+    SUBMISSION = "submission"  # submit the self-assessment
+    SIGN_OFF = "sign_off"  # the head signs the submitted self-assessment
+    REOPEN = "reopen"  # Home Affairs unlocks a submitted self-assessment
+    ASSIGNMENT = "assignment"  # who appraises what
+    SURVEY = "survey"  # questionnaires, responses (entry, second entry, import), aggregated values
+    SURVEY_ONLINE = "survey_online"  # a respondent's answers through a one-time link
+    MEASURED = "measured"  # measured data entered by Home Affairs
+    SNAPSHOT = "snapshot"  # computed results, staff pages, computation jobs
+    REPORT = "report"  # report tables and files
+    PUBLISHED = "published"  # the public site: published snapshots only
+    # Pages and lists that gather objects of many agencies: who reaches them at all.
+    OVERVIEW = "overview"  # the self-assessment overview of every agency
+    INBOX = "inbox"  # an appraiser's items (the API's list and detail too)
+    APPRAISAL_ITEM = "appraisal_item"  # one item on the appraisal page
+    REVIEW = "review"  # the lead's review, provisional indices
+    WORKFLOW = "workflow"  # the period's transitions (agencies.workflow checks each one)
+    EXPLAIN_PAGE = "explain_page"  # the agency's provisional appraisal with its explanations
+    SURVEY_LINKS = "survey_links"  # one-time links of the online survey
+    SURVEY_VALUES = "survey_values"  # aggregation of responses into survey values
+    COMPUTE = "compute"  # computation jobs
+    PUBLISH = "publish"  # publication of a snapshot
+    ACCOUNTS = "accounts"  # agency accounts in bulk
+    ENTRY = "entry"  # the redirecting start page of the self-assessment
+    ENTRY_APPRAISAL = "entry_appraisal"  # the redirecting start page of the appraisal
+    INBOX_ITEM = "inbox_item"  # one item of an appraiser's inbox (API)
+
+
+STAFF_READERS = {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.LEAD: ALL_STATES}
+AGENCY = (A.FOCAL_POINT, A.AGENCY_HEAD)
+APPRAISERS = (A.FIRST, A.SECOND)
+
+# --- reads of an item's stages: audience → states in which it is shown ------------------------
+STAGE_READ: dict[Stage, dict[Audience, frozenset]] = {
+    Stage.SELF: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        **dict.fromkeys(AGENCY, ALL_STATES),
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    # The agency sees the appraisal from the explanation round on; the blind second appraiser only
+    # once the round is over (the lead compares both in the review).
+    Stage.APPRAISED: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        A.FIRST: ALL_STATES,
+        A.SECOND: _from(S.EXPLANATION),
+        **dict.fromkeys(AGENCY, _from(S.EXPLANATION)),
+    },
+    # Never shown to the agency nor to the first appraiser: it is the lead's check.
+    Stage.SECOND: {**STAFF_READERS, A.SECOND: ALL_STATES},
+    Stage.EXPLANATION: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+        **dict.fromkeys(AGENCY, ALL_STATES),
+    },
+    # The re-appraised score is the final one: the agency sees it once the council approved it.
+    Stage.REAPPRAISED: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        A.FIRST: ALL_STATES,
+        A.SECOND: _from(S.EXPLANATION),
+        **dict.fromkeys(AGENCY, FROZEN_STATES),
+    },
+    Stage.CORRECTION: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+        **dict.fromkeys(AGENCY, ALL_STATES),
+    },
+}
+
+# --- writes of an item's stages ----------------------------------------------------------------
+STAGE_WRITE: dict[Stage, dict[Audience, frozenset]] = {
+    Stage.SELF: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT})},
+    Stage.APPRAISED: {A.FIRST: frozenset({S.APPRAISAL})},
+    Stage.SECOND: {A.SECOND: frozenset({S.APPRAISAL})},
+    Stage.EXPLANATION: {A.FOCAL_POINT: frozenset({S.EXPLANATION})},
+    Stage.REAPPRAISED: {A.FIRST: frozenset({S.REAPPRAISAL})},
+    Stage.CORRECTION: {A.HOME_AFFAIRS: FROZEN_STATES, A.SUPERUSER: FROZEN_STATES},
+}
+
+# --- other objects: audience (a role here, agency users only for their own agency) → states ----
+OBJ_READ: dict[Obj, dict[Audience, frozenset]] = {
+    Obj.EVIDENCE: STAGE_READ[Stage.SELF],
+    Obj.SUBMISSION: STAGE_READ[Stage.SELF],
+    Obj.SIGN_OFF: STAGE_READ[Stage.SELF],
+    Obj.REOPEN: STAGE_READ[Stage.SELF],
+    Obj.ASSIGNMENT: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES},
+    Obj.SURVEY: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.SURVEY_OPERATOR: ALL_STATES},
+    Obj.SURVEY_ONLINE: {audience: ALL_STATES for audience in A},
+    Obj.MEASURED: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.SNAPSHOT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.REPORT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.PUBLISHED: {audience: frozenset({S.PUBLISHED}) for audience in A},
+    Obj.OVERVIEW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.INBOX: {
+        A.SUPERUSER: ALL_STATES,
+        A.LEAD: ALL_STATES,
+        A.APPRAISER: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    Obj.APPRAISAL_ITEM: {**STAFF_READERS, A.COUNCIL: ALL_STATES, **dict.fromkeys(APPRAISERS, ALL_STATES)},
+    Obj.REVIEW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.WORKFLOW: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.EXPLAIN_PAGE: dict.fromkeys(AGENCY, _from(S.EXPLANATION)),
+    Obj.SURVEY_LINKS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.SURVEY_VALUES: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.COMPUTE: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.PUBLISH: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ACCOUNTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ENTRY: {**STAFF_READERS, A.COUNCIL: ALL_STATES, **dict.fromkeys(AGENCY, ALL_STATES)},
+    Obj.ENTRY_APPRAISAL: {
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+        **dict.fromkeys(AGENCY, ALL_STATES),
+        A.APPRAISER: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    Obj.INBOX_ITEM: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES, **dict.fromkeys(APPRAISERS, ALL_STATES)},
+}
+OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
+    # During the explanation round an appraised item takes added evidence (evidence_change_refusal).
+    Obj.EVIDENCE: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT, S.EXPLANATION})},
+    Obj.SUBMISSION: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT})},
+    Obj.SIGN_OFF: {A.AGENCY_HEAD: OPEN_STATES},
+    Obj.REOPEN: {A.HOME_AFFAIRS: frozenset({S.SELF_ASSESSMENT}), A.SUPERUSER: frozenset({S.SELF_ASSESSMENT})},
+    Obj.ASSIGNMENT: {A.SUPERUSER: OPEN_STATES, A.LEAD: OPEN_STATES},
+    Obj.SURVEY: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES, A.SURVEY_OPERATOR: OPEN_STATES},
+    Obj.SURVEY_ONLINE: {audience: OPEN_STATES for audience in A},
+    Obj.MEASURED: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
+    # A snapshot is computed, never typed: recomputing after a correction is allowed; publishing is the
+    # workflow's (agencies.workflow).
+    Obj.SNAPSHOT: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.REPORT: {**STAFF_READERS, A.COUNCIL: ALL_STATES},
+    Obj.PUBLISHED: {},
+    Obj.OVERVIEW: {},
+    Obj.INBOX: {},
+    Obj.APPRAISAL_ITEM: {},
+    Obj.REVIEW: {},
+    # Each transition's own source state and permission are declared on Period (django-fsm).
+    Obj.WORKFLOW: {
+        A.SUPERUSER: ALL_STATES,
+        A.HOME_AFFAIRS: ALL_STATES,
+        A.LEAD: ALL_STATES,
+        A.COUNCIL: ALL_STATES,
+    },
+    Obj.EXPLAIN_PAGE: {},
+    Obj.SURVEY_LINKS: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
+    Obj.SURVEY_VALUES: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
+    Obj.COMPUTE: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.PUBLISH: {A.SUPERUSER: FROZEN_STATES, A.HOME_AFFAIRS: FROZEN_STATES},
+    Obj.ACCOUNTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.ENTRY: {},
+    Obj.ENTRY_APPRAISAL: {},
+    Obj.INBOX_ITEM: {},
+}
+
+ROLE_AUDIENCE = {
+    "home_affairs": A.HOME_AFFAIRS,
+    "secretariat_lead": A.LEAD,
+    "council": A.COUNCIL,
+    "appraiser": A.APPRAISER,
+    "focal_point": A.FOCAL_POINT,
+    "agency_head": A.AGENCY_HEAD,
+    "survey_operator": A.SURVEY_OPERATOR,
+}
+
+CLOSED = gettext_lazy("%(what)s cannot be changed while the period is in the state “%(state)s”.")
+NOT_YOURS = gettext_lazy("You cannot change %(what)s.")
+WHAT = {
+    Stage.SELF: gettext_lazy("The self-assessment"),
+    Stage.APPRAISED: gettext_lazy("The appraisal"),
+    Stage.SECOND: gettext_lazy("The second appraisal"),
+    Stage.EXPLANATION: gettext_lazy("The explanation"),
+    Stage.REAPPRAISED: gettext_lazy("The re-appraisal"),
+    Stage.CORRECTION: gettext_lazy("A correction"),
+    Obj.EVIDENCE: gettext_lazy("The evidence"),
+    Obj.SUBMISSION: gettext_lazy("The self-assessment"),
+    Obj.SIGN_OFF: gettext_lazy("The sign-off"),
+    Obj.REOPEN: gettext_lazy("The self-assessment"),
+    Obj.ASSIGNMENT: gettext_lazy("The appraisal assignments"),
+    Obj.SURVEY: gettext_lazy("The survey"),
+    Obj.SURVEY_ONLINE: gettext_lazy("The survey"),
+    Obj.MEASURED: gettext_lazy("The measured data"),
+    Obj.SNAPSHOT: gettext_lazy("The results"),
+    Obj.REPORT: gettext_lazy("The reports"),
+    Obj.PUBLISHED: gettext_lazy("The published results"),
+    Obj.OVERVIEW: gettext_lazy("The overview"),
+}
+
+
+def audience(user, *, agency_id: int | None = None, appraiser: str | None = None) -> Audience:
+    """The user's audience for an object of `agency_id` (None: an object of no agency, where an agency
+    user is met as their role).
+
+    `appraiser` is "first"/"second"/None: how an appraiser relates to the item (the caller knows the
+    assignments; see assessment.appraisal.appraiser_role).
+    """
+    if user is None or not user.is_authenticated:
+        return A.ANONYMOUS
+    if user.is_superuser:
+        return A.SUPERUSER
+    result = ROLE_AUDIENCE.get(user.role, A.OUTSIDER)
+    if result in AGENCY and agency_id is not None and user.agency_id != agency_id:
+        return A.OUTSIDER
+    if result == A.APPRAISER:  # the lead keeps reading as the lead, even where assigned
+        if appraiser == "first":
+            return A.FIRST
+        if appraiser == "second":
+            return A.SECOND
+    return result
+
+
+def item_audience(user, item) -> Audience:
+    """The user's audience for one assessment item (an appraiser's relation is per period)."""
+    relation = None
+    if user is not None and user.is_authenticated and not user.is_superuser and user.role == "appraiser":
+        from assessment.appraisal import appraiser_role  # assessment builds on agencies
+
+        relation = appraiser_role(user, item, item.node.criteria_set.period)
+    return audience(user, agency_id=item.agency_id, appraiser=relation)
+
+
+# History: the stage of each audited field, and of each recorded change (its change reason).
+FIELD_STAGE = {
+    "applicable": Stage.SELF,
+    "not_applicable_reason": Stage.SELF,
+    "self_input": Stage.SELF,
+    "self_note": Stage.SELF,
+    "appraised_input": Stage.APPRAISED,
+    "appraisal_comment": Stage.APPRAISED,
+    "evidence_insufficient": Stage.APPRAISED,
+    "explanation": Stage.EXPLANATION,
+    "reappraised_input": Stage.REAPPRAISED,
+    "reappraisal_comment": Stage.REAPPRAISED,
+    "correction_reason": Stage.CORRECTION,
+}
+REASON_STAGE = {
+    "self-assessment": Stage.SELF,
+    "appraisal": Stage.APPRAISED,
+    "explanation": Stage.EXPLANATION,
+    "re-appraisal": Stage.REAPPRAISED,
+    "correction": Stage.CORRECTION,
+}
+
+
+def change_stage(reason: str | None) -> Stage | None:
+    """The stage a history entry records, from its change reason ("correction: …" included)."""
+    return REASON_STAGE.get((reason or "").split(":", 1)[0].strip())
+
+
+def _table(kind, write: bool) -> dict[Audience, frozenset]:
+    if isinstance(kind, Stage):
+        return (STAGE_WRITE if write else STAGE_READ)[kind]
+    return (OBJ_WRITE if write else OBJ_READ)[kind]
+
+
+def may_read(who: Audience, kind: Stage | Obj, state: str) -> bool:
+    states = _table(kind, False).get(who, frozenset())
+    if who == A.LEAD and kind in STAGE_READ:  # the lead reads an item as a first appraiser does at least
+        states = states | _table(kind, False).get(A.FIRST, frozenset())
+    return state in states
+
+
+def may_write(who: Audience, kind: Stage | Obj, state: str) -> bool:
+    return state in _table(kind, True).get(who, frozenset())
+
+
+def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | None:
+    """Why `who` may not write `kind` in the period's state now (None when the table allows it).
+
+    Windows, locks and item statuses are the services' finer checks on top of this.
+    """
+    if may_write(who, kind, period.state):
+        return None
+    if who not in _table(kind, True):
+        return str(NOT_YOURS % {"what": str(WHAT[kind]).lower()})
+    if refusal := period_inputs_refusal(period):
+        return refusal
+    return str(CLOSED % {"what": WHAT[kind], "state": period.get_state_display()})
+
+
+def visible_stages(who: Audience, state: str) -> frozenset[Stage]:
+    """The item stages `who` may read in `state` (history entries and API fields are filtered by it)."""
+    return frozenset(stage for stage in Stage if may_read(who, stage, state))
 
 
 def period_inputs_frozen(period: Period) -> bool:
@@ -25,3 +366,151 @@ def period_inputs_refusal(period: Period) -> str | None:
             "period": period.name
         }
     return None
+
+
+# --- the URL map: every named URL → what a GET reads and what a POST writes ---------------------
+# tests/agencies/test_policy_urls.py walks every URL of the project against this registry; a URL
+# without an entry fails it.
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in user (the page shows only what the user may see)
+SUPERUSER_ONLY = "superuser"  # the Django admin
+
+
+@dataclass(frozen=True)
+class Access:
+    read: Stage | Obj | str
+    writes: tuple = ()  # item stages or objects a POST/PATCH may write (any one allowing it)
+    agency: bool = False  # an object of one agency: what is hidden is a 404
+    get: bool = True  # False: the URL takes only POST (or PATCH)
+    method: str = "post"
+
+
+SELF_READ = Access(Stage.SELF, agency=True)
+ITEM_WRITES = (Stage.APPRAISED, Stage.SECOND, Stage.REAPPRAISED)
+URLS: dict[str, Access] = {
+    "admin:index": Access(SUPERUSER_ONLY),
+    "set_language": Access(PUBLIC, get=False),
+    "login": Access(PUBLIC),
+    "logout": Access(PUBLIC, get=False),
+    "password_reset": Access(PUBLIC),
+    "password_reset_done": Access(PUBLIC),
+    "password_reset_confirm": Access(PUBLIC),
+    "password_reset_complete": Access(PUBLIC),
+    "api-schema": Access(PUBLIC),
+    "home": Access(SIGNED_IN),
+    "assessment-api:item-list": Access(SIGNED_IN),
+    "assessment-api:item-detail": Access(Stage.SELF, (Stage.SELF,), agency=True, method="patch"),
+    "assessment-api:appraisal-item-list": Access(SIGNED_IN),  # only the user's items
+    "assessment-api:appraisal-item-detail": Access(Obj.INBOX_ITEM, ITEM_WRITES, agency=True, method="patch"),
+    "evidence-api:file-list": Access(SIGNED_IN, (Obj.EVIDENCE,), agency=True),
+    "evidence-api:file-detail": Access(Obj.EVIDENCE, agency=True),
+    "surveys-api:responses-import": Access(Obj.SURVEY, (Obj.SURVEY,), get=False),
+    "surveys-api:values": Access(Obj.SURVEY),
+    "surveys-api:sipas": Access(Obj.SURVEY),
+    "assessment:index": Access(Obj.ENTRY),
+    "assessment:overview": Access(Obj.OVERVIEW),
+    "assessment:overview_xlsx": Access(Obj.OVERVIEW),
+    "assessment:page": SELF_READ,
+    "assessment:item_save": Access(Stage.SELF, (Stage.SELF,), agency=True, get=False),
+    "assessment:item_row": SELF_READ,
+    "assessment:item_history": SELF_READ,
+    "assessment:progress": SELF_READ,
+    "assessment:submit": Access(Stage.SELF, (Obj.SUBMISSION,), agency=True, get=False),
+    "assessment:sign_off": Access(Stage.SELF, (Obj.SIGN_OFF,), agency=True, get=False),
+    "assessment:reopen": Access(Stage.SELF, (Obj.REOPEN,), agency=True, get=False),
+    "appraisal:index": Access(Obj.ENTRY_APPRAISAL),
+    "appraisal:notifications": Access(SIGNED_IN, (SIGNED_IN,)),
+    "appraisal:inbox": Access(Obj.INBOX),
+    "appraisal:item": Access(Obj.APPRAISAL_ITEM, ITEM_WRITES, agency=True),
+    "appraisal:correct": Access(Obj.APPRAISAL_ITEM, (Stage.CORRECTION,), agency=True, get=False),
+    "appraisal:assignments": Access(Obj.ASSIGNMENT, (Obj.ASSIGNMENT,)),
+    "appraisal:review": Access(Obj.REVIEW),
+    "appraisal:transition": Access(Obj.WORKFLOW, (Obj.WORKFLOW,), get=False),
+    "appraisal:explain": Access(Obj.EXPLAIN_PAGE, (Stage.EXPLANATION,)),  # the user's own agency
+    "surveys:index": Access(Obj.SURVEY),
+    "surveys:questionnaire": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:template": Access(Obj.SURVEY),
+    "surveys:batch": Access(Obj.SURVEY),
+    "surveys:entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:second_entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
+    "surveys:mismatches": Access(Obj.SURVEY),
+    "surveys:online": Access(Obj.SURVEY_LINKS, (Obj.SURVEY_LINKS,)),
+    "surveys:online_csv": Access(Obj.SURVEY_LINKS),
+    "surveys:refresh": Access(Obj.SURVEY_VALUES, (Obj.SURVEY_VALUES,), get=False),
+    "surveys:answer": Access(PUBLIC, (Obj.SURVEY_ONLINE,)),
+    "evidence:download": Access(Obj.EVIDENCE, agency=True),
+    "evidence:item_files": Access(Obj.EVIDENCE, agency=True),
+    "evidence:upload": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "evidence:link": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "evidence:unlink": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "accounts:import": Access(Obj.ACCOUNTS, (Obj.ACCOUNTS,)),
+    "accounts:template": Access(Obj.ACCOUNTS),
+    "public:index": Access(PUBLIC),
+    "public:language": Access(PUBLIC),
+    "public:dictionary": Access(PUBLIC),
+    "public:ranking": Access(Obj.PUBLISHED),
+    "public:block": Access(Obj.PUBLISHED),
+    "public:agency": Access(Obj.PUBLISHED),
+    "public:data": Access(Obj.PUBLISHED),
+    "public:download": Access(Obj.PUBLISHED),
+    "public:method": Access(Obj.PUBLISHED),
+    "reports:index": Access(Obj.REPORT),
+    "reports:bundle_status": Access(Obj.REPORT),
+    "reports:bundle_download": Access(Obj.REPORT),
+    "reports:snapshot": Access(Obj.REPORT),
+    "reports:bundle_start": Access(Obj.REPORT, (Obj.REPORT,), get=False),
+    "reports:workbook": Access(Obj.REPORT),
+    "reports:draft_report": Access(Obj.REPORT),
+    "reports:table": Access(Obj.REPORT),
+    "reports:table_download": Access(Obj.REPORT),
+    "results:ranking": Access(Obj.SNAPSHOT),
+    "results:agency": Access(Obj.SNAPSHOT),
+    "results:compare": Access(Obj.SNAPSHOT),
+    "results:compute": Access(Obj.COMPUTE, (Obj.COMPUTE,)),
+    "results:job": Access(Obj.COMPUTE),
+    "results:publish": Access(Obj.PUBLISH, (Obj.PUBLISH,)),
+}
+
+
+class Outcome(StrEnum):
+    ALLOW = "allow"  # 200, or a redirect inside the site
+    HIDE = "hide"  # 404 (403 for a page of a role, no object's existence told)
+    LOGIN = "login"  # the sign-in page (an API: 401/403)
+    REFUSE = "refuse"  # readable, but this write is refused with a message
+
+
+# A survey operator reaches the survey pages and the sign-in pages only (surveys.middleware's fence
+# answers 403 elsewhere, whatever the object).
+OPERATOR_URLS = frozenset(
+    {"login", "logout", "set_language", "home", "password_reset", "password_reset_done",
+     "password_reset_confirm", "password_reset_complete"}
+)  # fmt: skip
+
+
+def operator_may_open(name: str) -> bool:
+    return name in OPERATOR_URLS or name.startswith(("surveys:", "surveys-api:"))
+
+
+def url_outcome(name: str, who: Audience, state: str, *, write: bool = False) -> Outcome:
+    """What the policy answers for `who` on the URL named `name` in `state`: reading it (GET), or
+    writing (POST)."""
+    access = URLS[name]
+    if who == A.SURVEY_OPERATOR and not operator_may_open(name):
+        return Outcome.HIDE
+    if access.read == PUBLIC:
+        readable = True
+    elif who == A.ANONYMOUS and access.read != Obj.PUBLISHED:
+        return Outcome.LOGIN
+    elif access.read == SIGNED_IN:
+        readable = True
+    elif access.read == SUPERUSER_ONLY:
+        return Outcome.ALLOW if who == A.SUPERUSER else Outcome.LOGIN
+    else:
+        readable = may_read(who, access.read, state)
+    if not readable:
+        return Outcome.HIDE
+    if not write:
+        return Outcome.ALLOW
+    allowed = any(kind == SIGNED_IN or may_write(who, kind, state) for kind in access.writes)
+    return Outcome.ALLOW if allowed else Outcome.REFUSE

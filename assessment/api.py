@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from agencies.permissions import scope_for
+from agencies.permissions import items_readable_q
 
 from . import services
 from .models import AssessmentItem
@@ -61,7 +61,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return (
-            AssessmentItem.objects.filter(agency__in=scope_for(self.request.user).agencies)
+            AssessmentItem.objects.filter(items_readable_q(self.request.user))
             .select_related("agency", "node__criteria_set__period")
             .prefetch_related("evidence_links")
             .order_by("agency__code", "node__position")

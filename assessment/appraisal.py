@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Role, User
-from agencies.models import Agency, Period, PeriodState, Window, WindowKind
+from agencies import policy
+from agencies.models import Agency, Period, Window, WindowKind
+from agencies.policy import Audience as A
+from agencies.policy import Stage
 from scoring import engine
 from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode, Source
@@ -87,8 +90,9 @@ def is_assigned(user, item: AssessmentItem, period: Period) -> bool:
     return appraiser_role(user, item, period) is not None
 
 
-def _require(period: Period, state: str, message: str) -> None:
-    if period.state != state:
+def _require(period: Period, who: policy.Audience, stage: policy.Stage, message: str) -> None:
+    """The policy's table decides whether `who` writes `stage` in the period's state now."""
+    if not policy.may_write(who, stage, period.state):
         raise AssessmentRefused(message)
 
 
@@ -116,6 +120,8 @@ def assignments_replace(
     seconds = {key: value for key, value in (seconds or {}).items() if value}
     if not user.has_perm("agencies.run_appraisal_workflow"):
         raise AssessmentRefused(_("Only the secretariat lead assigns appraisers."))
+    if refusal := policy.write_refusal(policy.audience(user), policy.Obj.ASSIGNMENT, period):
+        raise AssessmentRefused(refusal)
     appraisers = set(
         User.objects.filter(role__in=[Role.APPRAISER, Role.SECRETARIAT_LEAD], is_active=True).values_list(
             "id", flat=True
@@ -125,12 +131,17 @@ def assignments_replace(
     unknown = [value for value in [*wanted.values(), *seconds.values()] if value not in appraisers]
     if unknown:
         raise AssessmentRefused(_("Only members of the secretariat can be assigned."))
+    if any(key not in wanted for key in seconds):
+        raise AssessmentRefused(_("A second appraiser needs a first appraiser on the same row and area."))
+    if any(wanted[key] == second for key, second in seconds.items()):
+        raise AssessmentRefused(_("The second appraiser must be another person than the first."))
     existing = {(a.agency_id, a.area_code): a for a in AppraisalAssignment.objects.filter(period=period)}
     for key, assignment in existing.items():
         if key not in wanted:
             assignment.delete()
-        elif assignment.appraiser_id != wanted[key]:
+        elif assignment.appraiser_id != wanted[key] or assignment.second_appraiser_id != seconds.get(key):
             assignment.appraiser_id = wanted[key]
+            assignment.second_appraiser_id = seconds.get(key)
             assignment.assigned_by = user
             assignment.save()
     for (agency_id, area_code), appraiser_id in wanted.items():
@@ -140,6 +151,7 @@ def assignments_replace(
                 agency_id=agency_id,
                 area_code=area_code,
                 appraiser_id=appraiser_id,
+                second_appraiser_id=seconds.get((agency_id, area_code)),
                 assigned_by=user,
             )
     return len(wanted)
@@ -174,8 +186,9 @@ def item_appraise(
     self-score, and when the evidence is marked insufficient (the agency sees it)."""
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
-    _require(period, PeriodState.APPRAISAL, _("Appraisal is not open for this period."))
     role = appraiser_role(user, current, period)
+    who, stage = (A.SECOND, Stage.SECOND) if role == "second" else (A.FIRST, Stage.APPRAISED)
+    _require(period, who, stage, _("Appraisal is not open for this period."))
     if role is None:
         raise AssessmentRefused(_("This item is not assigned to you."))
     if current.status not in APPRAISABLE:
@@ -218,7 +231,7 @@ def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str
     period = current.node.criteria_set.period
     if not (user.has_perm("assessment.self_assess") and user.agency_id == current.agency_id):
         raise AssessmentRefused(_("Only the agency's focal point can explain its items."))
-    _require(period, PeriodState.EXPLANATION, _("The explanation round is not open."))
+    _require(period, A.FOCAL_POINT, Stage.EXPLANATION, _("The explanation round is not open."))
     refusal = _window_refusal(period, WindowKind.EXPLANATION)
     if refusal:
         raise AssessmentRefused(refusal)
@@ -256,7 +269,7 @@ def item_reappraise(
     """After an explanation: the final score (a comment is required)."""
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
-    _require(period, PeriodState.REAPPRAISAL, _("Re-appraisal is not open for this period."))
+    _require(period, A.FIRST, Stage.REAPPRAISED, _("Re-appraisal is not open for this period."))
     if appraiser_role(user, current, period) != "first":
         raise AssessmentRefused(_("This item is not assigned to you."))
     if current.status not in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED):
@@ -289,8 +302,12 @@ def item_correct(*, item: AssessmentItem, user, data: dict, reason: str) -> Asse
     period = current.node.criteria_set.period
     if not user.has_perm("agencies.manage_period_workflow"):
         raise AssessmentRefused(_("Only Home Affairs can correct an approved score."))
-    if period.state not in (PeriodState.APPROVED, PeriodState.PUBLISHED):
-        raise AssessmentRefused(_("Corrections are for approved periods; use the appraisal until then."))
+    _require(
+        period,
+        A.HOME_AFFAIRS,
+        Stage.CORRECTION,
+        _("Corrections are for approved periods; use the appraisal until then."),
+    )
     if not reason.strip():
         raise AssessmentRefused(_("Give the reason for the correction."))
     current.reappraised_input = item_input_clean(current.node, data)

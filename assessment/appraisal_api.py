@@ -10,10 +10,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from agencies import policy
 from agencies.models import Period, PeriodState
+from agencies.policy import Stage
 
 from . import appraisal
-from .appraisal_selectors import appraiser_items
+from .appraisal_selectors import appraiser_items, blind_items
 from .models import AssessmentItem
 from .services import AssessmentRefused, StaleItem
 
@@ -35,6 +37,21 @@ class AppraisalItemSerializer(serializers.ModelSerializer):
             "reappraisal_comment", "status", "version",
         ]  # fmt: skip
         read_only_fields = fields
+
+    # Stage → the fields that show it; a blind second appraiser gets them empty (agencies.policy).
+    STAGE_FIELDS = {
+        Stage.APPRAISED: {"appraised_input": None, "appraisal_comment": "", "evidence_insufficient": False},
+        Stage.REAPPRAISED: {"reappraised_input": None, "reappraisal_comment": ""},
+    }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if getattr(instance, "blind", False):
+            stages = policy.visible_stages(policy.Audience.SECOND, instance.node.criteria_set.period.state)
+            for stage, fields in self.STAGE_FIELDS.items():
+                if stage not in stages:
+                    data.update(fields)
+        return data
 
 
 class AppraisalUpdateSerializer(serializers.Serializer):
@@ -66,7 +83,8 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise NotFound
         return (
             appraiser_items(period=period, user=self.request.user)
-            .select_related("agency", "node")
+            .annotate(blind=blind_items(period=period, user=self.request.user))
+            .select_related("agency", "node__criteria_set__period")
             .order_by("agency__block__position", "agency__position", "node__position")
         )
 

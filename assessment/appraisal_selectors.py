@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
 
 from agencies.models import Period
 from scoring import engine
@@ -57,6 +57,20 @@ def appraiser_items(*, period: Period, user, areas: dict[int, str] | None = None
         AppraisalAssignment.objects.filter(period=period).filter(Q(appraiser=user) | Q(second_appraiser=user))
     )
     return items.filter(assignment_filter(period, assignments, areas))
+
+
+def blind_items(*, period: Period, user) -> ExpressionWrapper:
+    """True for the items the user appraises only as the blind second appraiser (an annotation)."""
+    if user.has_perm("agencies.run_appraisal_workflow"):
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    areas = period_areas(period)[1]
+    assignments = list(
+        AppraisalAssignment.objects.filter(period=period).filter(Q(appraiser=user) | Q(second_appraiser=user))
+    )
+    firsts = [a for a in assignments if a.appraiser_id == user.pk]
+    seconds = [a for a in assignments if a.second_appraiser_id == user.pk]
+    condition = assignment_filter(period, seconds, areas) & ~assignment_filter(period, firsts, areas)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str = ""):

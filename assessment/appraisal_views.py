@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
+from agencies import policy
 from agencies.models import Agency, Period, PeriodState
 from agencies.permissions import scope_for
 from agencies.workflow import LABELS, TRANSITIONS, TransitionRefused, period_transition, transitions_available
@@ -153,6 +154,8 @@ def item(request, period_code: str, item_id: int):
     self_points = appraisal.leaf_points(current.node, current.self_input) if current.applicable else None
     role = appraisal.appraiser_role(request.user, current, period) if _is_secretariat(request.user) else None
     second = getattr(current, "second_appraisal", None) if role == "second" else None
+    stages = policy.visible_stages(policy.item_audience(request.user, current), period.state)
+    history = current.history.select_related("history_user").order_by("-history_date")[:20]
     editable = (
         round_name is not None
         and appraisal.is_assigned(request.user, current, period)
@@ -182,16 +185,23 @@ def item(request, period_code: str, item_id: int):
             "following": following,
             "self_points": self_points,
             "appraised_points": appraisal.leaf_points(current.node, current.appraised_input)
-            if current.appraised_input
+            if current.appraised_input and policy.Stage.APPRAISED in stages
             else None,
             "final_points": appraisal.leaf_points(current.node, current.final_input)
-            if current.final_input
+            if current.final_input and policy.Stage.APPRAISED in stages
             else None,
+            "role": role,
+            "second": second,
+            "shown_comment": (second.comment if second else "")
+            if role == "second"
+            else (current.reappraisal_comment if round_name == "reappraise" else current.appraisal_comment),
             "round": round_name,
             "editable": editable,
             "error": error,
             "shown": shown_input,
-            "history": current.history.select_related("history_user").order_by("-history_date")[:20],
+            "history": [
+                r for r in history if policy.change_stage(r.history_change_reason) in (None, *stages)
+            ],
             "may_correct": period.state in (PeriodState.APPROVED, PeriodState.PUBLISHED)
             and request.user.has_perm("agencies.manage_period_workflow"),
         },
@@ -314,6 +324,8 @@ def transition(request, period_code: str, name: str):
     """GET: the step's confirmation page with what is not ready. POST: the step, confirmed; while
     something is not ready, with the stated reason (the workflow checks both again)."""
     period = _period(period_code)
+    if not policy.may_read(policy.audience(request.user), policy.Obj.WORKFLOW, period.state):
+        raise Http404  # the transition itself is checked by agencies.workflow
     if name not in TRANSITIONS:
         raise Http404
     if name not in transitions_available(period=period, user=request.user):
@@ -365,7 +377,9 @@ def explain(request, period_code: str):
     agency = request.user.agency
     if agency is None or not scope_for(request.user).agencies.filter(pk=agency.pk).exists():
         raise Http404
-    if period.state in (PeriodState.DRAFT, PeriodState.SELF_ASSESSMENT, PeriodState.APPRAISAL):
+    if not policy.may_read(
+        policy.audience(request.user, agency_id=agency.pk), policy.Stage.APPRAISED, period.state
+    ):
         raise Http404  # the appraisal is shown to the agency from the explanation round on
     if request.method == "POST":
         current = get_object_or_404(

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
+from agencies import policy
 from agencies.models import Agency, Period
+from agencies.policy import Stage
 from evidence.models import EvidenceFile, EvidenceLink
 from measures.models import MeasureValue
 from scoring import engine
@@ -229,11 +231,17 @@ AUDITED_FIELDS = (
 )
 
 
-def item_history(item: AssessmentItem, limit: int = 50) -> list[dict]:
-    """The item's audit trail, newest first: who, when, and each changed field's old and new value."""
+def item_history(item: AssessmentItem, limit: int = 50, stages: frozenset | None = None) -> list[dict]:
+    """The item's audit trail, newest first: who, when, and each changed field's old and new value.
+
+    `stages` (agencies.policy.visible_stages): only entries and fields of these stages are shown, so an
+    agency sees no appraiser's draft before the explanation round and a second appraiser no first one.
+    """
     records = list(
         item.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    if stages is not None:
+        records = [r for r in records if policy.change_stage(r.history_change_reason) in (None, *stages)]
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
@@ -241,6 +249,8 @@ def item_history(item: AssessmentItem, limit: int = 50) -> list[dict]:
         changes = []
         if older is not None:
             for name in AUDITED_FIELDS:
+                if stages is not None and policy.FIELD_STAGE.get(name, Stage.SELF) not in stages:
+                    continue
                 old, new = getattr(older, name), getattr(newer, name)
                 if old != new:
                     changes.append((AssessmentItem._meta.get_field(name).verbose_name, old, new))

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies import policy
 from agencies.models import Agency, Extension, Period, PeriodState, Window, WindowKind
 from scoring import engine
 from scoring.inputs import leaf_input
@@ -85,7 +86,10 @@ def submission_for(*, period: Period, agency: Agency) -> Submission:
 def self_assessment_refusal(
     *, period: Period, agency: Agency, submission: Submission | None = None, now: datetime | None = None
 ) -> str | None:
-    """Why the agency's self-assessment cannot be edited now, or None when it can."""
+    """Why the agency's self-assessment cannot be edited now, or None when it can: the policy's state
+    first (an agency that never submitted is closed once appraisal starts), then the window and the lock."""
+    if refusal := policy.write_refusal(policy.Audience.FOCAL_POINT, policy.Stage.SELF, period):
+        return refusal
     window = self_assessment_window(period=period, agency=agency)
     now = now or timezone.now()
     if window is None:
@@ -303,8 +307,29 @@ def evidence_change_refusal(item: AssessmentItem) -> str | None:
     refusal = self_assessment_refusal(period=period, agency=item.agency)
     if refusal is None:
         return None
+    if not policy.may_write(policy.Audience.FOCAL_POINT, policy.Obj.EVIDENCE, period.state):
+        return policy.write_refusal(policy.Audience.FOCAL_POINT, policy.Obj.EVIDENCE, period)
     if period.state == PeriodState.EXPLANATION and item.status in (ItemStatus.APPRAISED, ItemStatus.DISPUTED):
         window = Window.objects.filter(period=period, kind=WindowKind.EXPLANATION).first()
         if window is None or window.starts_at <= timezone.now() < window.ends_at:
             return None
     return refusal
+
+
+def evidence_library_refusal(*, agency: Agency) -> str | None:
+    """Why the agency cannot add a file to its library (no item) now: a library file is evidence too,
+    so some period must take the agency's evidence (self-assessment open and unlocked, or the
+    explanation round)."""
+    periods = list(Period.objects.filter(state__in=(PeriodState.SELF_ASSESSMENT, PeriodState.EXPLANATION)))
+    refusals = []
+    for period in periods:
+        if period.state == PeriodState.EXPLANATION:
+            window = Window.objects.filter(period=period, kind=WindowKind.EXPLANATION).first()
+            if window is None or window.starts_at <= timezone.now() < window.ends_at:
+                return None
+            continue
+        refusal = self_assessment_refusal(period=period, agency=agency)
+        if refusal is None:
+            return None
+        refusals.append(refusal)
+    return refusals[0] if refusals else _("No period takes evidence now.")

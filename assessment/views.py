@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from agencies import policy
 from agencies.models import Period, PeriodState
 from agencies.permissions import scope_for
 
@@ -40,7 +41,7 @@ def login_required_htmx(view):
 
 def _period_and_agency(request, period_code: str, agency_code: str):
     period = get_object_or_404(Period, code=period_code)
-    agency = get_object_or_404(scope_for(request.user).agencies, code=agency_code)
+    agency = get_object_or_404(scope_for(request.user, period).agencies, code=agency_code)
     return period, agency
 
 
@@ -209,8 +210,11 @@ def progress(request, period_code: str, agency_code: str):
 def item_history(request, period_code: str, agency_code: str, item_id: int):
     period, agency = _period_and_agency(request, period_code, agency_code)
     item = _item(request, period, agency, item_id)
+    stages = policy.visible_stages(policy.item_audience(request.user, item), period.state)
     return render(
-        request, "assessment/_history.html", {"item": item, "entries": selectors.item_history(item)}
+        request,
+        "assessment/_history.html",
+        {"item": item, "entries": selectors.item_history(item, stages=stages)},
     )
 
 

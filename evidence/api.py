@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from .models import EvidenceFile
 from .permissions import may_attach_evidence
 from .selectors import evidence_visible_to, items_visible_to
-from .services import evidence_attach, evidence_upload
+from .services import evidence_attach, evidence_library_refusal, evidence_upload
 from .uploads import limit_upload_size, refused_uploads
 
 NOT_FOCAL_POINT = _("Only the agency's focal point can upload its evidence.")
@@ -116,6 +116,8 @@ class EvidenceFileViewSet(
         uploaded_file, item_pk = data.pop("file"), data.pop("item", None)
         try:
             if item_pk is None:
+                if refusal := evidence_library_refusal(agency=user.agency):
+                    raise PermissionDenied(refusal)
                 evidence = evidence_upload(agency=user.agency, uploaded_file=uploaded_file, user=user, **data)
             else:
                 item = items_visible_to(user).select_related("agency").filter(pk=item_pk).first()

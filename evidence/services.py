@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from agencies.models import Agency
 from assessment.models import AssessmentItem, ItemStatus
-from assessment.services import evidence_change_refusal
+from assessment.services import evidence_change_refusal, evidence_library_refusal
 
 from .models import EvidenceFile, EvidenceLink
 from .validation import check_upload, sha256_of
@@ -91,8 +91,11 @@ def evidence_upload(
 ) -> EvidenceFile:
     """Stores the file for the agency after checking its type and size; the same bytes are stored once.
 
-    A second upload of content the agency already has returns the existing row unchanged.
+    A second upload of content the agency already has returns the existing row unchanged. Refused
+    (code "closed") when no period takes the agency's evidence now.
     """
+    if refusal := evidence_library_refusal(agency=agency):
+        raise ValidationError(refusal, code="closed")
     evidence, _created = _evidence_store(
         agency=agency,
         uploaded_file=uploaded_file,

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.models import Agency
+from agencies.policy import period_inputs_refusal
 from parindex.safe_files import (
     FileRefused,
     csv_rows_capped,
@@ -56,7 +57,7 @@ from .models import (
     Response,
     ResponseSource,
 )
-from .problems import M, Problem, SurveyFileError, cell, gettext_noop
+from .problems import M, Problem, SurveyFileError, cell, gettext_noop, location
 
 SERIAL, GROUP, AGENCY = "serial", "group", "agency"
 HEADERS = {SERIAL: "Số phiếu", GROUP: "Mã nhóm", AGENCY: "Mã cơ quan"}
@@ -730,6 +731,7 @@ def responses_import(
         with transaction.atomic(), tempfile.TemporaryFile() as spool:
             # One import at a time per questionnaire, so the check still holds when the rows go in.
             Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+            _inputs_open(questionnaire)
             known = _Questionnaire(questionnaire)
             scan = _check(source, known, spool, reporter)
             if batch is None:
@@ -756,6 +758,17 @@ def responses_import(
         raise
     reporter.finished()
     return batch
+
+
+# The same text as agencies.policy.period_inputs_refusal, as a Message for the file's problem list.
+FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
+
+
+def _inputs_open(questionnaire: Questionnaire) -> None:
+    """Approval freezes the period's survey inputs (agencies.policy): the file is refused whole."""
+    period = type(questionnaire.period).objects.get(pk=questionnaire.period_id)  # the state now
+    if period_inputs_refusal(period):
+        raise SurveyFileError([Problem(location(None), M(FROZEN, period=period.name))])
 
 
 def _batch_save(batch: ImportBatch, outcome: dict, **fields) -> None:

@@ -23,11 +23,14 @@ from parindex.jobs import job_claim, job_enqueue
 from .imports import Progress, responses_file_check, responses_import
 from .models import ImportBatch, ImportStatus, Questionnaire
 from .problems import SurveyFileError
+from .services import survey_inputs_check
 
 
 def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acting_user=None) -> ImportBatch:
     """Saves the uploaded file to storage with a queued batch and, once committed, queues its import.
-    A file over the limits (parindex.safe_files) is refused first, SurveyFileError, and nothing stored."""
+    A file over the limits (parindex.safe_files) is refused first, SurveyFileError, and nothing stored.
+    Refused (ValidationError) once the period's results are approved; the job checks again when it runs."""
+    survey_inputs_check(questionnaire.period)
     responses_file_check(upload)
     with transaction.atomic():
         batch = ImportBatch(

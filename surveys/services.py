@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Period
+from agencies.policy import period_inputs_refusal
 
 from .models import (
     Answer,
@@ -41,6 +42,12 @@ def stored_value(value: Decimal) -> Decimal:
     return min(max(value, ZERO), ONE).quantize(STORED, ROUND_HALF_UP)
 
 
+def survey_inputs_check(period: Period) -> None:
+    """Approval freezes the survey inputs of the period (agencies.policy): raises ValidationError."""
+    if refusal := period_inputs_refusal(period):
+        raise ValidationError(refusal, code="frozen")
+
+
 @transaction.atomic
 def survey_values_refresh(*, period: Period) -> int:
     """Writes the aggregated value (selectors.combine_group_means) of every agency × survey leaf of the
@@ -50,6 +57,7 @@ def survey_values_refresh(*, period: Period) -> int:
     questionnaires score whose answers are gone is deleted. A fixed number of queries: two to aggregate,
     one to find overrides, one upsert per 5,000 values and one delete.
     """
+    survey_inputs_check(period)
     started = timezone.now()
     values = survey_leaf_values(period=period)
     overrides = set(
@@ -170,6 +178,7 @@ def response_enter(
 ) -> Response:
     """Stores one paper form typed by an operator (source "entered"): refused whole, with every problem
     by field, when the serial is already stored or an answer is not one of the question's options."""
+    survey_inputs_check(questionnaire.period)
     errors, chosen = _entry_check(
         questionnaire=questionnaire, serial=serial, group=group, agency=agency, answers=answers
     )
@@ -214,6 +223,7 @@ def second_entry_record(
 ) -> SecondEntry:
     """Stores a blind second typing of a form already entered, by another operator. It is only compared
     with the first (selectors.second_entry_mismatches); the response counts once."""
+    survey_inputs_check(questionnaire.period)
     errors, chosen = _entry_check(
         questionnaire=questionnaire, serial=serial, group=group, agency=agency, answers=answers
     )
@@ -290,6 +300,7 @@ def online_response_store(*, token: str, answers: dict[int, str]) -> Response:
     )
     if link.used_at is not None:
         raise TokenUsed(token)
+    survey_inputs_check(link.questionnaire.period)
     serial = f"TT{link.pk:06d}"
     errors, chosen = _entry_check(
         questionnaire=link.questionnaire, serial=serial, group=link.group, agency=link.agency, answers=answers

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Period
+from agencies.policy import period_inputs_refusal
 from parindex.safe_files import csv_text
 
 from .forms import EntryForm, OnlineForm, ResponsesFileForm, agency_number, group_number
@@ -166,7 +167,11 @@ def values_refresh(request: HttpRequest, period_pk: int) -> HttpResponse:
     if not may_refresh_survey_values(request.user):
         raise PermissionDenied
     period = get_object_or_404(Period, pk=period_pk)
-    written = survey_values_refresh(period=period)
+    try:
+        written = survey_values_refresh(period=period)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:index")
     messages.success(
         request,
         gettext("%(period)s: %(count)s survey values written.") % {"period": period, "count": written},
@@ -193,7 +198,11 @@ def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = EntryForm(request.POST, **lists)
-        if form.is_valid():
+        if refusal := period_inputs_refusal(questionnaire.period):  # the service refuses it too
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 409
+        elif form.is_valid():
             store = second_entry_record if second else response_enter
             try:
                 store(
@@ -220,7 +229,7 @@ def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
                 # The next form most often has the same group and agency: keep them, focus the serial.
                 kept = {"nhom": request.POST.get("group", ""), "co-quan": request.POST.get("agency", "")}
                 return redirect(f"{request.path}?{urlencode(kept)}")
-        status = 400
+        status = status if status == 409 else 400
     else:
         form = EntryForm(
             initial={"group": request.GET.get("nhom", ""), "agency": request.GET.get("co-quan", "")}, **lists

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from agencies.models import Window, WindowKind
+from agencies.models import Period, PeriodState, Window, WindowKind
 from assessment.models import AssessmentItem
 from scoring.models import CriteriaNode, CriteriaSet
 from tests.factories import AgencyFactory, BlockFactory, PeriodFactory, UserFactory
@@ -51,8 +51,13 @@ class AssessmentItemFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def open_window(item, create, extracted, **kwargs):
-        """Evidence changes only inside the self-assessment window: open one around now."""
+        """Evidence changes only inside the self-assessment window of a period in self-assessment: open
+        one around now."""
         if create and extracted is not False:
+            period = item.node.criteria_set.period
+            if period.state == PeriodState.DRAFT:
+                Period.objects.filter(pk=period.pk).update(state=PeriodState.SELF_ASSESSMENT)
+                period.state = PeriodState.SELF_ASSESSMENT
             now = timezone.now()
             Window.objects.get_or_create(
                 period=item.node.criteria_set.period,

@@ -1,5 +1,6 @@
 """manage.py refresh_survey_values --period 2022: survey values from the period's responses."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Period
@@ -17,5 +18,8 @@ class Command(BaseCommand):
             period_obj = Period.objects.get(code=period)
         except Period.DoesNotExist:
             raise CommandError(f"No period {period!r}.") from None
-        written = survey_values_refresh(period=period_obj)
+        try:
+            written = survey_values_refresh(period=period_obj)
+        except ValidationError as error:  # approved: the policy freezes the survey values
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"{period_obj}: {written} survey values written.")
