@@ -41,9 +41,9 @@ VI = {
         "thưởng được tối đa bằng điểm tối đa của chính nó."
     ),
     "Area index = the area's points without bonus ÷ the area's applicable maximum × 100: bonus points "
-    "never enter an area index, so no area exceeds 100%.": (
+    "never enter an area index, so no area exceeds 100%%.": (
         "Chỉ số thành phần = điểm của lĩnh vực (không tính điểm thưởng) ÷ điểm tối đa áp dụng của lĩnh vực × "
-        "100: điểm thưởng không bao giờ tính vào chỉ số thành phần, nên không lĩnh vực nào vượt 100%."
+        "100: điểm thưởng không bao giờ tính vào chỉ số thành phần, nên không lĩnh vực nào vượt 100%%."
     ),
     "A criterion with no final score or measured value scores 0, whatever its rule.": (
         "Tiêu chí chưa có điểm hoặc số liệu cuối cùng được tính 0 điểm, với mọi cách chấm."
