@@ -118,3 +118,12 @@ def test_other_roles_have_no_accounts_pages(client, gtvt, role):
     client.force_login(user)
     for url in ("/tai-khoan/", "/tai-khoan/nhap/", f"/tai-khoan/{user.pk}/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_accounts_page_lists_accounts_without_an_agency(client, noivu, focal):
+    """A survey operator has no agency; the list shows a dash instead of failing."""
+    UserFactory(username="buudien-1", role="survey_operator")
+    client.force_login(noivu)
+    response = client.get("/tai-khoan/")
+    assert response.status_code == 200
+    assert "buudien-1" in response.content.decode() and focal.username in response.content.decode()
