@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parindex
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint install system-deps messages bench clean
+.PHONY: demo test lint install system-deps messages bench clean mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ messages: install
 	msgattrib --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
 	$(PY) scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Mutation testing of the engine, the criteria-file formats and the scoping policy (docs/testing.md).
+# Slow (about a quarter of an hour on 2 cores), so not part of `make test`. The test database is created
+# once here; each mutant's pytest session reuses it (tests/existing_db.py).
+MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)
+MUTATE_CHILDREN ?= 2
+
+mutate: install
+	rm -rf mutants
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider -q -n 0 --create-db --reuse-db tests/agencies/test_scope.py
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || (tail -40 mutants.log; exit 1)
+	$(PY) scripts/mutation_report.py
 
 bench: install
 	$(PY) -m bench.compute_large_province
