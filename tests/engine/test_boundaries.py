@@ -645,3 +645,23 @@ def test_band_is_the_highest_whose_minimum_the_index_reaches(hundredths):
     for result in block(*agencies, rules=rules):
         assert minima[result.band] <= result.index
         assert all(minimum > result.index for minimum in minima.values() if minimum > minima[result.band])
+
+
+def test_manual_points_that_are_not_a_number_are_refused_by_name():
+    with pytest.raises(EngineError, match=r"^points must be a number, not 'hai'$"):
+        leaf_points(leaf(), LeafInput(points="hai"))
+
+
+@pytest.mark.parametrize(("target", "points"), [("1", "1"), ("0.5", "2"), ("0.01", "2")])
+def test_a_proportional_target_may_be_any_positive_number(target, points):
+    node = leaf(max_points="2", rule="proportional")
+    assert leaf_points(node, LeafInput(value=D("0.5"), target=D(target))) == D(points)
+
+
+def test_survey_leaves_take_the_agency_survey_value():
+    tree = CriteriaTree(
+        (Node("1", "", D(10), is_area=True), leaf("1.1", "4", "survey", "1"), leaf("1.2", "6", "survey", "1"))
+    )
+    result = compute_agency(tree, AgencyInput("a", {}, survey_values={"1.1": D("0.5"), "1.3": D(1)}))
+    assert (result.nodes["1.1"].points, result.nodes["1.2"].points, result.points) == (D(2), D(0), D(2))
+    assert result.area_indices == {"1": D("20.00")}

@@ -494,3 +494,16 @@ def test_documents_are_not_changed_by_writing_a_workbook():
     before = copy.deepcopy(document)
     document_to_xlsx(document)
     assert document == before
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_in_one_problem():
+    assert refused(b"PK\x03\x04 not really a zip") == ["file: the file is not an XLSX workbook"]
+
+
+def test_a_formula_is_never_evaluated_nor_read_as_its_text():
+    """Workbooks are read for their stored values: a formula (without a cached value) is an empty cell."""
+
+    def change(workbook):
+        workbook[TREE]["D3"] = "=1+1"
+
+    assert refused(edited(change)) == ["sheet Tiêu chí, row 3, column Điểm tối đa: a number is required"]
