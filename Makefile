@@ -49,9 +49,10 @@ MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)
 MUTATE_CHILDREN ?= 2
 
 mutate: install
-	rm -rf mutants
+	rm -rf mutants && mkdir mutants
 	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider -q -n 0 --create-db --reuse-db tests/agencies/test_scope.py
-	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants.log 2>&1 || (tail -40 mutants.log; exit 1)
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants/run.log 2>&1 \
+		|| (tail -c 3000 mutants/run.log; exit 1)
 	$(PY) scripts/mutation_report.py
 
 bench: install

@@ -20,6 +20,10 @@ def _existing_test_database():
         if not name.startswith("test_"):
             connection.close()
             connection.settings_dict["NAME"] = f"test_{name}"
+    yield
+    # mutmut forks each mutant's session from a process that ran sessions before: a connection left
+    # open there would be one socket shared by two children, and their tests would fail at random.
+    connections.close_all()
 
 
 def pytest_configure(config):
