@@ -507,3 +507,58 @@ def test_a_formula_is_never_evaluated_nor_read_as_its_text():
         workbook[TREE]["D3"] = "=1+1"
 
     assert refused(edited(change)) == ["sheet Tiêu chí, row 3, column Điểm tối đa: a number is required"]
+
+
+def test_a_workbook_keeps_format_period_and_block():
+    document = {**full_document(), "period": "2022", "block": "so-nganh"}
+    assert xlsx_to_document(document_to_xlsx(document))[0] == document
+
+    def change(workbook):
+        workbook[INFO]["B1"] = "parindex-criteria/2"
+
+    assert xlsx_to_document(edited(change))[0]["format"] == "parindex-criteria/2"
+
+
+def test_a_sheet_narrower_than_its_columns_reads_the_missing_cells_as_empty():
+    def change(workbook):
+        workbook[TRIGGERS].delete_cols(2)
+
+    assert refused(edited(change)) == [
+        "sheet Kiểm điểm, row 2, column Chỉ số dưới (%): a number is required",
+        "sheet Kiểm điểm, row 3, column Chỉ số dưới (%): a number is required",
+    ]
+
+
+def test_unreadable_band_cells_are_named_by_their_row():
+    def change(workbook):
+        options = workbook[OPTIONS]
+        options["E4"] = "chín mươi"
+        options["D5"] = "y"
+        options["H5"] = None
+
+    assert refused(edited(change)) == [
+        "sheet Mức và ngưỡng, row 4, column Đến: chín mươi is not a number",
+        "sheet Mức và ngưỡng, row 5, column Từ: y is not a number",
+        "sheet Mức và ngưỡng, row 5, column Điểm: a number is required",
+    ]
+
+
+def test_a_workbook_problem_keeps_its_sheet_and_row_when_stored(place):
+    period, block = place
+    document = full_document()
+    document["nodes"][0]["children"][0]["rule"] = "guess"
+    parsed, locations = xlsx_to_document(document_to_xlsx(document))
+    with pytest.raises(CriteriaFileError) as error:
+        criteria_set_from_document(period=period, block=block, document=parsed, locations=locations)
+    assert [str(p) for p in error.value.problems] == [
+        "sheet Tiêu chí, row 3: unknown rule guess (expected one of: manual, levels, threshold, proportional,"
+        " deduction, survey)"
+    ]
+
+
+def test_each_block_of_a_period_has_its_own_set(place):
+    period, block = place
+    criteria_set_from_document(period=period, block=block, document=full_document())
+    other = criteria_set_from_document(period=period, block=BlockFactory(code="xa"), document=full_document())
+    assert other.block.code == "xa"
+    assert CriteriaSet.objects.filter(period=period).count() == 2

@@ -260,6 +260,10 @@ def test_a_set_needs_bands(bands):
 def test_bands_each_by_position():
     assert with_bands(band("A", "50"), band("B", "0")) == []
     assert with_bands(band("A", "0"), "B") == ["band 2: a band must be an object"]
+    assert with_bands("A", band("B", "0", label=" ")) == [
+        "band 1: a band must be an object",
+        "band 2: the band has no label",
+    ]
     assert with_bands(band("A", "50"), band("A", "0")) == ["band 2: band code A is empty or repeated"]
     assert with_bands(band("", "0")) == ["band 1: band code  is empty or repeated"]
     assert with_bands(band(None, "0")) == ["band 1: band code  is empty or repeated"]
@@ -288,6 +292,10 @@ def test_head_rules():
     assert problems_of(minimal(head_rules=None)) == ["head rules: head rules must be a list"]
     assert problems_of(minimal(head_rules={"x": 1})) == ["head rules: head rules must be a list"]
     assert problems_of(minimal(head_rules=[rule, "good"])) == ["head rule 2: a head rule must be an object"]
+    assert problems_of(minimal(head_rules=["good", {**rule, "head_class": "gioi"}])) == [
+        "head rule 1: a head rule must be an object",
+        "head rule 2: unknown head class gioi (expected excellent, good, completed, not_completed)",
+    ]
     assert problems_of(minimal(head_rules=[rule, {**rule, "head_class": "gioi"}])) == [
         "head rule 2: unknown head class gioi (expected excellent, good, completed, not_completed)"
     ]
