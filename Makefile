@@ -43,7 +43,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # Mutation testing of the engine, the criteria-file formats and the scoping policy (docs/testing.md).
-# Slow (about a quarter of an hour on 2 cores), so not part of `make test`. The test database is created
+# Slow (about 40 min on the loaded shared 2-core machine, docs/testing.md), so not part of `make test`. The test database is created
 # once here; each mutant's pytest session reuses it (tests/existing_db.py).
 MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)
 MUTATE_CHILDREN ?= 2
