@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parindex
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint install system-deps messages bench clean
+.PHONY: demo test lint install system-deps messages bench clean mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,19 @@ messages: install
 	msgattrib --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
 	$(PY) scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# Mutation testing of the engine, the criteria-file formats and the scoping policy (docs/testing.md).
+# Slow (about 40 min on the loaded shared 2-core machine, docs/testing.md), so not part of `make test`. The test database is created
+# once here; each mutant's pytest session reuses it (tests/existing_db.py).
+MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)
+MUTATE_CHILDREN ?= 2
+
+mutate: install
+	rm -rf mutants && mkdir mutants
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider -q -n 0 --create-db --reuse-db tests/agencies/test_scope.py
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants/run.log 2>&1 \
+		|| (tail -c 3000 mutants/run.log; exit 1)
+	$(PY) scripts/mutation_report.py
 
 bench: install
 	DEBUG=1 $(PY) -m bench.compute_large_province

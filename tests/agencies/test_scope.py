@@ -1,0 +1,128 @@
+"""`scope_for`, branch by branch: which agencies each kind of user sees, and who manages periods.
+
+Also the period-state policy that freezes inputs. Each case names exactly the agencies seen, so a
+branch dropped or a scope widened to every agency fails here (see `make mutate`, docs/testing.md).
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+
+from accounts.models import Role
+from agencies.models import Period, PeriodState
+from agencies.permissions import scope_for
+from agencies.policy import period_inputs_frozen, period_inputs_refusal
+from assessment.models import AppraisalAssignment
+from tests.factories import AgencyFactory, PeriodFactory, UserFactory
+
+
+@pytest.fixture
+def agencies():
+    return AgencyFactory(), AgencyFactory(), AgencyFactory()
+
+
+def seen(scope) -> set:
+    return set(scope.agencies)
+
+
+def scope_in(user, period):
+    """The scope in a period where appraiser scope is per period, else the user's scope."""
+    try:
+        return scope_for(user, period)
+    except TypeError:  # scope_for(user) without periods
+        return scope_for(user)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_sees_nothing(agencies):
+    scope = scope_for(AnonymousUser())
+    assert (scope.role, seen(scope), scope.manages_periods) == ("", set(), False)
+    assert not scope.sees(agencies[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["", Role.APPRAISER, Role.FOCAL_POINT])
+def test_a_superuser_sees_everything_and_manages_periods(agencies, role):
+    agency = agencies[0] if role == Role.FOCAL_POINT else None
+    user = UserFactory(is_superuser=True, role=role, agency=agency)
+    scope = scope_for(user)
+    assert (scope.role, seen(scope), scope.manages_periods) == (role, set(agencies), True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "manages"), [(Role.HOME_AFFAIRS, True), (Role.SECRETARIAT_LEAD, False), (Role.COUNCIL, False)]
+)
+def test_province_wide_roles_see_every_agency_and_only_home_affairs_manages(agencies, role, manages):
+    scope = scope_for(UserFactory(role=role))
+    assert (scope.role, seen(scope), scope.manages_periods) == (role, set(agencies), manages)
+    assert all(scope.sees(agency) for agency in agencies)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.FOCAL_POINT, Role.AGENCY_HEAD])
+def test_agency_users_see_their_own_agency_only(agencies, role):
+    scope = scope_for(UserFactory(role=role, agency=agencies[1]))
+    assert (scope.role, seen(scope), scope.manages_periods) == (role, {agencies[1]}, False)
+    assert scope.sees(agencies[1])
+    assert not scope.sees(agencies[0])
+
+
+@pytest.mark.django_db
+def test_an_agency_role_without_an_agency_sees_nothing(agencies):
+    scope = scope_for(UserFactory(role=Role.FOCAL_POINT, agency=None))
+    assert (scope.role, seen(scope), scope.manages_periods) == (Role.FOCAL_POINT, set(), False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SURVEY_OPERATOR, ""])
+def test_survey_operators_and_users_without_role_see_nothing(agencies, role):
+    scope = scope_for(UserFactory(role=role))
+    assert (scope.role, seen(scope), scope.manages_periods) == (role, set(), False)
+
+
+@pytest.mark.django_db
+def test_an_appraiser_sees_the_agencies_assigned_to_them(agencies):
+    period = PeriodFactory()
+    appraiser, colleague = UserFactory(role=Role.APPRAISER), UserFactory(role=Role.APPRAISER)
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=agencies[0])
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=agencies[1], area_code="3")
+    AppraisalAssignment.objects.create(period=period, appraiser=colleague, agency=agencies[2])
+    scope = scope_in(appraiser, period)
+    assert (scope.role, seen(scope), scope.manages_periods) == (Role.APPRAISER, set(agencies[:2]), False)
+    assert scope.sees(agencies[0]) and not scope.sees(agencies[2])
+    assert seen(scope_in(colleague, period)) == {agencies[2]}
+
+
+@pytest.mark.django_db
+def test_an_assignment_without_agency_covers_every_agency(agencies):
+    period = PeriodFactory()
+    appraiser = UserFactory(role=Role.APPRAISER)
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=agencies[0])
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=None, area_code="7")
+    AppraisalAssignment.objects.create(period=period, appraiser=UserFactory(role=Role.APPRAISER), agency=None)
+    assert seen(scope_in(appraiser, period)) == set(agencies)
+
+
+@pytest.mark.django_db
+def test_an_appraiser_without_assignments_sees_nothing(agencies):
+    period = PeriodFactory()
+    AppraisalAssignment.objects.create(period=period, appraiser=UserFactory(role=Role.APPRAISER), agency=None)
+    scope = scope_in(UserFactory(role=Role.APPRAISER), period)
+    assert (seen(scope), scope.manages_periods) == (set(), False)
+
+
+# --- period-state policy --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", list(PeriodState))
+def test_inputs_freeze_at_approval_and_stay_frozen(state):
+    period = Period(code="2022", name="Năm 2022", state=state)
+    frozen = state in (PeriodState.APPROVED, PeriodState.PUBLISHED)
+    assert period_inputs_frozen(period) is frozen
+    with translation.override("en"):
+        refusal = period_inputs_refusal(period)
+    if frozen:
+        assert refusal == "The results of Năm 2022 are approved: its inputs can no longer change."
+    else:
+        assert refusal is None
