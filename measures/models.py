@@ -8,13 +8,23 @@ from simple_history.models import HistoricalRecords
 
 
 class ImportStatus(models.TextChoices):
+    # The page's upload is checked and previewed by a background job: queued → running → previewed,
+    # refused (its problems kept) or failed. The command previews at once.
+    QUEUED = "queued", _("Waiting to be checked")
+    RUNNING = "running", _("Being checked")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Stopped by an error")
     PREVIEWED = "previewed", _("Previewed, not stored")
     STORED = "stored", _("Stored")
     DISCARDED = "discarded", _("Discarded")
 
 
+CHECKING = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
 class MeasureImport(models.Model):
-    """One file of values: previewed first (its bytes kept until confirmed), then stored all at once."""
+    """One file of values: previewed first (its bytes kept until confirmed), then stored all at once. An
+    upload on the page is also the row of the job that checks it (status, progress, problems)."""
 
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="measure_imports"
@@ -29,6 +39,14 @@ class MeasureImport(models.Model):
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
     )
     preview = models.JSONField(_("changes previewed"), default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    problem_list = models.JSONField(
+        _("problems found"),
+        default=list,
+        blank=True,
+        help_text=_("Where and what, as translatable templates."),
+    )
+    finished_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     values = models.PositiveIntegerField(_("values stored"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
@@ -42,7 +60,7 @@ class MeasureImport(models.Model):
     stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
     via = models.CharField(_("through"), max_length=16, default="page")
 
-    history = HistoricalRecords(excluded_fields=["content", "preview"])  # the bytes are kept once
+    history = HistoricalRecords(excluded_fields=["content", "preview", "problem_list"])  # kept once
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -52,6 +70,10 @@ class MeasureImport(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.file_name} · {self.get_status_display()}"
+
+    @property
+    def checking(self) -> bool:
+        return self.status in CHECKING
 
 
 class MeasureValue(models.Model):

@@ -1,0 +1,105 @@
+"""The page's upload as a background job: the request measures the file's envelope (milliseconds, nothing
+parsed), keeps the file with a queued MeasureImport and queues the check; the worker claims the row
+(parindex.jobs), reads and checks every row and records the preview, or the problems, or the failure.
+The page polls the row. Confirming stays a service call of the request (docs/performance.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.policy import period_inputs_frozen
+from parindex.jobs import job_claim, job_enqueue
+from parindex.safe_files import FileRefused
+from scoring.engine.model import Message, gettext_noop
+
+from .models import ImportStatus, MeasureImport
+from .reading import envelope_check
+from .services import MeasuresRefused, Problem, _require_importer, _require_open, measures_check
+
+FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
+
+
+def measure_import_start(
+    *,
+    period,
+    upload,
+    acting_user,
+    default_source: str = "",
+    default_source_date: date | None = None,
+) -> MeasureImport:
+    """Refuses at once (MeasuresRefused, nothing stored) a file over the limits by what it declares, or a
+    period whose inputs are frozen; otherwise keeps the file with a queued MeasureImport and, once
+    committed, queues its check."""
+    from .tasks import check_measures
+
+    _require_importer(acting_user)
+    _require_open(period)
+    try:
+        envelope_check(upload)
+    except FileRefused as refused:
+        raise MeasuresRefused(_("The file was refused."), [Problem(None, None, refused.message)]) from None
+    upload.seek(0)
+    content = upload.read()
+    with transaction.atomic():
+        measure_import = MeasureImport(
+            period=period,
+            file_name=(upload.name or "")[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            content=content,
+            default_source=default_source.strip()[:255],
+            default_source_date=default_source_date,
+            status=ImportStatus.QUEUED,
+            uploaded_by=acting_user,
+            via="page",
+        )
+        measure_import._history_user = acting_user
+        measure_import.save()
+        job_enqueue(
+            check_measures,
+            MeasureImport,
+            measure_import.pk,
+            queued=ImportStatus.QUEUED,
+            failed=ImportStatus.FAILED,
+        )
+    return measure_import
+
+
+def measure_import_run(*, job_id: int) -> MeasureImport | None:
+    """The worker's side: claims the queued import, checks every row of its file and records the preview
+    (previewed), every problem (refused) or the failure. An import not queued any more (already run, or
+    the task redelivered) is left alone and None returned."""
+    if not job_claim(MeasureImport, job_id, queued=ImportStatus.QUEUED, running=ImportStatus.RUNNING):
+        return None
+    job = MeasureImport.objects.select_related("period").get(pk=job_id)
+    outcome: dict = {"progress": 100}
+    try:
+        if period_inputs_frozen(job.period):
+            problems = [Problem(None, None, Message(FROZEN, {"period": job.period.name}))]
+            changes = []
+        else:
+            plan = measures_check(
+                period=job.period,
+                content=bytes(job.content),
+                default_source=job.default_source,
+                default_source_date=job.default_source_date,
+                progress=lambda percent: MeasureImport.objects.filter(pk=job_id).update(progress=percent),
+            )
+            problems, changes = plan.problems, plan.changes
+    except Exception:
+        MeasureImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+        raise
+    if problems:
+        outcome.update(status=ImportStatus.REFUSED, problem_list=[p.as_data() for p in problems])
+    else:
+        outcome.update(status=ImportStatus.PREVIEWED, preview=changes)
+    outcome["finished_at"] = timezone.now()
+    # Only the running row: a row changed meanwhile (discarded by hand) keeps its state.
+    MeasureImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(**outcome)
+    job.refresh_from_db()
+    return job

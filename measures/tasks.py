@@ -1,0 +1,12 @@
+"""Celery tasks of measures: each takes ids and calls one service."""
+
+from celery import shared_task
+
+from .jobs import measure_import_run
+
+
+@shared_task(name="measures.check_measures")
+def check_measures(import_id: int) -> str | None:
+    """Checks the file of a queued MeasureImport and records its preview or its problems on the row."""
+    job = measure_import_run(job_id=import_id)
+    return job.status if job is not None else None
