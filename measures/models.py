@@ -15,11 +15,14 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
     FAILED = "failed", _("Stopped by an error")
     PREVIEWED = "previewed", _("Previewed, not stored")
+    # Confirmed: a second job stores the values (store_queued → storing → stored, or refused).
+    STORE_QUEUED = "store_queued", _("Waiting to be stored")
+    STORING = "storing", _("Being stored")
     STORED = "stored", _("Stored")
     DISCARDED = "discarded", _("Discarded")
 
 
-CHECKING = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+WORKING = (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.STORE_QUEUED, ImportStatus.STORING)
 
 
 class MeasureImport(models.Model):
@@ -72,8 +75,9 @@ class MeasureImport(models.Model):
         return f"{self.period} · {self.file_name} · {self.get_status_display()}"
 
     @property
-    def checking(self) -> bool:
-        return self.status in CHECKING
+    def working(self) -> bool:
+        """A job checks or stores the file now: its page polls it."""
+        return self.status in WORKING
 
 
 class MeasureValue(models.Model):

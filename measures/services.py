@@ -97,19 +97,25 @@ NO_SOURCE_DATE = gettext_noop("Give the date of the source document (in this col
 BAD_DATE = gettext_noop("%(value)s is not a date (dd/mm/yyyy).")
 TOO_LONG = gettext_noop("At most %(max)s characters.")
 NOT_PREVIEWED = gettext_lazy("This file has already been stored or discarded.")
-CHANGED_SINCE = gettext_lazy(
+CHANGED_SINCE = gettext_noop(
     "Values changed since the preview (another import or an appraisal): check the file again."
 )
 MEASURED_COMMENT = gettext_lazy("Measured data: %(source)s, %(date)s.")
+FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
 
 
 class MeasuresRefused(Exception):
     """The file or the action is refused; `problems` name every row and column concerned."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, text: Message | None = None):
         self.message = str(message)
         self.problems = problems or []
+        self.text = text  # the message as a template, for a job's page read in another language
         super().__init__(self.message)
+
+    def problem_list(self) -> list[Problem]:
+        """What a job records: the problems, or the refusal itself."""
+        return self.problems or [Problem(None, None, self.text or Message(self.message))]
 
 
 @dataclass(frozen=True)
@@ -558,7 +564,7 @@ def _require_importer(acting_user) -> None:
 def _require_open(period: Period) -> None:
     refusal = period_inputs_refusal(period)
     if refusal:
-        raise MeasuresRefused(refusal)
+        raise MeasuresRefused(refusal, text=Message(FROZEN, {"period": period.name}))
 
 
 @transaction.atomic
@@ -601,13 +607,14 @@ def measures_preview(
 
 
 @transaction.atomic
-def measures_confirm(*, measure_import: MeasureImport, acting_user) -> MeasureImport:
-    """Stores a previewed file, if nothing it changes moved since the preview."""
+def measures_confirm(*, measure_import: MeasureImport, acting_user, claimed: bool = False) -> MeasureImport:
+    """Stores a previewed file, if nothing it changes moved since the preview; `claimed`: the store job
+    holds the row (measures.jobs)."""
     _require_importer(acting_user)
     measure_import = (
         MeasureImport.objects.select_for_update().select_related("period").get(pk=measure_import.pk)
     )
-    if measure_import.status != ImportStatus.PREVIEWED:
+    if measure_import.status != (ImportStatus.STORING if claimed else ImportStatus.PREVIEWED):
         raise MeasuresRefused(NOT_PREVIEWED)
     period = Period.objects.select_for_update().get(pk=measure_import.period_id)
     _require_open(period)
@@ -624,7 +631,7 @@ def measures_confirm(*, measure_import: MeasureImport, acting_user) -> MeasureIm
     if [(c["agency"], c["criterion"], c["old"]) for c in plan.changes] != [
         (c["agency"], c["criterion"], c["old"]) for c in measure_import.preview
     ]:
-        raise MeasuresRefused(CHANGED_SINCE)
+        raise MeasuresRefused(_(CHANGED_SINCE), text=Message(CHANGED_SINCE))
     _store(period, plan.entries, measure_import, acting_user)
     measure_import.status = ImportStatus.STORED
     measure_import.stored_by = acting_user

@@ -132,15 +132,10 @@ def confirm(request, period_code: str, import_id: int):
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
     try:
-        stored = services.measures_confirm(measure_import=measure_import, acting_user=request.user)
+        jobs.measure_import_confirm(measure_import=measure_import, acting_user=request.user)
     except services.MeasuresRefused as refused:
         messages.error(request, " ".join([refused.message, *(str(p) for p in refused.problems[:20])]))
-        return redirect("measures:preview", period.code, measure_import.pk)
-    messages.success(
-        request,
-        _("%(count)s values of %(file)s are stored.") % {"count": stored.values, "file": stored.file_name},
-    )
-    return redirect("measures:page", period.code)
+    return redirect("measures:preview", period.code, measure_import.pk)
 
 
 @login_required

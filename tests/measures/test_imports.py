@@ -108,8 +108,10 @@ def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(
     assert world.item("2.1").appraised_input is None and not MeasureValue.objects.exists()
     assert not SurveyValue.objects.exists()
 
-    response = client.post(reverse("measures:confirm", args=[world.period.code, measure_import.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # stored by a second job
+        response = client.post(reverse("measures:confirm", args=[world.period.code, measure_import.pk]))
     assert response.status_code == 302
+    assert "4 values of so-lieu.xlsx are stored." in client.get(response.url).content.decode()
     item = world.item("2.1")
     assert item.self_input == item.appraised_input == {"value": "95.5"} and item.reappraised_input is None
     assert item.status == ItemStatus.APPRAISED and item.appraised_by == world.users["home_affairs"]

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from measures.models import ImportStatus, MeasureImport, MeasureValue
-from measures.tasks import check_measures
+from measures.services import measures_import
+from measures.tasks import check_measures, store_measures
 from tests.files.hostile import zip_bomb
 from tests.measures.test_imports import GOOD, SOURCE, csv_bytes, xlsx
 from tests.worlds import self_assessment_world
@@ -148,17 +149,54 @@ def test_a_job_of_a_period_approved_meanwhile_is_refused(
     assert "its inputs can no longer change" in client.get(response.url).content.decode()
 
 
-def test_the_confirm_of_a_job_stores_the_values(
+def test_confirming_queues_the_storing_job_which_stores_once(
     client, world, home_affairs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, world, xlsx(GOOD))
     job = MeasureImport.objects.get()
-    confirm = client.post(reverse("measures:confirm", args=[world.period.code, job.pk]))
-    assert confirm.status_code == 302 and MeasureValue.objects.count() == 4
+    with django_capture_on_commit_callbacks() as callbacks:
+        confirm = client.post(reverse("measures:confirm", args=[world.period.code, job.pk]))
+    assert confirm.status_code == 302 and confirm.url == response.url
     job.refresh_from_db()
-    assert job.status == ImportStatus.STORED and job.values == 4 and job.via == "page"
-    assert response.url.endswith(f"/xem-truoc/{job.pk}/")
+    assert job.status == ImportStatus.STORE_QUEUED and job.stored_by == home_affairs
+    assert not MeasureValue.objects.exists()
+    html = client.get(response.url).content.decode()
+    assert "<progress" in html and "The values are being stored" in html and 'id="confirm"' not in html
+
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.STORED and job.values == 4 and job.via == "page" and job.stored_at
+    assert MeasureValue.objects.count() == 4
+    assert "4 values of so-lieu.xlsx are stored." in client.get(response.url).content.decode()
+    history = MeasureValue.objects.get(agency=world.agency, node__code="2.1").history.get()
+    assert history.history_user == home_affairs
+
+    assert store_measures(job.pk) is None  # redelivered: nothing stored twice
+    assert MeasureValue.history.count() == 4
+    again = client.post(reverse("measures:confirm", args=[world.period.code, job.pk]), follow=True)
+    assert "This file has already been stored or discarded." in again.content.decode()
+
+
+def test_a_preview_outdated_before_its_storing_job_runs_is_refused_on_its_page(
+    client, world, home_affairs, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, world, xlsx(GOOD))
+    job = MeasureImport.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("measures:confirm", args=[world.period.code, job.pk]))
+    measures_import(
+        period=world.period,
+        content=xlsx([["so-a", "2.1", "50", "", SOURCE, "05/01/2023", ""]]),
+        file_name="b.xlsx",
+        acting_user=home_affairs,
+    )
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REFUSED and job.values == 0
+    assert "Values changed since the preview" in client.get(response.url).content.decode()
+    assert world.item("2.1").final_input == {"value": "50"} and MeasureValue.objects.count() == 1
 
 
 def test_only_home_affairs_reads_a_job(client, world, home_affairs, django_capture_on_commit_callbacks):
