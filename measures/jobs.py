@@ -19,15 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.policy import period_inputs_frozen
+from agencies.models import Period
 from parindex.jobs import job_claim, job_enqueue
 from parindex.safe_files import FileRefused
-from scoring.engine.model import Message
 
 from .models import ImportStatus, MeasureImport
 from .reading import envelope_check
 from .services import (
-    FROZEN,
     NOT_PREVIEWED,
     MeasuresRefused,
     Problem,
@@ -40,7 +38,7 @@ from .services import (
 
 def measure_import_start(
     *,
-    period,
+    period: Period,
     upload,
     acting_user,
     default_source: str = "",
@@ -93,20 +91,17 @@ def measure_import_run(*, job_id: int) -> MeasureImport | None:
     job = MeasureImport.objects.select_related("period").get(pk=job_id)
     outcome: dict = {"progress": 100}
     try:
-        if period_inputs_frozen(job.period):
-            problems = [
-                Problem(None, None, Message(FROZEN, {"period": job.period.name}))
-            ]  # approved meanwhile
-            changes = []
-        else:
-            plan = measures_check(
-                period=job.period,
-                content=bytes(job.content),
-                default_source=job.default_source,
-                default_source_date=job.default_source_date,
-                progress=lambda percent: MeasureImport.objects.filter(pk=job_id).update(progress=percent),
-            )
-            problems, changes = plan.problems, plan.changes
+        _require_open(job.period)  # approved since the upload
+        plan = measures_check(
+            period=job.period,
+            content=bytes(job.content),
+            default_source=job.default_source,
+            default_source_date=job.default_source_date,
+            progress=lambda percent: MeasureImport.objects.filter(pk=job_id).update(progress=percent),
+        )
+        problems, changes = plan.problems, plan.changes
+    except MeasuresRefused as refused:
+        problems, changes = refused.problem_list(), []
     except Exception:
         MeasureImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         raise
@@ -115,7 +110,6 @@ def measure_import_run(*, job_id: int) -> MeasureImport | None:
     else:
         outcome.update(status=ImportStatus.PREVIEWED, preview=changes)
     outcome["finished_at"] = timezone.now()
-    # Only the running row: a row changed meanwhile (discarded by hand) keeps its state.
     MeasureImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(**outcome)
     job.refresh_from_db()
     return job
