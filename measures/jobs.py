@@ -4,8 +4,8 @@ Checking: the request measures the file's envelope (milliseconds, nothing parsed
 queued row and queues the check; the worker claims the row (parindex.jobs), reads and checks every row
 and records the preview, or the problems, or the failure.
 
-Storing: confirming queues a second job, since storing writes each value with its history, about 3.6 ms a
-value, over a minute at the row cap (docs/performance.md). It stores all or nothing and records stored,
+Storing: confirming queues a second job, since storing writes each value with its history, 4–9 ms a
+value, minutes at the row cap (docs/performance.md). It stores all or nothing and records stored,
 or refused (values changed since the preview, the period approved meanwhile).
 
 The page polls the row while a job runs. The command does both at once (it is not a request)."""
