@@ -470,6 +470,7 @@ URLS: dict[str, Access] = {
     "results:compute": Access(Obj.COMPUTE, (Obj.COMPUTE,)),
     "results:job": Access(Obj.COMPUTE),
     "results:publish": Access(Obj.PUBLISH, (Obj.PUBLISH,)),
+    "measures:status": Access(Obj.MEASURED),  # a file's check, polled while its job runs
 }
 
 

@@ -8,13 +8,26 @@ from simple_history.models import HistoricalRecords
 
 
 class ImportStatus(models.TextChoices):
+    # The page's upload is checked and previewed by a background job: queued → running → previewed,
+    # refused (its problems kept) or failed. The command previews at once.
+    QUEUED = "queued", _("Waiting to be checked")
+    RUNNING = "running", _("Being checked")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Stopped by an error")
     PREVIEWED = "previewed", _("Previewed, not stored")
+    # Confirmed: a second job stores the values (store_queued → storing → stored, or refused).
+    STORE_QUEUED = "store_queued", _("Waiting to be stored")
+    STORING = "storing", _("Being stored")
     STORED = "stored", _("Stored")
     DISCARDED = "discarded", _("Discarded")
 
 
+WORKING = (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.STORE_QUEUED, ImportStatus.STORING)
+
+
 class MeasureImport(models.Model):
-    """One file of values: previewed first (its bytes kept until confirmed), then stored all at once."""
+    """One file of values: previewed first (its bytes kept until confirmed), then stored all at once. An
+    upload on the page is also the row of the job that checks it (status, progress, problems)."""
 
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="measure_imports"
@@ -29,6 +42,14 @@ class MeasureImport(models.Model):
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
     )
     preview = models.JSONField(_("changes previewed"), default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    problem_list = models.JSONField(
+        _("problems found"),
+        default=list,
+        blank=True,
+        help_text=_("Where and what, as translatable templates."),
+    )
+    finished_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     values = models.PositiveIntegerField(_("values stored"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
@@ -42,7 +63,7 @@ class MeasureImport(models.Model):
     stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
     via = models.CharField(_("through"), max_length=16, default="page")
 
-    history = HistoricalRecords(excluded_fields=["content", "preview"])  # the bytes are kept once
+    history = HistoricalRecords(excluded_fields=["content", "preview", "problem_list"])  # kept once
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -52,6 +73,11 @@ class MeasureImport(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.file_name} · {self.get_status_display()}"
+
+    @property
+    def working(self) -> bool:
+        """A job checks or stores the file now: its page polls it."""
+        return self.status in WORKING
 
 
 class MeasureValue(models.Model):

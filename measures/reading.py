@@ -1,82 +1,93 @@
-"""Reads an uploaded XLSX or CSV file into rows, bounded in bytes, unpacked size and rows.
+"""Reads an uploaded XLSX or CSV file of values into rows, measured first by parindex.safe_files
+(settings.FILE_LIMITS, kind "measures"): an XLSX's ZIP directory before it is opened, a sheet's declared
+dimension before its rows, the row and column caps while the rows stream, a CSV's bytes before decoding.
 
-The one reading function of this app: a shared bounded reader is planned (issue 12, `files`); pointing
-`read_rows` at it changes nothing else here.
-"""
+`envelope_check` is the part that takes milliseconds whatever the file claims to hold: the page runs it
+in the request, and everything else in the background job."""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from parindex.safe_files import (
+    NOT_A_WORKBOOK,
+    FileLimits,
+    FileRefused,
+    csv_rows_capped,
+    csv_size_check,
+    file_limits,
+    is_zip,
+    sheet_rows,
+    source_size,
+    xlsx_open,
+    zip_check,
+)
+from parindex.safe_files import _megabytes as megabytes
+from scoring.engine.model import gettext_noop
 
-MAX_BYTES = 2 * 1024 * 1024  # a file of values for a province is some kilobytes
-MAX_UNPACKED = 40 * 1024 * 1024  # an XLSX is a zip: its unpacked members together
-MAX_ROWS = 20_000  # ~170 communes × ~30 data/survey leaves, with room
 SHEET = "Số liệu"
+KIND = "measures"
+NEITHER = gettext_noop("The file is neither an XLSX workbook nor a CSV file.")
+NOT_UTF8 = gettext_noop("A CSV file must be encoded in UTF-8.")
+TOO_LARGE = gettext_noop("the file is %(size)s; at most %(limit)s are accepted")
 
 
-@dataclass(frozen=True)
-class FileProblem(Exception):
-    message: str
+def limits() -> FileLimits:
+    return file_limits(KIND)
 
 
-def limits() -> tuple[int, int, int]:
-    return (
-        getattr(settings, "MEASURES_MAX_BYTES", MAX_BYTES),
-        getattr(settings, "MEASURES_MAX_UNPACKED", MAX_UNPACKED),
-        getattr(settings, "MEASURES_MAX_ROWS", MAX_ROWS),
-    )
+def envelope_check(source) -> None:
+    """Refuses (FileRefused) a file over the limits by what it declares, without unpacking or parsing it:
+    an XLSX by its ZIP directory, a CSV by its size."""
+    bounds = limits()
+    if is_zip(source):
+        # Packed, a workbook is smaller than unpacked: a larger file holds something else besides.
+        if source_size(source) > bounds.total_bytes:
+            raise FileRefused(
+                TOO_LARGE, size=megabytes(source_size(source)), limit=megabytes(bounds.total_bytes)
+            )
+        try:
+            zip_check(source, bounds)
+        except FileRefused as refused:
+            if refused.message.template == NOT_A_WORKBOOK:
+                raise FileRefused(NEITHER) from None
+            raise
+    else:
+        csv_size_check(source_size(source), bounds)
 
 
 def read_rows(content: bytes) -> list[tuple[int, tuple]]:
-    """(row number as a spreadsheet shows it, cell values) of the file's first sheet (or the sheet
-    "Số liệu"), header row included; raises FileProblem for a file too large or not a table."""
-    max_bytes, max_unpacked, max_rows = limits()
-    if len(content) > max_bytes:
-        raise FileProblem(
-            _("The file has %(size)s bytes; at most %(max)s are accepted.")
-            % {"size": len(content), "max": max_bytes}
-        )
-    rows = _xlsx_rows(content, max_unpacked) if content[:4] == b"PK\x03\x04" else _csv_rows(content)
-    result = []
-    for number, values in rows:
-        if number > max_rows + 1:  # the header row is not counted
-            raise FileProblem(_("The file has more than %(max)s rows.") % {"max": max_rows})
-        result.append((number, values))
-    return result
+    """(row number as a spreadsheet shows it, cell values) of the file's sheet "Số liệu" (or its first
+    sheet), header row included; raises FileRefused for a file over the limits or not a table."""
+    bounds = limits()
+    envelope_check(content)
+    if is_zip(content):
+        return _xlsx_rows(content, bounds)
+    return list(_csv_rows(content, bounds))
 
 
-def _xlsx_rows(content: bytes, max_unpacked: int):
+def _xlsx_rows(content: bytes, bounds: FileLimits) -> list[tuple[int, tuple]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise FileProblem(_("The file is neither an XLSX workbook nor a CSV file.")) from None
-    if unpacked > max_unpacked:
-        raise FileProblem(_("The workbook unpacks to more than %(max)s bytes.") % {"max": max_unpacked})
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a damaged workbook
-        raise FileProblem(_("The file is neither an XLSX workbook nor a CSV file.")) from None
+        workbook = xlsx_open(content, bounds)
+    except FileRefused as refused:
+        if refused.message.template == NOT_A_WORKBOOK:
+            raise FileRefused(NEITHER) from None
+        raise
     try:
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        return list(enumerate(sheet_rows(sheet, bounds), start=1))
     finally:
         workbook.close()
 
 
-def _csv_rows(content: bytes):
+def _csv_rows(content: bytes, bounds: FileLimits):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileProblem(_("A CSV file must be encoded in UTF-8.")) from None
+        raise FileRefused(NOT_UTF8) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel in a comma-decimal locale writes ";"
-    for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, values in csv_rows_capped(enumerate(reader, start=1), bounds):
         yield number, tuple(values)

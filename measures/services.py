@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,14 +25,16 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, Period, PeriodState
 from agencies.policy import period_inputs_refusal
 from assessment.models import AssessmentItem, ItemStatus
+from parindex.safe_files import FileRefused
 from scoring import engine
+from scoring.engine.model import Message, gettext_noop
 from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode, Source
 from surveys.models import SurveyValue, SurveyValueSource
 from surveys.services import stored_value
 
 from .models import ImportStatus, MeasureImport, MeasureValue
-from .reading import FileProblem, read_rows
+from .reading import read_rows
 
 # Columns, by key: the Vietnamese header the template writes, and the headers accepted for it.
 AGENCY, CRITERION, VALUE, TARGET, SOURCE, SOURCE_DATE, NOTE = (
@@ -65,55 +68,73 @@ REQUIRED = (AGENCY, CRITERION, VALUE)
 DATA_RULES = ("threshold", "proportional", "deduction", "manual")
 
 NOT_ALLOWED = gettext_lazy("Only Home Affairs imports measured data and survey values.")
-EMPTY_FILE = gettext_lazy("The file has no value to import.")
-NO_HEADER = gettext_lazy("The first row must name the columns (Mã cơ quan, Mã tiêu chí, Giá trị…).")
-MISSING_COLUMN = gettext_lazy("The column %(column)s is missing.")
-UNKNOWN_COLUMN = gettext_lazy("Unknown column %(column)s.")
-REPEATED_COLUMN = gettext_lazy("The column %(column)s appears twice.")
-MISSING_CELL = gettext_lazy("Empty: the %(column)s is required.")
-UNKNOWN_AGENCY = gettext_lazy("Unknown agency code %(code)s.")
-INACTIVE_AGENCY = gettext_lazy("%(agency)s is not assessed in this period.")
-UNKNOWN_CRITERION = gettext_lazy("No criterion %(code)s in the criteria sets of this period.")
-OTHER_BLOCK = gettext_lazy(
+EMPTY_FILE = gettext_noop("The file has no value to import.")
+NO_HEADER = gettext_noop("The first row must name the columns (Mã cơ quan, Mã tiêu chí, Giá trị…).")
+MISSING_COLUMN = gettext_noop("The column %(column)s is missing.")
+UNKNOWN_COLUMN = gettext_noop("Unknown column %(column)s.")
+REPEATED_COLUMN = gettext_noop("The column %(column)s appears twice.")
+MISSING_CELL = gettext_noop("Empty: the %(column)s is required.")
+UNKNOWN_AGENCY = gettext_noop("Unknown agency code %(code)s.")
+INACTIVE_AGENCY = gettext_noop("%(agency)s is not assessed in this period.")
+UNKNOWN_CRITERION = gettext_noop("No criterion %(code)s in the criteria sets of this period.")
+OTHER_BLOCK = gettext_noop(
     "Criterion %(code)s of %(agency)s's block does not exist (%(agency)s is in %(block)s)."
 )
-NOT_A_LEAF = gettext_lazy("Criterion %(code)s has sub-criteria: values are entered on its leaves.")
-NOT_MEASURED = gettext_lazy(
+NOT_A_LEAF = gettext_noop("Criterion %(code)s has sub-criteria: values are entered on its leaves.")
+NOT_MEASURED = gettext_noop(
     "Criterion %(code)s is scored from evidence, not from measured data or the survey: the agency self-scores it."
 )
-NOT_A_NUMBER = gettext_lazy("%(value)s is not a number.")
-NOT_WHOLE = gettext_lazy("The number of cases must be a whole number.")
-SURVEY_RANGE = gettext_lazy("A survey value is between 0 and 1 (or 0%% and 100%%); %(value)s is not.")
-RULE_REFUSES = gettext_lazy("The rule of criterion %(code)s refuses this value: %(reason)s.")
-TARGET_NOT_USED = gettext_lazy("Only a proportional criterion takes a target; %(code)s does not.")
-SURVEY_NOT_APPLICABLE = gettext_lazy("A survey criterion cannot be marked not applicable.")
-REASON_NEEDED = gettext_lazy("Give the reason why the criterion does not apply in the note.")
-DUPLICATE = gettext_lazy("%(agency)s × %(code)s is already given on row %(row)s.")
-NO_SOURCE = gettext_lazy("Name the source document (in this column or for the whole file).")
-NO_SOURCE_DATE = gettext_lazy("Give the date of the source document (in this column or for the whole file).")
-BAD_DATE = gettext_lazy("%(value)s is not a date (dd/mm/yyyy).")
-TOO_LONG = gettext_lazy("At most %(max)s characters.")
+NOT_A_NUMBER = gettext_noop("%(value)s is not a number.")
+NOT_WHOLE = gettext_noop("The number of cases must be a whole number.")
+SURVEY_RANGE = gettext_noop("A survey value is between 0 and 1 (or 0%% and 100%%); %(value)s is not.")
+RULE_REFUSES = gettext_noop("The rule of criterion %(code)s refuses this value: %(reason)s.")
+TARGET_NOT_USED = gettext_noop("Only a proportional criterion takes a target; %(code)s does not.")
+SURVEY_NOT_APPLICABLE = gettext_noop("A survey criterion cannot be marked not applicable.")
+REASON_NEEDED = gettext_noop("Give the reason why the criterion does not apply in the note.")
+DUPLICATE = gettext_noop("%(agency)s × %(code)s is already given on row %(row)s.")
+NO_SOURCE = gettext_noop("Name the source document (in this column or for the whole file).")
+NO_SOURCE_DATE = gettext_noop("Give the date of the source document (in this column or for the whole file).")
+BAD_DATE = gettext_noop("%(value)s is not a date (dd/mm/yyyy).")
+TOO_LONG = gettext_noop("At most %(max)s characters.")
 NOT_PREVIEWED = gettext_lazy("This file has already been stored or discarded.")
-CHANGED_SINCE = gettext_lazy(
+CHANGED_SINCE = gettext_noop(
     "Values changed since the preview (another import or an appraisal): check the file again."
 )
 MEASURED_COMMENT = gettext_lazy("Measured data: %(source)s, %(date)s.")
+FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
 
 
 class MeasuresRefused(Exception):
     """The file or the action is refused; `problems` name every row and column concerned."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, text: Message | None = None):
         self.message = str(message)
         self.problems = problems or []
+        self.text = text  # the message as a template, for a job's page read in another language
         super().__init__(self.message)
+
+    def problem_list(self) -> list[Problem]:
+        """What a job records: the problems, or the refusal itself."""
+        return self.problems or [Problem(None, None, self.text or Message(self.message))]
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int | None
     column: str | None  # "C (Giá trị)": the letter and the header as the file has it
-    message: str
+    text: Message  # translated when shown: a job's problems are read in the reader's language
+
+    @property
+    def message(self) -> str:
+        return _render(self.text)
+
+    def as_data(self) -> list:
+        return [self.row, self.column, _message_data(self.text)]
+
+    @classmethod
+    def from_data(cls, data: list) -> Problem:
+        row, column, text = data
+        return cls(row, column, _message_from_data(text))
 
     @property
     def where(self) -> str:
@@ -127,6 +148,25 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def _render(message: Message) -> str:
+    """The message in the current language, its message parameters too (a rule's reason)."""
+    params = {k: _render(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    return Message(message.template, params).render(_)
+
+
+def _message_data(message: Message) -> dict:
+    params = {k: _message_data(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    return {"template": message.template, "params": params}
+
+
+def _message_from_data(data: dict) -> Message:
+    params = {
+        k: _message_from_data(v) if isinstance(v, dict) and "template" in v else v
+        for k, v in data["params"].items()
+    }
+    return Message(data["template"], params)
 
 
 @dataclass
@@ -241,15 +281,15 @@ def _columns(header: tuple, problems: list[Problem]) -> dict[str, tuple[int, str
         key = lookup.get(_plain(title))
         if key is None:
             if _plain(title) not in INFORMATION:
-                problems.append(Problem(None, label, UNKNOWN_COLUMN % {"column": title}))
+                problems.append(Problem(None, label, Message(UNKNOWN_COLUMN, {"column": title})))
             continue
         if key in columns:
-            problems.append(Problem(None, label, REPEATED_COLUMN % {"column": title}))
+            problems.append(Problem(None, label, Message(REPEATED_COLUMN, {"column": title})))
             continue
         columns[key] = (index, label)
     for key in REQUIRED:
         if key not in columns:
-            problems.append(Problem(None, None, MISSING_COLUMN % {"column": HEADERS[key]}))
+            problems.append(Problem(None, None, Message(MISSING_COLUMN, {"column": HEADERS[key]})))
     return columns
 
 
@@ -266,25 +306,33 @@ def _period_lookup(period: Period):
 
 
 def measures_check(
-    *, period: Period, content: bytes, default_source: str = "", default_source_date: date | None = None
+    *,
+    period: Period,
+    content: bytes,
+    default_source: str = "",
+    default_source_date: date | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Plan:
-    """Every problem of the file, and what each row would change (reads only)."""
+    """Every problem of the file, and what each row would change (reads only); `progress` is told the
+    percent done (a job's progress bar)."""
     plan = Plan()
     problems = plan.problems
     try:
         rows = read_rows(content)
-    except FileProblem as problem:
-        problems.append(Problem(None, None, problem.message))
+    except FileRefused as refused:
+        problems.append(Problem(None, None, refused.message))
         return plan
+    if progress is not None:
+        progress(40)  # reading the file is most of the time; checking the rows the rest
     rows = [(number, values) for number, values in rows if any(_text(v) for v in values)]
     if not rows:
-        problems.append(Problem(None, None, str(EMPTY_FILE)))
+        problems.append(Problem(None, None, Message(EMPTY_FILE)))
         return plan
     header_number, header = rows[0]
     columns = _columns(header, problems)
     if any(key not in columns for key in REQUIRED):
         if not columns:
-            problems.append(Problem(header_number, None, str(NO_HEADER)))
+            problems.append(Problem(header_number, None, Message(NO_HEADER)))
         return plan
 
     agencies, active, by_block_code, codes, parents = _period_lookup(period)
@@ -297,8 +345,10 @@ def measures_check(
             index = columns[key][0]
             return values[index] if index < len(values) else None
 
-        def add(key, message, number=number):
-            problems.append(Problem(number, columns[key][1] if key in columns else None, str(message)))
+        def add(key, template, number=number, **params):
+            problems.append(
+                Problem(number, columns[key][1] if key in columns else None, Message(template, params))
+            )
 
         raw_value = cell(VALUE)
         if not _text(raw_value):
@@ -306,44 +356,41 @@ def measures_check(
         agency_code, criterion_code = _text(cell(AGENCY)), _text(cell(CRITERION))
         agency = node = None
         if not agency_code:
-            add(AGENCY, MISSING_CELL % {"column": HEADERS[AGENCY]})
+            add(AGENCY, MISSING_CELL, column=HEADERS[AGENCY])
         elif agency_code not in agencies:
-            add(AGENCY, UNKNOWN_AGENCY % {"code": agency_code})
+            add(AGENCY, UNKNOWN_AGENCY, code=agency_code)
         elif agencies[agency_code].pk not in active:
-            add(AGENCY, INACTIVE_AGENCY % {"agency": agency_code})
+            add(AGENCY, INACTIVE_AGENCY, agency=agency_code)
         else:
             agency = agencies[agency_code]
         if not criterion_code:
-            add(CRITERION, MISSING_CELL % {"column": HEADERS[CRITERION]})
+            add(CRITERION, MISSING_CELL, column=HEADERS[CRITERION])
         elif criterion_code not in codes:
-            add(CRITERION, UNKNOWN_CRITERION % {"code": criterion_code})
+            add(CRITERION, UNKNOWN_CRITERION, code=criterion_code)
         elif agency is not None:
             node = by_block_code.get((agency.block_id, criterion_code))
             if node is None:
-                add(
-                    CRITERION,
-                    OTHER_BLOCK % {"code": criterion_code, "agency": agency.code, "block": agency.block.name},
-                )
+                add(CRITERION, OTHER_BLOCK, code=criterion_code, agency=agency.code, block=agency.block.name)
             elif node.id in parents:
-                add(CRITERION, NOT_A_LEAF % {"code": criterion_code})
+                add(CRITERION, NOT_A_LEAF, code=criterion_code)
                 node = None
             elif node.source not in (Source.DATA, Source.SURVEY) or (
                 node.source == Source.DATA and node.rule not in DATA_RULES
             ):
-                add(CRITERION, NOT_MEASURED % {"code": criterion_code})
+                add(CRITERION, NOT_MEASURED, code=criterion_code)
                 node = None
 
         source = _text(cell(SOURCE)) or default_source.strip()
         if not source:
             add(SOURCE, NO_SOURCE)
         elif len(source) > 255:
-            add(SOURCE, TOO_LONG % {"max": 255})
+            add(SOURCE, TOO_LONG, max=255)
         source_date = default_source_date
         if _text(cell(SOURCE_DATE)):
             try:
                 source_date = _date(cell(SOURCE_DATE))
             except ValueError:
-                add(SOURCE_DATE, BAD_DATE % {"value": _text(cell(SOURCE_DATE))})
+                add(SOURCE_DATE, BAD_DATE, value=_text(cell(SOURCE_DATE)))
                 source_date = False
         if source_date is None:
             add(SOURCE_DATE, NO_SOURCE_DATE)
@@ -353,7 +400,7 @@ def measures_check(
             continue
         key = (agency.pk, node.pk)
         if key in seen:
-            add(CRITERION, DUPLICATE % {"agency": agency.code, "code": node.code, "row": seen[key]})
+            add(CRITERION, DUPLICATE, agency=agency.code, code=node.code, row=seen[key])
             continue
         seen[key] = number
         checked = _check_value(node, raw_value, cell(TARGET), note, add)
@@ -364,8 +411,10 @@ def measures_check(
             Entry(number, agency, node, applicable, value, target, note, source[:255], source_date)
         )
     if not plan.entries and not problems:
-        problems.append(Problem(None, None, str(EMPTY_FILE)))
+        problems.append(Problem(None, None, Message(EMPTY_FILE)))
     problems.sort(key=_reading_order)
+    if progress is not None:
+        progress(80)
     if not problems:
         plan.changes = _changes(plan.entries)
     return plan
@@ -392,24 +441,24 @@ def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
     try:
         value = _number(text.rstrip("%").strip() if percent else raw_value)
     except ValueError:
-        add(VALUE, NOT_A_NUMBER % {"value": text})
+        add(VALUE, NOT_A_NUMBER, value=text)
         return None
     target = None
     if _text(raw_target):
         if node.rule != "proportional":
-            add(TARGET, TARGET_NOT_USED % {"code": node.code})
+            add(TARGET, TARGET_NOT_USED, code=node.code)
             return None
         try:
             target = _number(
                 _text(raw_target).rstrip("%").strip() if isinstance(raw_target, str) else raw_target
             )
         except ValueError:
-            add(TARGET, NOT_A_NUMBER % {"value": _text(raw_target)})
+            add(TARGET, NOT_A_NUMBER, value=_text(raw_target))
             return None
     if node.source == Source.SURVEY:
         value = value / 100 if percent else value
         if not Decimal(0) <= value <= Decimal(1):
-            add(VALUE, SURVEY_RANGE % {"value": text})
+            add(VALUE, SURVEY_RANGE, value=text)
             return None
         return True, value, None
     if node.rule == "deduction" and value != value.to_integral_value():
@@ -426,7 +475,7 @@ def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
         )  # fmt: skip
     except engine.EngineError as error:
         add(TARGET if target is not None and "target" in error.message.template else VALUE,
-            RULE_REFUSES % {"code": node.code, "reason": error.message.render(_)})  # fmt: skip
+            RULE_REFUSES, code=node.code, reason=error.message)  # fmt: skip
         return None
     return True, value, target
 
@@ -515,7 +564,7 @@ def _require_importer(acting_user) -> None:
 def _require_open(period: Period) -> None:
     refusal = period_inputs_refusal(period)
     if refusal:
-        raise MeasuresRefused(refusal)
+        raise MeasuresRefused(refusal, text=Message(FROZEN, {"period": period.name}))
 
 
 @transaction.atomic
@@ -558,13 +607,14 @@ def measures_preview(
 
 
 @transaction.atomic
-def measures_confirm(*, measure_import: MeasureImport, acting_user) -> MeasureImport:
-    """Stores a previewed file, if nothing it changes moved since the preview."""
+def measures_confirm(*, measure_import: MeasureImport, acting_user, claimed: bool = False) -> MeasureImport:
+    """Stores a previewed file, if nothing it changes moved since the preview; `claimed`: the store job
+    holds the row (measures.jobs)."""
     _require_importer(acting_user)
     measure_import = (
         MeasureImport.objects.select_for_update().select_related("period").get(pk=measure_import.pk)
     )
-    if measure_import.status != ImportStatus.PREVIEWED:
+    if measure_import.status != (ImportStatus.STORING if claimed else ImportStatus.PREVIEWED):
         raise MeasuresRefused(NOT_PREVIEWED)
     period = Period.objects.select_for_update().get(pk=measure_import.period_id)
     _require_open(period)
@@ -581,7 +631,7 @@ def measures_confirm(*, measure_import: MeasureImport, acting_user) -> MeasureIm
     if [(c["agency"], c["criterion"], c["old"]) for c in plan.changes] != [
         (c["agency"], c["criterion"], c["old"]) for c in measure_import.preview
     ]:
-        raise MeasuresRefused(CHANGED_SINCE)
+        raise MeasuresRefused(_(CHANGED_SINCE), text=Message(CHANGED_SINCE))
     _store(period, plan.entries, measure_import, acting_user)
     measure_import.status = ImportStatus.STORED
     measure_import.stored_by = acting_user

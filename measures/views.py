@@ -1,5 +1,6 @@
-"""The measured-data page of Home Affairs: upload a file, preview old → new, confirm; the template; the
-values stored with their source. Views check the permission, call one service, render."""
+"""The measured-data page of Home Affairs: upload a file (checked by a background job, whose page polls
+it), preview old → new, confirm; the template; the values stored with their source. Views check the
+permission, call one service, render."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Period
 from agencies.policy import period_inputs_refusal
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .models import ImportStatus, MeasureImport
 from .reading import limits
+from .services import Problem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,8 +39,7 @@ def _context(request, period: Period, **extra) -> dict:
         "agency_filter": agency,
         "imports": selectors.period_imports(period),
         "refusal": period_inputs_refusal(period),
-        "max_bytes": limits()[0],
-        "max_rows": limits()[2],
+        "max_rows": limits().rows,
         **extra,
     }
 
@@ -65,17 +66,11 @@ def upload(request, period_code: str):
             error = _("The date of the source document is not a date.")
     if upload_file is None:
         error = _("Choose a file.")
-    elif upload_file.size > limits()[0]:
-        error = _("The file has %(size)s bytes; at most %(max)s are accepted.") % {
-            "size": upload_file.size,
-            "max": limits()[0],
-        }
     if error is None:
         try:
-            measure_import, _plan = services.measures_preview(
+            measure_import = jobs.measure_import_start(
                 period=period,
-                content=upload_file.read(),
-                file_name=upload_file.name,
+                upload=upload_file,
                 acting_user=request.user,
                 default_source=source,
                 default_source_date=source_date,
@@ -100,24 +95,35 @@ def upload(request, period_code: str):
     )
 
 
+def _job_context(period: Period, measure_import: MeasureImport) -> dict:
+    changes = measure_import.preview
+    return {
+        "period": period,
+        "measure_import": measure_import,
+        "changes": changes,
+        "changed": sum(1 for c in changes if c["changed"]),
+        "pending": measure_import.status == ImportStatus.PREVIEWED,
+        "problems": [Problem.from_data(item) for item in measure_import.problem_list],
+        "refusal": period_inputs_refusal(period),
+    }
+
+
 @login_required
 @require_safe
 def preview(request, period_code: str, import_id: int):
+    """One file: its check's progress while the job runs, then the preview or every problem."""
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
-    changes = measure_import.preview
-    return render(
-        request,
-        "measures/preview.html",
-        {
-            "period": period,
-            "measure_import": measure_import,
-            "changes": changes,
-            "changed": sum(1 for c in changes if c["changed"]),
-            "pending": measure_import.status == ImportStatus.PREVIEWED,
-            "refusal": period_inputs_refusal(period),
-        },
-    )
+    return render(request, "measures/preview.html", _job_context(period, measure_import))
+
+
+@login_required
+@require_safe
+def status(request, period_code: str, import_id: int):
+    """The file's box alone, polled every second by the preview page while the job checks the file."""
+    period = _period(request, period_code)
+    measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    return render(request, "measures/_job.html", _job_context(period, measure_import))
 
 
 @login_required
@@ -126,15 +132,10 @@ def confirm(request, period_code: str, import_id: int):
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
     try:
-        stored = services.measures_confirm(measure_import=measure_import, acting_user=request.user)
+        jobs.measure_import_confirm(measure_import=measure_import, acting_user=request.user)
     except services.MeasuresRefused as refused:
         messages.error(request, " ".join([refused.message, *(str(p) for p in refused.problems[:20])]))
-        return redirect("measures:preview", period.code, measure_import.pk)
-    messages.success(
-        request,
-        _("%(count)s values of %(file)s are stored.") % {"count": stored.values, "file": stored.file_name},
-    )
-    return redirect("measures:page", period.code)
+    return redirect("measures:preview", period.code, measure_import.pk)
 
 
 @login_required

@@ -7,7 +7,8 @@ openpyxl opens the file. A sheet's declared dimension is checked before its rows
 every row to the declared width), and since a dimension can lie, the row and column caps are enforced
 again while the rows stream. A CSV is capped in bytes before reading and in rows while reading. Limits
 come from settings.FILE_LIMITS (README, Configuration), per kind of file: "responses" (survey response
-files, the large imports) and "list" (accounts, criteria sets, questionnaires).
+files, the large imports), "list" (accounts, criteria sets, questionnaires) and "measures" (measured data
+and survey values).
 
 Writing. openpyxl stores any string that starts with "=" as a formula; `xlsx_keep_text` turns every such
 cell back into text just before a workbook is saved, so a name like =HYPERLINK(…) is written, and read
@@ -46,7 +47,7 @@ class FileLimits:
 
 
 def file_limits(kind: str = "list") -> FileLimits:
-    """The limits for a kind of file ("responses" or "list"), from settings.FILE_LIMITS."""
+    """The limits for a kind of file ("responses", "list" or "measures"), from settings.FILE_LIMITS."""
     from django.conf import settings
 
     values = settings.FILE_LIMITS

@@ -232,15 +232,12 @@ EVIDENCE_ALLOWED_TYPES = env.list(
         "application/zip",
     ],
 )
-# Files of measured data and survey values (measures/reading.py): bytes, unpacked XLSX size, rows.
-MEASURES_MAX_BYTES = env.int("MEASURES_MAX_BYTES", default=2 * 1024 * 1024)
-MEASURES_MAX_UNPACKED = env.int("MEASURES_MAX_UNPACKED", default=40 * 1024 * 1024)
-MEASURES_MAX_ROWS = env.int("MEASURES_MAX_ROWS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Hostile input files (parindex/safe_files.py): XLSX and CSV imports are measured before they are parsed.
 # Each limit can be set in the environment as FILE_LIMIT_<NAME>, e.g. FILE_LIMIT_RESPONSES_ROWS=200000.
-# "responses": survey response files; "list": accounts, criteria sets, questionnaires (rows per sheet).
+# "responses": survey response files; "list": accounts, criteria sets, questionnaires (rows per sheet);
+# "measures": measured data and survey values (measures/reading.py).
 FILE_LIMITS = {
     name: env.int(f"FILE_LIMIT_{name.upper()}", default=default)
     for name, default in {
@@ -255,6 +252,11 @@ FILE_LIMITS = {
         "list_member_bytes": 16 * 1024 * 1024,
         "list_total_bytes": 32 * 1024 * 1024,
         "list_csv_bytes": 8 * 1024 * 1024,
+        # Measured data and survey values: ~170 communes × ~30 data/survey leaves, with room.
+        "measures_rows": 20_000,
+        "measures_member_bytes": 16 * 1024 * 1024,
+        "measures_total_bytes": 32 * 1024 * 1024,
+        "measures_csv_bytes": 4 * 1024 * 1024,
     }.items()
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)

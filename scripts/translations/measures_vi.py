@@ -131,4 +131,18 @@ VI = {
     "Measured data, entered by Home Affairs:": "Số liệu đo lường do Sở Nội vụ nhập:",
     "not entered yet": "chưa nhập",
     "Source: %(source)s, %(date)s": "Nguồn: %(source)s, ngày %(date)s",
+    # the page's check and store jobs (issue 11)
+    "Waiting to be checked": "Đang chờ kiểm tra",
+    "Being checked": "Đang kiểm tra",
+    "Waiting to be stored": "Đang chờ lưu",
+    "Being stored": "Đang lưu",
+    "checked at": "kiểm tra lúc",
+    "The file was refused.": "Tệp bị từ chối.",
+    "the file is %(size)s; at most %(limit)s are accepted": "tệp có dung lượng %(size)s; chỉ chấp nhận tối đa %(limit)s",
+    "Checking the file": "Đang kiểm tra tệp",
+    "Every row is checked against the criteria of the period; the preview appears here when it is ready. Nothing is stored before you confirm.": "Mọi dòng được đối chiếu với các tiêu chí của kỳ; bản xem trước hiện ở đây khi sẵn sàng. Chưa có gì được lưu trước khi bạn xác nhận.",
+    "The values are being stored, all or none; this page shows the outcome when it is done.": "Các giá trị đang được lưu, lưu tất cả hoặc không lưu gì; trang này hiển thị kết quả khi hoàn tất.",
+    "The check stopped because of an error; nothing was stored. Try again, or tell the administrator.": "Việc kiểm tra bị dừng do lỗi; chưa có gì được lưu. Hãy thử lại hoặc báo quản trị viên.",
+    # plurals (Vietnamese has one form)
+    "The file was refused: %(counter)s problem. Nothing was stored; correct the file and upload it again.": "Tệp bị từ chối: có %(counter)s lỗi. Chưa có gì được lưu; hãy sửa tệp và tải lên lại.",
 }

@@ -1,5 +1,6 @@
-"""Home Affairs imports measured data in Chromium: template, file, preview old → new, confirm; the agency's
-page then shows the value and its source read-only. At 1366 px and on a 390 px phone."""
+"""Home Affairs imports measured data in Chromium: template, file, preview old → new, confirm (the check and
+the storing are jobs, run eagerly here); the agency's page then shows the value and its source read-only.
+At 1366 px and on a 390 px phone."""
 
 import io
 import os
@@ -52,7 +53,7 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
         page.locator("a[href$='mau.xlsx']").click()
     assert download.value.suggested_filename == "so-lieu-2026.xlsx"
 
-    # A wrong file: every problem by row and column, nothing kept.
+    # A wrong file: checked by the job (eager here), every problem by row and column, nothing stored.
     bad = tmp_path / "sai.xlsx"
     bad.write_bytes(
         workbook([["so-z", "2.1", "95", "", SOURCE, "05/01/2023"], ["so-a", "1.1", "1", "", SOURCE, ""]])
@@ -64,7 +65,8 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
     assert "Unknown agency code so-z." in problems and "C (Giá trị)" not in problems
     assert "A (Mã cơ quan)" in problems and "B (Mã tiêu chí)" in problems
     page.screenshot(path=str(shots / f"measures-problems-{width}.png"), full_page=True)
-    assert MeasureImport.objects.count() == 0
+    assert MeasureImport.objects.get().status == ImportStatus.REFUSED
+    page.goto(f"{live_server.url}/so-lieu/{world.period.code}/")
 
     good = tmp_path / "so-lieu-2026.xlsx"
     good.write_bytes(
@@ -86,7 +88,7 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
     page.locator("#confirm").click()
     page.wait_for_load_state()
     assert "3 values of so-lieu-2026.xlsx are stored." in page.locator(".alert-success").inner_text()
-    assert MeasureImport.objects.get().status == ImportStatus.STORED
+    assert MeasureImport.objects.get(file_name="so-lieu-2026.xlsx").status == ImportStatus.STORED
     page.screenshot(path=str(shots / f"measures-page-{width}.png"), full_page=True)
     assert world.item("2.1").final_input == {"value": "95.5"}
 

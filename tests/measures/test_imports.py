@@ -91,11 +91,14 @@ def problems_of(content, world, **kwargs):
     return {(p.row, (p.column or "")[:1], p.message) for p in plan.problems}
 
 
-def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(client, world):
+def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(
+    client, world, django_capture_on_commit_callbacks
+):
     """Preview lists old → new per agency × criterion; nothing changes before "confirm"."""
     client.force_login(world.users["home_affairs"])
     content = xlsx(GOOD)
-    response = upload(client, world, content)
+    with django_capture_on_commit_callbacks(execute=True):  # the file is checked by a job once committed
+        response = upload(client, world, content)
     measure_import = MeasureImport.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("measures:preview", args=[world.period.code, measure_import.pk])
@@ -105,8 +108,10 @@ def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(client,
     assert world.item("2.1").appraised_input is None and not MeasureValue.objects.exists()
     assert not SurveyValue.objects.exists()
 
-    response = client.post(reverse("measures:confirm", args=[world.period.code, measure_import.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # stored by a second job
+        response = client.post(reverse("measures:confirm", args=[world.period.code, measure_import.pk]))
     assert response.status_code == 302
+    assert "4 values of so-lieu.xlsx are stored." in client.get(response.url).content.decode()
     item = world.item("2.1")
     assert item.self_input == item.appraised_input == {"value": "95.5"} and item.reappraised_input is None
     assert item.status == ItemStatus.APPRAISED and item.appraised_by == world.users["home_affairs"]
@@ -215,13 +220,16 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_stored(world):
     assert world.item("2.1").appraised_input is None
 
 
-def test_the_page_lists_the_problems_of_a_refused_file_in_vietnamese(client, world, settings):
+def test_the_page_lists_the_problems_of_a_refused_file_in_vietnamese(
+    client, world, settings, django_capture_on_commit_callbacks
+):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     client.force_login(world.users["home_affairs"])
-    response = upload(client, world, xlsx([["so-z", "2.1", "95", "", SOURCE, "05/01/2023", ""]]))
-    html = response.content.decode()
-    assert response.status_code == 400 and "so-z" in html and "(Mã cơ quan)" in html
-    assert not MeasureImport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, xlsx([["so-z", "2.1", "95", "", SOURCE, "05/01/2023", ""]]))
+    html = client.get(response.url).content.decode()
+    assert "Không có cơ quan mã so-z." in html and "(Mã cơ quan)" in html
+    assert MeasureImport.objects.get().status == ImportStatus.REFUSED and not MeasureValue.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -246,21 +254,27 @@ def test_an_unknown_column_is_named(world):
     assert (None, "D", "Unknown column Số tiền.") in problems
 
 
-def test_the_file_is_bounded_in_bytes_and_rows(world, settings):
-    rows = [["so-a", "2.1", str(90 + n), "", SOURCE, "05/01/2023", ""] for n in range(4)]
-    settings.MEASURES_MAX_ROWS = 3
-    assert problems_of(csv_bytes(rows), world) == {(None, "", "The file has more than 3 rows.")}
-    settings.MEASURES_MAX_ROWS = 4
-    assert (12, "B", "so-a × 2.1 is already given on row 2.") not in problems_of(csv_bytes(rows), world)
-    settings.MEASURES_MAX_BYTES = 100
-    workbook = xlsx(rows)
-    assert {p.message for p in measures_check(period=world.period, content=workbook).problems} == {
-        f"The file has {len(workbook)} bytes; at most 100 are accepted."
+def test_the_file_is_bounded_by_the_measures_file_limits(world, settings):
+    """parindex.safe_files measures the file (settings.FILE_LIMITS, kind "measures"); the header row is not
+    counted."""
+    rows = [["so-a", f"2.{n}", "0,9" if n == 3 else "90", "", SOURCE, "05/01/2023", ""] for n in (1, 2, 3)]
+    settings.FILE_LIMITS = {**settings.FILE_LIMITS, "measures_rows": 2}
+    assert problems_of(csv_bytes(rows), world) == {
+        (None, "", "the file has more than 2 rows; at most 2 are accepted")
     }
-    settings.MEASURES_MAX_BYTES, settings.MEASURES_MAX_UNPACKED = 10**6, 1000
-    assert {p.message for p in measures_check(period=world.period, content=xlsx(rows)).problems} == {
-        "The workbook unpacks to more than 1000 bytes."
+    assert problems_of(xlsx(rows), world) == {
+        (None, "", "the sheet Sheet declares 3 rows; at most 2 are accepted")
     }
+    settings.FILE_LIMITS = {**settings.FILE_LIMITS, "measures_rows": 3}
+    assert measures_check(period=world.period, content=csv_bytes(rows)).problems == []
+    assert measures_check(period=world.period, content=xlsx(rows)).problems == []
+    settings.FILE_LIMITS = {**settings.FILE_LIMITS, "columns": 6}
+    assert problems_of(csv_bytes(rows), world) == {
+        (None, "", "row 1 has more than 6 columns; at most 6 are accepted")
+    }
+    settings.FILE_LIMITS = {**settings.FILE_LIMITS, "columns": 500, "measures_total_bytes": 1000}
+    message = {p.message for p in measures_check(period=world.period, content=xlsx(rows)).problems}.pop()
+    assert message.startswith("the file is 0,0 MB; at most 0,0 MB are accepted")
 
 
 def test_values_per_file_source_and_not_applicable(world):
@@ -295,6 +309,7 @@ def test_values_per_file_source_and_not_applicable(world):
 
 @pytest.mark.parametrize("state", [PeriodState.APPROVED, PeriodState.PUBLISHED])
 def test_approval_freezes_the_values(client, world, state):
+    """Refused in the request (the job checks again when it runs: test_jobs)."""
     home_affairs = world.users["home_affairs"]
     pending, _plan = measures_preview(
         period=world.period, content=xlsx(GOOD), file_name="a.xlsx", acting_user=home_affairs
