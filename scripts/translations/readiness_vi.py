@@ -34,6 +34,7 @@ VI = {
     "Confirm: %(label)s": "Xác nhận: %(label)s",
     "Go ahead anyway: %(label)s": "Vẫn tiếp tục: %(label)s",
     "Not ready then:": "Chưa sẵn sàng khi đó:",
+    "Not ready: %(label)s: %(count)s": "Chưa sẵn sàng: %(label)s: %(count)s",
     "reason for going ahead:": "lý do vẫn tiếp tục:",
     # publication
     "publication note": "ghi chú công bố",

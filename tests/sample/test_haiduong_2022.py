@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
 
 from agencies.models import Period, PeriodState
 from sample.loader import load_sample
@@ -49,7 +50,7 @@ def loaded(django_db_setup, django_db_blocker):
         # Aggregating again from the stored responses gives the same values (approval freezes them, so
         # the refresh runs as it did before approval, and is refused as it is).
         for period in periods.values():
-            with pytest.raises(ValidationError, match="approved"):
+            with translation.override("en"), pytest.raises(ValidationError, match="are approved"):
                 survey_values_refresh(period=period)
             state = period.state
             Period.objects.filter(pk=period.pk).update(state=PeriodState.COUNCIL)

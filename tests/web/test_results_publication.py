@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from agencies.models import PeriodState, PeriodTransition
@@ -328,7 +329,8 @@ def test_the_publish_command(capsys):
     with pytest.raises(CommandError, match="give --reason"):
         call_command("publish_results", "--period", period.code, "--user", "noivu")
     assert not ResultSnapshot.objects.filter(period=period, is_published=True).exists()
-    call_command("publish_results", "--period", period.code, "--user", "noivu", "--reason", NOT_READY)
+    with translation.override("en"):
+        call_command("publish_results", "--period", period.code, "--user", "noivu", "--reason", NOT_READY)
     out = capsys.readouterr().out
     assert "Not ready: Criteria not appraised yet" in out
     snapshot.refresh_from_db()

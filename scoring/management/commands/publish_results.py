@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from agencies.models import Period, PeriodState
 from assessment.readiness import period_readiness
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         readiness = period_readiness(period=period_obj, name="publish", snapshot=chosen)
         for gap in readiness.gaps:
             names = ", ".join(each.label for each in gap.entries)
-            self.stdout.write(f"Not ready: {gap.label}: {gap.count}" + (f" ({names})" if names else ""))
+            line = _("Not ready: %(label)s: %(count)s") % {"label": gap.label, "count": gap.count}
+            self.stdout.write(line + (f" ({names})" if names else ""))
         first = not is_correction and period_obj.state == PeriodState.APPROVED
         if first and not readiness.ready and not reason.strip():
             raise CommandError(
