@@ -265,14 +265,12 @@ TOKEN_USED = _("This link has already been used: the answers were received. Than
 def tokens_generate(*, questionnaire: Questionnaire, acting_user=None) -> int:
     """One link per planned respondent of the sample plan: tops up each agency × group to its planned
     count (links already made are kept) and returns how many were made. Tokens are 128-bit random.
-    Refused (ValidationError) where the policy closes the links (Obj.SURVEY_LINKS: after approval)."""
-    period = Period.objects.get(pk=questionnaire.period_id)
+    Refused (ValidationError) to a person where the policy closes the links (Obj.SURVEY_LINKS: after
+    approval); None is the operator at the server (commands, the sample loader, tests)."""
     if acting_user is not None:
-        refusal = policy.write_refusal(policy.audience(acting_user), policy.Obj.SURVEY_LINKS, period)
-    else:
-        refusal = period_inputs_refusal(period)
-    if refusal:
-        raise ValidationError(refusal, code="frozen")
+        period = Period.objects.get(pk=questionnaire.period_id)
+        if refusal := policy.write_refusal(policy.audience(acting_user), policy.Obj.SURVEY_LINKS, period):
+            raise ValidationError(refusal, code="frozen")
     made = {
         (row["agency_id"], row["group_id"]): row["count"]
         for row in SurveyToken.objects.filter(questionnaire=questionnaire)
