@@ -2,12 +2,18 @@
 polls its status), and changing an agency account's role, agency or activity through accounts.services
 (never more than the official may grant)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+
+from agencies import policy
+from agencies.policy import Obj
 
 from .forms import AccountChangeForm
 from .grants import grantable_roles
@@ -19,8 +25,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
+def asks_the_policy(view):
+    """The permission is the role gate; the policy (Obj.ACCOUNTS, which no period scopes) decides whether
+    the user reads these pages and whether a POST may write."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        who = policy.audience(request.user)
+        if not policy.may_use(who, Obj.ACCOUNTS):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD") and not policy.may_use(who, Obj.ACCOUNTS, write=True):
+            raise PermissionDenied(policy.NOT_YOURS % {"what": str(policy.WHAT[Obj.ACCOUNTS]).lower()})
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 @require_http_methods(["GET", "POST"])
 def accounts_import_page(request):
     """POST stores the list and queues its import (refused at once when over the file limits)."""
@@ -48,6 +71,7 @@ def _job_context(job: AccountImport) -> dict:
 
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 @require_safe
 def accounts_import_job(request, pk: int):
     """One account import: its progress while it runs, then the accounts created or every problem."""
@@ -57,6 +81,7 @@ def accounts_import_job(request, pk: int):
 
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 @require_safe
 def accounts_import_status(request, pk: int):
     """The job's box alone, polled every second by the page while the job runs."""
@@ -66,6 +91,7 @@ def accounts_import_status(request, pk: int):
 
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 def accounts_template(request):
     response = HttpResponse(accounts_template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-tai-khoan.xlsx"'
@@ -82,12 +108,14 @@ def _manageable(request):
 
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 def accounts_list(request):
     return render(request, "accounts/list.html", {"accounts": _manageable(request)})
 
 
 @login_required
 @permission_required("accounts.manage_agency_accounts", raise_exception=True)
+@asks_the_policy
 @require_http_methods(["GET", "POST"])
 def account_change(request, pk: int):
     account = get_object_or_404(_manageable(request), pk=pk)

@@ -256,6 +256,7 @@ WHAT = {
     Obj.REPORT: gettext_lazy("The reports"),
     Obj.PUBLISHED: gettext_lazy("The published results"),
     Obj.OVERVIEW: gettext_lazy("The overview"),
+    Obj.ACCOUNTS: gettext_lazy("The agency accounts"),
 }
 
 
@@ -336,6 +337,11 @@ def may_write(who: Audience, kind: Stage | Obj, state: str) -> bool:
     return state in _table(kind, True).get(who, frozenset())
 
 
+def may_use(who: Audience, kind: Obj, *, write: bool = False) -> bool:
+    """For objects of no period (agency accounts): whether the table gives `who` any state at all."""
+    return bool(_table(kind, write).get(who))
+
+
 def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | None:
     """Why `who` may not write `kind` in the period's state now (None when the table allows it).
 
@@ -390,14 +396,14 @@ SELF_READ = Access(Stage.SELF, agency=True)
 ITEM_WRITES = (Stage.APPRAISED, Stage.SECOND, Stage.REAPPRAISED)
 URLS: dict[str, Access] = {
     "admin:index": Access(SUPERUSER_ONLY),
-    "set_language": Access(PUBLIC, get=False),
+    "set_language": Access(PUBLIC, (PUBLIC,), get=False),
     "login": Access(PUBLIC),
-    "logout": Access(PUBLIC, get=False),
+    "logout": Access(PUBLIC, (PUBLIC,), get=False),
     "password_reset": Access(PUBLIC),
     "password_reset_done": Access(PUBLIC),
     "password_reset_confirm": Access(PUBLIC),
     "password_reset_complete": Access(PUBLIC),
-    "api-schema": Access(PUBLIC),
+    "api-schema": Access(SIGNED_IN),  # the API's map is not public (SPECTACULAR_SETTINGS)
     "home": Access(SIGNED_IN),
     "assessment-api:item-list": Access(SIGNED_IN),
     "assessment-api:item-detail": Access(Stage.SELF, (Stage.SELF,), agency=True, method="patch"),
@@ -406,6 +412,7 @@ URLS: dict[str, Access] = {
     "evidence-api:file-list": Access(SIGNED_IN, (Obj.EVIDENCE,), agency=True),
     "evidence-api:file-detail": Access(Obj.EVIDENCE, agency=True),
     "surveys-api:responses-import": Access(Obj.SURVEY, (Obj.SURVEY,), get=False),
+    "surveys-api:import-status": Access(Obj.SURVEY),
     "surveys-api:values": Access(Obj.SURVEY),
     "surveys-api:sipas": Access(Obj.SURVEY),
     "assessment:index": Access(Obj.ENTRY),
@@ -446,6 +453,16 @@ URLS: dict[str, Access] = {
     "evidence:unlink": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
     "accounts:import": Access(Obj.ACCOUNTS, (Obj.ACCOUNTS,)),
     "accounts:template": Access(Obj.ACCOUNTS),
+    "accounts:list": Access(Obj.ACCOUNTS),
+    "accounts:change": Access(Obj.ACCOUNTS, (Obj.ACCOUNTS,)),
+    "accounts:import_job": Access(Obj.ACCOUNTS),
+    "accounts:import_status": Access(Obj.ACCOUNTS),
+    "measures:page": Access(Obj.MEASURED),
+    "measures:template": Access(Obj.MEASURED),
+    "measures:preview": Access(Obj.MEASURED),
+    "measures:upload": Access(Obj.MEASURED, (Obj.MEASURED,), get=False),
+    "measures:confirm": Access(Obj.MEASURED, (Obj.MEASURED,), get=False),
+    "measures:discard": Access(Obj.MEASURED, (Obj.MEASURED,), get=False),
     "public:index": Access(PUBLIC),
     "public:language": Access(PUBLIC),
     "public:dictionary": Access(PUBLIC),
@@ -513,5 +530,5 @@ def url_outcome(name: str, who: Audience, state: str, *, write: bool = False) ->
         return Outcome.HIDE
     if not write:
         return Outcome.ALLOW
-    allowed = any(kind == SIGNED_IN or may_write(who, kind, state) for kind in access.writes)
+    allowed = any(kind in (PUBLIC, SIGNED_IN) or may_write(who, kind, state) for kind in access.writes)
     return Outcome.ALLOW if allowed else Outcome.REFUSE

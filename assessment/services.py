@@ -260,6 +260,11 @@ def assessment_sign_off(*, period: Period, agency: Agency, user) -> Submission:
     """The agency head confirms the submitted self-assessment (ký duyệt)."""
     if not (user.has_perm("assessment.sign_off_self_assessment") and user.agency_id == agency.id):
         raise AssessmentRefused(_("Only the head of the agency can sign off its self-assessment."))
+    period = Period.objects.get(pk=period.pk)  # the state now, not the caller's copy
+    if refusal := policy.write_refusal(
+        policy.audience(user, agency_id=agency.id), policy.Obj.SIGN_OFF, period
+    ):
+        raise AssessmentRefused(refusal)
     submission = Submission.objects.select_for_update().get(
         pk=submission_for(period=period, agency=agency).pk
     )
@@ -277,6 +282,9 @@ def assessment_reopen(*, period: Period, agency: Agency, user, reason: str) -> S
     """Home Affairs unlocks a submitted self-assessment, with a reason kept in its history."""
     if not user.has_perm("assessment.reopen_self_assessment"):
         raise AssessmentRefused(_("Only Home Affairs can reopen a self-assessment."))
+    period = Period.objects.get(pk=period.pk)
+    if refusal := policy.write_refusal(policy.audience(user, agency_id=agency.id), policy.Obj.REOPEN, period):
+        raise AssessmentRefused(refusal)
     if not reason.strip():
         raise AssessmentRefused(_("Give the reason for reopening."))
     submission = Submission.objects.select_for_update().get(

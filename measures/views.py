@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import policy
 from agencies.models import Period
-from agencies.policy import period_inputs_refusal
+from agencies.policy import Obj
 
 from . import jobs, selectors, services
 from .models import ImportStatus, MeasureImport
@@ -26,9 +27,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request, period_code: str) -> Period:
+    """The period, when the permission (the role gate) and the policy let the user read its measured data."""
     if not request.user.has_perm("measures.import_measures"):
         raise PermissionDenied
-    return get_object_or_404(Period, code=period_code)
+    period = get_object_or_404(Period, code=period_code)
+    if not policy.may_read(policy.audience(request.user), Obj.MEASURED, period.state):
+        raise PermissionDenied
+    return period
+
+
+def _write_refusal(request, period: Period) -> str | None:
+    return policy.write_refusal(policy.audience(request.user), Obj.MEASURED, period)
 
 
 def _context(request, period: Period, **extra) -> dict:
@@ -38,7 +47,7 @@ def _context(request, period: Period, **extra) -> dict:
         "cells": selectors.measure_cells(period=period, agency_code=agency),
         "agency_filter": agency,
         "imports": selectors.period_imports(period),
-        "refusal": period_inputs_refusal(period),
+        "refusal": _write_refusal(request, period),
         "max_rows": limits().rows,
         **extra,
     }
@@ -64,7 +73,9 @@ def upload(request, period_code: str):
             source_date = date.fromisoformat(request.POST["source_date"])
         except ValueError:
             error = _("The date of the source document is not a date.")
-    if upload_file is None:
+    if refusal := _write_refusal(request, period):
+        error = refusal
+    elif upload_file is None:
         error = _("Choose a file.")
     if error is None:
         try:
@@ -91,11 +102,11 @@ def upload(request, period_code: str):
             source=source,
             source_date=request.POST.get("source_date", ""),
         ),
-        status=400,
+        status=409 if refusal else 400,
     )
 
 
-def _job_context(period: Period, measure_import: MeasureImport) -> dict:
+def _job_context(request, period: Period, measure_import: MeasureImport) -> dict:
     changes = measure_import.preview
     return {
         "period": period,
@@ -104,7 +115,7 @@ def _job_context(period: Period, measure_import: MeasureImport) -> dict:
         "changed": sum(1 for c in changes if c["changed"]),
         "pending": measure_import.status == ImportStatus.PREVIEWED,
         "problems": [Problem.from_data(item) for item in measure_import.problem_list],
-        "refusal": period_inputs_refusal(period),
+        "refusal": _write_refusal(request, period),
     }
 
 
@@ -114,7 +125,7 @@ def preview(request, period_code: str, import_id: int):
     """One file: its check's progress while the job runs, then the preview or every problem."""
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
-    return render(request, "measures/preview.html", _job_context(period, measure_import))
+    return render(request, "measures/preview.html", _job_context(request, period, measure_import))
 
 
 @login_required
@@ -123,7 +134,7 @@ def status(request, period_code: str, import_id: int):
     """The file's box alone, polled every second by the preview page while the job checks the file."""
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
-    return render(request, "measures/_job.html", _job_context(period, measure_import))
+    return render(request, "measures/_job.html", _job_context(request, period, measure_import))
 
 
 @login_required
@@ -131,6 +142,9 @@ def status(request, period_code: str, import_id: int):
 def confirm(request, period_code: str, import_id: int):
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    if refusal := _write_refusal(request, period):
+        messages.error(request, refusal)
+        return redirect("measures:preview", period.code, measure_import.pk)
     try:
         jobs.measure_import_confirm(measure_import=measure_import, acting_user=request.user)
     except services.MeasuresRefused as refused:
@@ -143,6 +157,9 @@ def confirm(request, period_code: str, import_id: int):
 def discard(request, period_code: str, import_id: int):
     period = _period(request, period_code)
     measure_import = get_object_or_404(MeasureImport.objects.defer("content"), pk=import_id, period=period)
+    if refusal := _write_refusal(request, period):
+        messages.error(request, refusal)
+        return redirect("measures:page", period.code)
     try:
         services.measures_discard(measure_import=measure_import, acting_user=request.user)
     except services.MeasuresRefused as refused:

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import policy
 from agencies.models import Period
 from agencies.policy import period_inputs_refusal
 
@@ -263,7 +264,13 @@ TOKEN_USED = _("This link has already been used: the answers were received. Than
 
 def tokens_generate(*, questionnaire: Questionnaire, acting_user=None) -> int:
     """One link per planned respondent of the sample plan: tops up each agency × group to its planned
-    count (links already made are kept) and returns how many were made. Tokens are 128-bit random."""
+    count (links already made are kept) and returns how many were made. Tokens are 128-bit random.
+    Refused (ValidationError) to a person where the policy closes the links (Obj.SURVEY_LINKS: after
+    approval); None is the operator at the server (commands, the sample loader, tests)."""
+    if acting_user is not None:
+        period = Period.objects.get(pk=questionnaire.period_id)
+        if refusal := policy.write_refusal(policy.audience(acting_user), policy.Obj.SURVEY_LINKS, period):
+            raise ValidationError(refusal, code="frozen")
     made = {
         (row["agency_id"], row["group_id"]): row["count"]
         for row in SurveyToken.objects.filter(questionnaire=questionnaire)

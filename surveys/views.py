@@ -289,8 +289,12 @@ def online_links(request: HttpRequest, pk: int) -> HttpResponse:
     _online_manager(request)
     questionnaire = _questionnaire(pk)
     if request.method == "POST":
-        made = tokens_generate(questionnaire=questionnaire, acting_user=request.user)
-        messages.success(request, gettext("%(count)s links made.") % {"count": made})
+        try:
+            made = tokens_generate(questionnaire=questionnaire, acting_user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, gettext("%(count)s links made.") % {"count": made})
         return redirect("surveys:online", pk=questionnaire.pk)
     counts = survey_link_counts(questionnaire=questionnaire)
     return render(

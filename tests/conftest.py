@@ -27,3 +27,15 @@ def _eager_tasks(request):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Figures a test hands over in its user_properties (the policy URL walk's counts) are shown at the
+    end of the run, also when the test ran in an xdist worker."""
+    shown = set()
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for key, value in getattr(report, "user_properties", ()):
+                if key == "policy_walk" and value not in shown:
+                    shown.add(value)
+                    terminalreporter.write_line(value)

@@ -12,14 +12,21 @@ from rest_framework.test import APIClient
 from agencies.models import Period, PeriodState, Window, WindowKind
 from agencies.workflow import period_transition
 from assessment import appraisal
-from assessment.models import AppraisalAssignment, ItemStatus, SecondAppraisal
-from assessment.services import assessment_submit, item_self_score
+from assessment.models import AppraisalAssignment, ItemStatus, SecondAppraisal, Submission
+from assessment.services import (
+    AssessmentRefused,
+    assessment_reopen,
+    assessment_sign_off,
+    assessment_submit,
+    item_self_score,
+)
 from evidence.models import EvidenceFile
 from evidence.services import evidence_attach
 from surveys.models import Response, SurveyValue
 from surveys.services import response_enter, survey_values_refresh
 from tests.evidence.factories import pdf_bytes
 from tests.factories import PeriodFactory
+from tests.public.builders import NOT_READY
 from tests.surveys.factories import make_survey, respond
 from tests.worlds import self_assessment_world
 
@@ -65,7 +72,13 @@ def submitted_round(world):
         item = world.item(code)
         item_self_score(item=item, user=focal, expected_version=item.version, data=data)
     assessment_submit(period=world.period, agency=world.agency, user=focal, explanation="Không có văn bản")
-    period_transition(period=world.period, name="start_appraisal", user=world.users["home_affairs"])
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason=NOT_READY,
+    )
     world.period.refresh_from_db()
     return world
 
@@ -308,3 +321,40 @@ def test_window_kind_is_checked_for_explanation_evidence(world):
         user=world.users["focal"],
     )
     assert EvidenceFile.objects.count() == 1
+
+
+# --- sign-off and reopening follow the policy's SIGN_OFF and REOPEN tables --------------------------
+
+
+def submitted(world):
+    focal = world.users["focal"]
+    for code, data in SELF.items():
+        item = world.item(code)
+        item_self_score(item=item, user=focal, expected_version=item.version, data=data)
+    return assessment_submit(period=world.period, agency=world.agency, user=focal, explanation="Không có")
+
+
+def test_the_head_signs_off_until_approval_and_not_after(world):
+    """Sign-off is open in every state before approval (the last one, council, included)."""
+    submitted(world)
+    set_state(world.period, PeriodState.COUNCIL)
+    signed = assessment_sign_off(period=world.period, agency=world.agency, user=world.users["head"])
+    assert signed.signed_off_by == world.users["head"]
+    set_state(world.period, PeriodState.APPROVED)
+    with pytest.raises(AssessmentRefused, match="are approved: its inputs can no longer change"):
+        assessment_sign_off(period=world.period, agency=world.agency, user=world.users["head"])
+
+
+def test_home_affairs_reopens_only_during_self_assessment(world):
+    submitted(world)
+    set_state(world.period, PeriodState.APPRAISAL)
+    with pytest.raises(AssessmentRefused, match="cannot be changed while the period is in the state"):
+        assessment_reopen(
+            period=world.period, agency=world.agency, user=world.users["home_affairs"], reason="x"
+        )
+    assert Submission.objects.get(period=world.period, agency=world.agency).locked
+    set_state(world.period, PeriodState.SELF_ASSESSMENT)
+    reopened = assessment_reopen(
+        period=world.period, agency=world.agency, user=world.users["home_affairs"], reason="Thiếu hồ sơ"
+    )
+    assert not reopened.locked

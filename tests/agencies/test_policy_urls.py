@@ -7,31 +7,40 @@ A URL without a registry entry fails `test_every_url_has_a_policy_entry`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import time
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from accounts.models import AccountImport, AccountImportStatus
 from agencies import policy
-from agencies.models import Period, PeriodState
+from agencies.models import Period, PeriodState, PeriodTransition
 from agencies.policy import Audience, Outcome
 from assessment import appraisal
+from assessment.models import AppraisalAssignment, AssessmentItem, SecondAppraisal, Submission
 from assessment.services import assessment_submit, item_self_score
+from evidence.models import EvidenceFile, EvidenceLink
 from evidence.services import evidence_attach
+from measures.models import MeasureImport, MeasureValue
+from reports.models import ReportBundle
 from scoring.jobs import compute_job_start
 from scoring.models import ResultSnapshot
 from scoring.services import snapshot_publish
 from surveys.formats import questionnaire_from_document
-from surveys.models import ImportBatch, SurveyToken
+from surveys.models import ImportBatch, Response, SecondEntry, SurveyToken, SurveyValue
 from tests.evidence.factories import pdf_bytes, upload
 from tests.factories import UserFactory
+from tests.public.builders import NOT_READY
 from tests.surveys.factories import questionnaire_document
 from tests.worlds import self_assessment_world
 
@@ -106,8 +115,6 @@ def build_world():
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from reports.models import ReportBundle
-
     stored = default_storage.save("reports/bang.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     w.bundle = ReportBundle.objects.create(
         snapshot=w.snapshot,
@@ -115,6 +122,18 @@ def build_world():
         status="succeeded",
         file_name="bang.zip",
         storage_name=stored,
+    )
+    w.account_import = AccountImport.objects.create(
+        file_name="tai-khoan.xlsx", status=AccountImportStatus.CREATED, created_by=w.users["home_affairs"]
+    )
+    content = b"not a workbook"
+    w.measure_import = MeasureImport.objects.create(
+        period=w.period,
+        file_name="so-lieu.xlsx",
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        uploaded_by=w.users["home_affairs"],
     )
     return w
 
@@ -140,6 +159,7 @@ def kwargs_for(name: str, w, file_name: str) -> dict:
         "job_id": w.job.pk,
         "name": "open_explanation",
         "uidb64": "MQ",
+        "import_id": w.measure_import.pk,
     }
     by_name = {
         "evidence:download": {"pk": w.evidence.pk},
@@ -149,6 +169,9 @@ def kwargs_for(name: str, w, file_name: str) -> dict:
         "reports:bundle_status": {"pk": w.bundle.pk},
         "reports:bundle_download": {"pk": w.bundle.pk},
         "password_reset_confirm": {"token": "set-password"},
+        "accounts:change": {"pk": w.users["focal"].pk},
+        "accounts:import_job": {"pk": w.account_import.pk},
+        "accounts:import_status": {"pk": w.account_import.pk},
     }
     resolved = dict(by_name.get(name, {}))
     if "pk" not in resolved and ("phieu/" in _route(name) or "questionnaires/" in _route(name)):
@@ -243,8 +266,47 @@ def check(response, outcome: Outcome, access: policy.Access, write: bool, who: A
     if outcome == Outcome.ALLOW:
         ok = {200, 201, 204, 302, 304, 400, 409, 410} if write else {200, 302, 304, 410}
         return None if status in ok else f"{status} where the policy allows"
-    # REFUSE: readable but not writable: a refusal (400/403/409, or the page again with a message).
-    return None if status in (200, 302, 400, 403, 409, 410) else f"{status} where a refusal was due"
+    # REFUSE: readable but not writable: a refusal status, or the page (or the next one) with a message.
+    if status in REFUSAL_STATUSES or refusal_shown(response):
+        return None
+    return f"{status} without a refusal message where a refusal was due"
+
+
+# 410: a one-time survey link whose survey no longer takes answers.
+REFUSAL_STATUSES = (400, 403, 409, 410)
+ALERT = re.compile(r'role="alert"|class="[^"]*\b(?:alert-danger|alert-warning|invalid-feedback|errorlist)\b')
+
+
+def refusal_shown(response) -> bool:
+    """The response carries a refusal: an error or warning queued for the next page (Django messages),
+    or, on a page answered at once, an alert or a form error in its body."""
+    if any(m.level >= messages.WARNING for m in messages.get_messages(response.wsgi_request)):
+        return True
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return False
+    return bool(ALERT.search(response.content.decode()))
+
+
+COUNTED = (
+    EvidenceFile, EvidenceLink, AppraisalAssignment, SecondAppraisal, Response, SecondEntry, SurveyValue,
+    SurveyToken, MeasureValue, MeasureImport, ResultSnapshot, ReportBundle, AccountImport, PeriodTransition,
+)  # fmt: skip
+
+
+def fingerprint() -> tuple:
+    """A cheap digest of every row a POST of the walk could write: a refused write must leave it as it
+    was (item versions, evidence and its links, submissions, assignments, the period, survey responses
+    and values, measured data, snapshots, report bundles, account imports, accounts)."""
+    items = AssessmentItem.objects.aggregate(n=Count("pk"), v=Sum("version"))
+    return (
+        tuple(items.values()),
+        tuple(Period.objects.order_by("pk").values_list("state", flat=True)),
+        tuple(Submission.objects.order_by("pk").values_list("status", "signed_off_at")),
+        tuple(tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values()) for model in COUNTED),
+        tuple(MeasureImport.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(SurveyToken.objects.order_by("pk").values_list("response_id", flat=True)),
+        tuple(get_user_model().objects.order_by("pk").values_list("role", "agency_id", "is_active")),
+    )
 
 
 SAMPLE_STATES = (PeriodState.DRAFT, PeriodState.APPRAISAL, PeriodState.PUBLISHED)
@@ -261,7 +323,7 @@ def state_independent(name: str) -> bool:
     )
 
 
-def test_every_url_role_and_state_follows_the_policy(settings, capsys):
+def test_every_url_role_and_state_follows_the_policy(settings, capsys, request):
     w = build_world()
     clients = {}
     for key in USERS:
@@ -272,13 +334,18 @@ def test_every_url_role_and_state_follows_the_policy(settings, capsys):
         clients[key] = client
     names = url_names()
     steady = {name for name in names if state_independent(name)}
-    problems, checks, costs = [], 0, {}
+    problems, checks, refused_writes, costs = [], 0, 0, {}
     combinations = set()
     for state in STATES:
         if state == PeriodState.PUBLISHED:
             Period.objects.filter(pk=w.period.pk).update(state=PeriodState.APPROVED)
             w.period.refresh_from_db()
-            snapshot_publish(snapshot=w.snapshot, acting_user=w.users["home_affairs"])
+            snapshot_publish(
+                snapshot=w.snapshot,
+                acting_user=w.users["home_affairs"],
+                confirmed=True,
+                override_reason=NOT_READY,
+            )
             from scoring.models import SnapshotDownload
 
             file_name = SnapshotDownload.objects.filter(snapshot=w.snapshot).first().file_name
@@ -304,7 +371,9 @@ def test_every_url_role_and_state_follows_the_policy(settings, capsys):
                     else:
                         client = clients[key]
                     started = time.perf_counter()
+                    guarded = write and outcome == Outcome.REFUSE
                     with transaction.atomic():
+                        before = fingerprint() if guarded else None
                         if not write:
                             response = client.get(url)
                         elif access.method == "patch":
@@ -313,21 +382,30 @@ def test_every_url_role_and_state_follows_the_policy(settings, capsys):
                             )
                         else:
                             response = client.post(url, post_data(w, key))
+                        changed = guarded and fingerprint() != before
                         transaction.set_rollback(True)
                     checks += 1
+                    refused_writes += guarded
                     costs[name] = costs.get(name, 0) + time.perf_counter() - started
                     combinations.add((key, name, state))
-                    if difference := check(response, outcome, access, write, who):
+                    difference = check(response, outcome, access, write, who)
+                    if changed:
+                        difference = "; ".join(filter(None, [difference, "the refused write changed rows"]))
+                    if difference:
                         method = access.method.upper() if write else "GET"
                         problems.append(
                             f"{state} {key} ({who}) {method} {name}: {outcome} expected, {difference}"
                         )
+    summary = (
+        f"policy URL walk: {len(USERS)} users × {len(names)} URLs × {len(STATES)} states = "
+        f"{len(combinations)} combinations requested ({len(steady)} URLs the policy treats alike in "
+        f"every state: in {len(SAMPLE_STATES)} states), {checks} requests, {refused_writes} of them "
+        f"refused writes checked to change nothing"
+    )
+    # tests/conftest.py's pytest_terminal_summary shows it at the end of the run (xdist workers too).
+    request.node.user_properties.append(("policy_walk", summary))
     with capsys.disabled():
-        print(
-            f"\npolicy URL walk: {len(USERS)} users × {len(names)} URLs × {len(STATES)} states = "
-            f"{len(combinations)} combinations requested ({len(steady)} URLs the policy treats alike in "
-            f"every state: in {len(SAMPLE_STATES)} states), {checks} requests"
-        )
+        print("\n" + summary)
         if os.environ.get("POLICY_WALK_PROFILE"):
             for name, cost in sorted(costs.items(), key=lambda c: -c[1])[:15]:
                 print(f"  {cost:6.2f} s  {name}")

@@ -538,3 +538,19 @@ def test_the_page_reads_in_a_fixed_number_of_queries(client, world, django_asser
     with django_assert_max_num_queries(12):
         html = client.get(url).content.decode()
     assert html.count("so-x3") >= 3  # so-x3 and so-x30…39, one row per leaf
+
+
+def test_after_approval_the_pages_refuse_every_write_with_the_policys_message(client, world):
+    """Upload answers 409; confirm and discard leave a previewed file as it was, with the message."""
+    client.force_login(world.users["home_affairs"])
+    upload(client, world, xlsx(GOOD))
+    measure_import = MeasureImport.objects.get()
+    Period.objects.filter(pk=world.period.pk).update(state=PeriodState.APPROVED)
+    refused = upload(client, world, xlsx(GOOD))
+    assert refused.status_code == 409 and "its inputs can no longer change" in refused.content.decode()
+    for name in ("measures:confirm", "measures:discard"):
+        response = client.post(reverse(name, args=[world.period.code, measure_import.pk]), follow=True)
+        assert "its inputs can no longer change" in response.content.decode()
+    measure_import.refresh_from_db()
+    assert measure_import.status == ImportStatus.PREVIEWED and MeasureImport.objects.count() == 1
+    assert not MeasureValue.objects.exists()
