@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from parindex.admin_readonly import InputsReadOnlyMixin
+
 from .models import AssessmentItem
 
 
 @admin.register(AssessmentItem)
-class AssessmentItemAdmin(SimpleHistoryAdmin):
+class AssessmentItemAdmin(InputsReadOnlyMixin, SimpleHistoryAdmin):
     list_display = (
         "agency",
         "node",

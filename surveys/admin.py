@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from parindex.admin_readonly import InputsReadOnlyInline, InputsReadOnlyMixin
+
 from .models import (
     Answer,
     AnswerOption,
@@ -17,7 +19,7 @@ from .models import (
 
 
 @admin.register(SurveyValue)
-class SurveyValueAdmin(admin.ModelAdmin):
+class SurveyValueAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = ("agency", "node", "value", "respondents", "source", "updated_at")
     list_filter = ("source", "agency__block")
     list_select_related = ("agency", "node")
@@ -86,14 +88,14 @@ class SamplePlanAdmin(admin.ModelAdmin):
     list_editable = ("planned",)
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(InputsReadOnlyInline):
     model = Answer
     extra = 0
     raw_id_fields = ("question", "option")
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = ("serial", "questionnaire", "group", "agency", "source", "created_at")
     list_filter = ("questionnaire__period", "questionnaire", "source", "group")
     list_select_related = ("questionnaire", "group", "agency")
