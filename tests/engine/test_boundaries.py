@@ -109,18 +109,20 @@ def test_manual_points_without_a_step_take_any_value():
     assert leaf_points(leaf(), LeafInput(points="1,5")) == D("1.5")
 
 
-def test_a_leaf_without_input_scores_zero_for_every_rule_but_deduction():
-    """No entry yet scores 0 (deduction: no event counted keeps the whole max)."""
+def test_a_leaf_without_input_scores_zero_for_every_rule_deduction_included():
+    """No entry yet scores 0 under every rule (issue 12): a deduction leaf nobody has counted earns
+    nothing, while an entered count of 0 keeps the whole max."""
     nodes = [
         leaf(),
         leaf(rule="levels", levels=[{"key": "a", "points": "2"}]),
         leaf(rule="threshold", bands=[{"min": None, "max": None, "points": "2"}]),
         leaf(rule="proportional", target="10"),
         leaf(rule="survey"),
+        leaf(rule="deduction", penalty="0.5"),
     ]
     for node in nodes:
         assert leaf_points(node, LeafInput()) == D(0), node.rule
-    assert leaf_points(leaf(rule="deduction", penalty="0.5"), LeafInput()) == D(2)
+    assert leaf_points(leaf(rule="deduction", penalty="0.5"), LeafInput(value=D(0))) == D(2)
 
 
 @pytest.mark.parametrize(
@@ -242,8 +244,17 @@ def test_threshold_bands_are_parsed_with_their_defaults():
         ([band("x", None)], ["min of band 1 must be a number, not 'x'"]),
         ([band(None, None, "-0.01")], ["points of band 1 (-0.01) must lie within 0…2"]),
         ([band(None, None, "2.01")], ["points of band 1 (2.01) must lie within 0…2"]),
-        ([band("5", "5")], ["band 1: min 5 must be below max 5"]),
-        ([band("6", "5")], ["band 1: min 6 must be below max 5"]),
+        ([band("5", "5")], ["band 1: min 5 must be below max 5, or equal to it with both bounds included"]),
+        (
+            [band("5", "5", min_inclusive=False, max_inclusive=True)],
+            ["band 1: min 5 must be below max 5, or equal to it with both bounds included"],
+        ),
+        ([band("5", "5", max_inclusive=True)], []),  # a band of one value, both bounds included
+        (
+            [band("6", "5", max_inclusive=True)],
+            ["band 1: min 6 must be below max 5, or equal to it with both bounds included"],
+        ),
+        ([band("6", "5")], ["band 1: min 6 must be below max 5, or equal to it with both bounds included"]),
         ([band("4.99", "5")], []),
         (
             [band(None, "5"), band(None, "8"), band("8", None)],
@@ -458,7 +469,7 @@ def test_a_bonus_nothing_applies_to_gives_nothing():
     assert (result.points, result.max_points, result.index) == (D(2), D(4), D("50.00"))
 
 
-def test_a_bonus_inside_an_area_counts_in_points_not_max():
+def test_a_bonus_inside_an_area_counts_in_the_area_points_but_never_in_its_index():
     tree = CriteriaTree(
         (
             Node("1", "", D(2), is_area=True),
@@ -470,7 +481,8 @@ def test_a_bonus_inside_an_area_counts_in_points_not_max():
     result = scored(tree, **{"1_1": "1", "1_9_1": "1"})
     assert result.nodes["1"].points == D("1.5")
     assert result.nodes["1"].applicable_max == D(2)
-    assert result.area_indices == {"1": D("75.00")}
+    # issue 12: area index = non-bonus points / applicable non-bonus max = 1 / 2, the bonus left out
+    assert result.area_indices == {"1": D("50.00")}
 
 
 def test_an_agency_with_nothing_applicable_is_refused():

@@ -25,7 +25,7 @@ from scoring.formats.xlsx import (
     xlsx_to_document,
 )
 from scoring.models import CriteriaNode, CriteriaSet
-from tests.factories import BlockFactory, PeriodFactory
+from tests.factories import AgencyFactory, BlockFactory, PeriodFactory
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +50,7 @@ def full_document() -> dict:
             {"head_class": "good", "min_index": "80", "min_area_index": "70.5"},
         ],
         "review_triggers": [{"area_code": "1", "below": "75"}, {"area_code": "2", "below": "70.5"}],
+        "unranked": ["bql-kcn", "so-y-te"],  # sorted, as exported
         "nodes": [
             {
                 "code": "1",
@@ -148,7 +149,10 @@ def full_document() -> dict:
 
 @pytest.fixture
 def place(db):
-    return PeriodFactory(year=2022), BlockFactory(code="so-nganh", name="Sở, ngành")
+    block = BlockFactory(code="so-nganh", name="Sở, ngành")
+    for code in ("so-y-te", "bql-kcn"):  # the agencies full_document() keeps out of the ranking
+        AgencyFactory(code=code, block=block)
+    return PeriodFactory(year=2022), block
 
 
 # --- the database ---------------------------------------------------------------------------------------
@@ -236,6 +240,7 @@ def test_a_workbook_has_every_field_in_its_cell():
         ["Quy tắc đồng hạng (shared / exact)", "exact", "tie_rule"],
         ["Kỳ đánh giá", "2022", "period"],
         ["Khối", None, "block"],
+        ["Cơ quan không xếp hạng (mã, cách nhau bởi dấu phẩy)", "bql-kcn, so-y-te", "unranked"],
     ]
     assert rows(workbook, TREE) == [
         [
@@ -337,7 +342,14 @@ def test_a_workbook_is_laid_out_for_an_official():
 def test_a_minimal_document_makes_a_workbook_with_defaults():
     document = {"nodes": [{"code": "1", "title": "t", "max_points": "1"}]}
     workbook = load_workbook(io.BytesIO(document_to_xlsx(document)))
-    assert [row[1] for row in rows(workbook, INFO)] == ["parindex-criteria/1", None, "shared", None, None]
+    assert [row[1] for row in rows(workbook, INFO)] == [
+        "parindex-criteria/1",
+        None,
+        "shared",
+        None,
+        None,
+        None,
+    ]
     assert rows(workbook, BANDS)[1:] == rows(workbook, HEADS)[1:] == rows(workbook, TRIGGERS)[1:] == []
 
 
@@ -411,6 +423,7 @@ def test_numbers_text_and_blank_rows_as_typed():
         workbook[INFO]["B2"] = "  Bộ đủ "
         workbook[INFO].append(["Ghi chú", "bỏ qua", "note"])  # unknown keys are ignored
         workbook[INFO].append(["Trống", None, "name"])  # an empty value keeps the earlier one
+        workbook[INFO]["B6"] = " bql-kcn ;so-y-te, ,"  # either separator, spaces and empty codes dropped
         workbook[BANDS].append([None, None, None])
 
     document, locations = xlsx_to_document(edited(change))
@@ -458,7 +471,7 @@ def test_missing_sheets_are_named_and_info_is_optional():
 
     document, _ = xlsx_to_document(edited(without_info))
     expected = {**full_document(), "tie_rule": "shared"}
-    del expected["name"]
+    del expected["name"], expected["unranked"]  # without the sheet, no agency is kept out
     assert document == expected
 
 
@@ -559,6 +572,7 @@ def test_a_workbook_problem_keeps_its_sheet_and_row_when_stored(place):
 def test_each_block_of_a_period_has_its_own_set(place):
     period, block = place
     criteria_set_from_document(period=period, block=block, document=full_document())
-    other = criteria_set_from_document(period=period, block=BlockFactory(code="xa"), document=full_document())
+    document = {**full_document(), "unranked": []}  # full_document's unranked agencies are of block so-nganh
+    other = criteria_set_from_document(period=period, block=BlockFactory(code="xa"), document=document)
     assert other.block.code == "xa"
     assert CriteriaSet.objects.filter(period=period).count() == 2
