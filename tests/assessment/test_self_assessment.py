@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from agencies.models import Extension
@@ -318,13 +319,14 @@ def test_services_refuse_what_the_views_would(world):
     item = world.item("1.1")
     with pytest.raises(
         services.AssessmentRefused,
-        match=re.escape("Only the agency's focal point can change its self-assessment."),
+        match=re.escape(gettext("Only the agency's focal point can change its self-assessment.")),
     ):
         services.item_self_score(
             item=item, user=world.users["other_focal"], expected_version=1, data={"points": "1"}
         )
     with pytest.raises(
-        services.AssessmentRefused, match=re.escape("This criterion is scored from the sociological survey.")
+        services.AssessmentRefused,
+        match=re.escape(gettext("This criterion is scored from the sociological survey.")),
     ):
         services.item_self_score(
             item=world.item("2.3"), user=world.users["focal"], expected_version=1, data={}
