@@ -24,6 +24,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,7 +75,8 @@ def _megabytes(size: int) -> str:
     """Sizes as people read them here: 102,4 MB."""
     from parindex.formatting import format_vi
 
-    return format_vi(size / MB, places=1, thousands=True) + " MB"
+    # Exact: a whole number of bytes over 2**20 has a finite decimal expansion.
+    return format_vi(Decimal(size) / MB, places=1, thousands=True) + " MB"
 
 
 def _count(number: int) -> str:
@@ -286,8 +288,6 @@ def csv_texts(row: dict, numeric: Iterable[str] = ()) -> dict:
 
 def number_cell(value):
     """A document's decimal text as a cell number: integers stay integers."""
-    from decimal import Decimal
-
     if value in (None, ""):
         return None
     number = Decimal(str(value))

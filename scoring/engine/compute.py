@@ -86,7 +86,7 @@ def compute_agency(tree: CriteriaTree, agency: AgencyInput) -> AgencyResult:
             Message(gettext_noop("agency %(agency)s has no applicable criteria"), {"agency": agency.key})
         )
     exact_index = total_points * HUNDRED / total_max
-    area_indices = {}
+    area_indices: dict[str, Decimal | None] = {}
     for area in tree.areas:
         score = scores[area.code]
         if area.is_bonus or score.applicable_max <= 0:
@@ -129,7 +129,7 @@ def decide_review_flags(area_indices: Mapping[str, Decimal | None], rules: Block
     return tuple(
         trigger.area_code
         for trigger in rules.review_triggers
-        if area_indices.get(trigger.area_code) is not None and area_indices[trigger.area_code] < trigger.below
+        if (area_index := area_indices.get(trigger.area_code)) is not None and area_index < trigger.below
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 HEAD_CLASSES = ("excellent", "good", "completed", "not_completed")
 
@@ -19,12 +20,12 @@ class Message:
     """A translatable English template with %(name)s parameters."""
 
     template: str
-    params: Mapping = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate=lambda text: text) -> str:
+    def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
         return translate(self.template) % dict(self.params) if self.params else translate(self.template)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.render()
 
 
@@ -45,7 +46,7 @@ class Node:
     max_points: Decimal
     parent_code: str | None = None
     rule: str | None = None  # leaves only: manual, levels, threshold, proportional, deduction, survey
-    params: Mapping = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
     is_area: bool = False
     is_bonus: bool = False
 
@@ -55,8 +56,11 @@ class CriteriaTree:
     """Nodes in display order; parents before children."""
 
     nodes: tuple[Node, ...]
+    # Indexes built once from `nodes` (not fields: not compared, hashed or shown).
+    _by_code: dict[str, Node] = field(init=False, repr=False, compare=False)
+    _children: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         children: dict[str | None, list[str]] = {}
         by_code: dict[str, Node] = {}
         for node in self.nodes:

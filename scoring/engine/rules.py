@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict
 
 from .model import EngineError, LeafInput, Message, Node, gettext_noop
+
+# A leaf's rule parameters as read from a criteria-set document (JSON: keys are strings, values anything).
+Params = Mapping[str, Any]
+
+
+class Band(TypedDict):
+    """One parsed band of a threshold rule; a bound of None is open."""
+
+    min: Decimal | None
+    max: Decimal | None
+    min_inclusive: bool
+    max_inclusive: bool
+    points: Decimal
+
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
 
-def to_decimal(value, what: str = "value") -> Decimal:
+def to_decimal(value: object, what: str = "value") -> Decimal:
     """Decimal from a JSON value; floats go through str so 0.1 stays 0.1."""
     if isinstance(value, Decimal):
         result = value
@@ -31,14 +46,14 @@ def to_decimal(value, what: str = "value") -> Decimal:
     return result
 
 
-def _optional_decimal(value, what: str) -> Decimal | None:
+def _optional_decimal(value: object, what: str) -> Decimal | None:
     return None if value is None or value == "" else to_decimal(value, what)
 
 
 # --- parameter validation: one function per rule, each returns a list of problems ------------------
 
 
-def _check_manual(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_manual(params: Params, max_points: Decimal) -> list[Message]:
     problems = []
     step = params.get("step")
     if step is not None:
@@ -58,7 +73,7 @@ def _check_manual(params: Mapping, max_points: Decimal) -> list[Message]:
     return problems
 
 
-def _check_levels(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_levels(params: Params, max_points: Decimal) -> list[Message]:
     levels = params.get("levels")
     if not isinstance(levels, list) or not levels:
         return [Message(gettext_noop("levels rule needs a non-empty list 'levels'"))]
@@ -86,9 +101,9 @@ def _check_levels(params: Mapping, max_points: Decimal) -> list[Message]:
     return problems
 
 
-def threshold_bands(params: Mapping) -> list[dict]:
+def threshold_bands(params: Params) -> list[Band]:
     """Parsed bands: min/max as Decimal or None (open), inclusivity flags, points."""
-    parsed = []
+    parsed: list[Band] = []
     for position, band in enumerate(params.get("bands") or [], start=1):
         if not isinstance(band, Mapping):
             raise EngineError(
@@ -106,15 +121,18 @@ def threshold_bands(params: Mapping) -> list[dict]:
     return parsed
 
 
-def _band_is_empty(band: dict) -> bool:
+def _band_is_empty(band: Band) -> bool:
     """No value falls in it: min above max, or min equal to max with a bound excluded.
-    A band of one value ("0% late": from 0 to 0) includes both bounds."""
-    if band["min"] > band["max"]:
+    A band of one value ("0% late": from 0 to 0) includes both bounds; an open band is never empty."""
+    low, high = band["min"], band["max"]
+    if low is None or high is None:
+        return False
+    if low > high:
         return True
-    return band["min"] == band["max"] and not (band["min_inclusive"] and band["max_inclusive"])
+    return low == high and not (band["min_inclusive"] and band["max_inclusive"])
 
 
-def _check_threshold(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_threshold(params: Params, max_points: Decimal) -> list[Message]:
     if not isinstance(params.get("bands"), list) or not params["bands"]:
         return [Message(gettext_noop("threshold rule needs a non-empty list 'bands'"))]
     try:
@@ -190,7 +208,7 @@ def _check_threshold(params: Mapping, max_points: Decimal) -> list[Message]:
     return problems
 
 
-def _check_proportional(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_proportional(params: Params, max_points: Decimal) -> list[Message]:
     target = params.get("target")
     if target is None:
         return []  # each agency's input then supplies its own target
@@ -200,7 +218,7 @@ def _check_proportional(params: Mapping, max_points: Decimal) -> list[Message]:
         return [error.detail]
 
 
-def _check_deduction(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_deduction(params: Params, max_points: Decimal) -> list[Message]:
     try:
         penalty = to_decimal(params.get("penalty"), "penalty")
     except EngineError as error:
@@ -208,7 +226,7 @@ def _check_deduction(params: Mapping, max_points: Decimal) -> list[Message]:
     return [] if penalty > 0 else [Message(gettext_noop("penalty must be positive"))]
 
 
-def _check_survey(params: Mapping, max_points: Decimal) -> list[Message]:
+def _check_survey(params: Params, max_points: Decimal) -> list[Message]:
     return []
 
 
@@ -299,7 +317,7 @@ def _score_survey(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
 
 
 Scorer = Callable[[Node, LeafInput, Decimal | None], Decimal]
-RULES: dict[str, tuple[Callable[[Mapping, Decimal], list[str]], Scorer]] = {
+RULES: dict[str, tuple[Callable[[Params, Decimal], list[Message]], Scorer]] = {
     "manual": (_check_manual, _score_manual),
     "levels": (_check_levels, _score_levels),
     "threshold": (_check_threshold, _score_threshold),
@@ -309,7 +327,7 @@ RULES: dict[str, tuple[Callable[[Mapping, Decimal], list[str]], Scorer]] = {
 }
 
 
-def validate_rule_params(rule: str | None, params: Mapping | None, max_points: Decimal) -> list[Message]:
+def validate_rule_params(rule: str | None, params: Params | None, max_points: Decimal) -> list[Message]:
     """Every problem with a leaf's rule and parameters, in plain words (empty when valid)."""
     if rule not in RULES:
         return [
@@ -336,7 +354,7 @@ _INPUT_OF = {
 
 def leaf_has_input(node: Node, leaf: LeafInput, survey_value: Decimal | None = None) -> bool:
     """Whether the leaf's rule has the input it reads (a count of 0 events is an input; none is not)."""
-    read = _INPUT_OF.get(node.rule)
+    read = _INPUT_OF.get(node.rule) if node.rule is not None else None
     return read is not None and read(leaf, survey_value) is not None
 
 

@@ -1,7 +1,10 @@
 """The period workflow: every transition allowed only from its state and to its role, each recorded."""
 
+import re
+
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from agencies.models import Period, PeriodState, PeriodTransition
 from agencies.workflow import TRANSITIONS, TransitionRefused, period_transition, transitions_available
@@ -46,7 +49,15 @@ def test_each_transition_from_each_state_for_each_role(state, name):
         user = UserFactory(username=f"{role}-{name}-{state}", role=role)
         if state in sources and role == allowed_role:
             continue
-        with pytest.raises(TransitionRefused):
+        # The state is checked first: from a wrong state everyone is refused for it, whatever the role.
+        # Worded in the active language, as the refusal is when raised.
+        expected = (
+            gettext("This step is not possible while the period is in the state “%(state)s”.")
+            % {"state": PeriodState(state).label}
+            if state not in sources
+            else gettext("You are not allowed to take this step.")
+        )
+        with pytest.raises(TransitionRefused, match=re.escape(expected)):
             period_transition(period=period, name=name, user=user, comment="vì")
         assert Period.objects.get(pk=period.pk).state == state
     if state in sources:

@@ -1,6 +1,7 @@
 """The appraisal round: assignments, appraise, explain, re-appraise, council approval, correction; who
 may do what at each step; the inbox's query budget."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from agencies.models import PeriodState
 from agencies.workflow import period_transition
@@ -126,7 +128,7 @@ def test_one_full_round_is_recorded_step_by_step(client, round_world, django_cap
 
     step(world, "send_to_council")
     step(world, "approve", who="council")
-    with pytest.raises(AssessmentRefused):
+    with pytest.raises(AssessmentRefused, match=re.escape(gettext("Appraisal is not open for this period."))):
         appraisal.item_appraise(
             item=item,
             user=world.users["appraiser"],
@@ -237,7 +239,9 @@ def test_an_agency_never_reads_another_agencys_appraisal(client, round_world):
 
 def test_only_the_lead_assigns_and_assignments_can_be_rebalanced(client, round_world):
     world = round_world
-    with pytest.raises(AssessmentRefused):
+    with pytest.raises(
+        AssessmentRefused, match=re.escape(gettext("Only the secretariat lead assigns appraisers."))
+    ):
         appraisal.assignments_replace(period=world.period, cells={}, user=world.users["appraiser"])
     client.force_login(world.users["lead"])
     client.post(

@@ -3,6 +3,7 @@ the Home Affairs overview, and who may see or change what."""
 
 import hashlib
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from agencies.models import Extension
@@ -315,15 +317,21 @@ def test_home_affairs_overview_and_its_xlsx(client, world):
 def test_services_refuse_what_the_views_would(world):
     """The services check on their own, whatever calls them."""
     item = world.item("1.1")
-    with pytest.raises(services.AssessmentRefused):
+    with pytest.raises(
+        services.AssessmentRefused,
+        match=re.escape(gettext("Only the agency's focal point can change its self-assessment.")),
+    ):
         services.item_self_score(
             item=item, user=world.users["other_focal"], expected_version=1, data={"points": "1"}
         )
-    with pytest.raises(services.AssessmentRefused):
+    with pytest.raises(
+        services.AssessmentRefused,
+        match=re.escape(gettext("This criterion is scored from the sociological survey.")),
+    ):
         services.item_self_score(
             item=world.item("2.3"), user=world.users["focal"], expected_version=1, data={}
         )
-    with pytest.raises(services.StaleItem):
+    with pytest.raises(services.StaleItem, match=rf"^item {item.pk} is at version \d+$"):
         services.item_self_score(
             item=item, user=world.users["focal"], expected_version=7, data={"points": "1"}
         )

@@ -1,5 +1,6 @@
 """The scoring engine, without a database: each rule, the totals, and each decision, with exact Decimals."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -50,7 +51,8 @@ def test_manual_points_within_max_and_step():
 @pytest.mark.parametrize("points", ["2.25", "-0.25", "1.1"])
 def test_manual_points_off_range_or_step_are_refused(points):
     """Points above max, below 0 or off the step are refused, naming the leaf."""
-    with pytest.raises(EngineError) as error:
+    refusal = rf"^1\.1: points {re.escape(points)} (outside 0…2|are not a multiple of the step 0\.25)$"
+    with pytest.raises(EngineError, match=refusal) as error:
         leaf_points(leaf("1.1", "2", step="0.25"), LeafInput(points=D(points)))
     assert error.value.code == "1.1"
 
@@ -61,7 +63,7 @@ def test_levels_give_the_level_points():
         "1.2", "1", "levels", levels=[{"key": "dung-han", "points": "1"}, {"key": "cham", "points": "0.5"}]
     )
     assert leaf_points(node, LeafInput(level="cham")) == D("0.5")
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError, match=re.escape("1.2: unknown level 'khong-co'")):
         leaf_points(node, LeafInput(level="khong-co"))
 
 
@@ -121,7 +123,7 @@ def test_survey_is_max_times_value():
     """Survey points = max × the aggregated value; a value outside 0…1 is refused."""
     node = leaf("8.1", "18.5", "survey")
     assert leaf_points(node, LeafInput(), D("0.9")) == D("16.65")
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError, match=re.escape("8.1: survey value 1.2 outside 0…1")):
         leaf_points(node, LeafInput(), D("1.2"))
 
 

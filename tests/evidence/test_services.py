@@ -105,7 +105,9 @@ def test_refused_file_stores_nothing(world):
 
 def test_invalid_details_leave_no_stored_file(world):
     """A row that does not validate stores no bytes."""
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=re.escape("Ensure this value has at most 100 characters (it has 101).")
+    ):
         evidence_upload(
             agency=world.agency,
             uploaded_file=upload(png_bytes()),
@@ -123,7 +125,9 @@ def test_one_file_supports_several_items_of_its_agency(world):
 
 
 def test_link_to_an_item_of_another_agency_is_refused(world):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(
+        ValidationError, match="belongs to another agency and cannot support this item"
+    ) as caught:
         evidence_link(item=world.other_item, evidence=world.evidence, user=world.users["home_affairs"])
     assert caught.value.messages == [
         "The file Quyết định số 15 phê duyệt kế hoạch.pdf belongs to another agency and cannot support this item."
@@ -139,7 +143,7 @@ def test_attach_rolls_back_the_upload_when_the_link_is_refused(world, monkeypatc
         raise ValidationError("no")
 
     monkeypatch.setattr(services, "evidence_link", refuse)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape("['no']")):  # the refused link's own message
         services.evidence_attach(
             item=world.item, uploaded_file=upload(png_bytes()), user=world.users["focal_point"]
         )
@@ -162,7 +166,12 @@ def test_delete_is_refused_once_an_item_is_submitted(world, status, django_captu
     """Appraisers rely on submitted evidence: the file, its links and its bytes stay."""
     world.item.status = status
     world.item.save()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as caught:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(
+            ValidationError, match="which has been submitted; it can no longer be deleted"
+        ) as caught,
+    ):
         evidence_delete(evidence=world.evidence, user=world.users["focal_point"])
     assert caught.value.messages == [
         f"The file Quyết định số 15 phê duyệt kế hoạch.pdf supports criterion {world.item.node.code}, "
@@ -190,7 +199,9 @@ def test_unlink_is_refused_once_the_item_is_submitted(world):
     """Otherwise removing the link would be a way round the deletion rule."""
     world.item.status = ItemStatus.SUBMITTED
     world.item.save()
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(
+        ValidationError, match="has been submitted; its evidence can no longer be removed"
+    ) as caught:
         evidence_unlink(item=world.item, evidence=world.evidence, user=world.users["focal_point"])
     assert caught.value.messages == [
         f"Criterion {world.item.node.code} has been submitted; its evidence can no longer be removed."

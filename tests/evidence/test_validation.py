@@ -1,6 +1,7 @@
 """Evidence files are checked by content and size, and hashed in chunks."""
 
 import hashlib
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,7 +79,9 @@ def test_docx_seen_as_zip_by_libmagic_is_still_a_docx():
 )
 def test_renamed_executable_html_or_text_is_refused(content, detected):
     """The .pdf extension does not help a file that is not a PDF; the message names file and type."""
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(
+        ValidationError, match=re.escape(f"The file bao-cao.pdf is a {detected} file")
+    ) as caught:
         check_upload(upload(content, "bao-cao.pdf"))
     assert caught.value.code == "wrong_type"
     assert caught.value.messages == [
@@ -88,7 +91,9 @@ def test_renamed_executable_html_or_text_is_refused(content, detected):
 
 def test_truncated_zip_is_refused():
     """Something that starts like a ZIP but has no directory is not accepted as an archive."""
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(
+        ValidationError, match=re.escape("The file ho-so.zip is a application/octet-stream file")
+    ) as caught:
         check_upload(upload(zip_bytes()[:40] + b"\x00" * 64, "ho-so.zip"))
     assert caught.value.code == "wrong_type"
 
@@ -97,7 +102,9 @@ def test_oversized_file_is_refused(settings):
     """Above EVIDENCE_MAX_BYTES the file is refused before its content is read."""
     settings.EVIDENCE_MAX_BYTES = 1000
     content = pdf_bytes() + b"%" * 2000
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(
+        ValidationError, match=re.escape("The file lon.pdf is ") + r".*the limit is 1000"
+    ) as caught:
         check_upload(upload(content, "lon.pdf"))
     assert caught.value.code == "too_large"
     assert caught.value.messages == [
@@ -106,7 +113,7 @@ def test_oversized_file_is_refused(settings):
 
 
 def test_empty_file_is_refused():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match=re.escape("The file rong.pdf is empty.")) as caught:
         check_upload(upload(b"", "rong.pdf"))
     assert caught.value.messages == ["The file rong.pdf is empty."]
 

@@ -1,13 +1,14 @@
 """The sample province, computed from its inputs, reproduces Hải Dương's published 2022 facts (seeds 000, 002);
 its survey values are aggregated from stored questionnaires, as many as seed 002 counts."""
 
+import re
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import translation
+from django.utils.translation import gettext
 
 from agencies.models import Period, PeriodState
 from sample.loader import load_sample
@@ -50,7 +51,8 @@ def loaded(django_db_setup, django_db_blocker):
         # Aggregating again from the stored responses gives the same values (approval freezes them, so
         # the refresh runs as it did before approval, and is refused as it is).
         for period in periods.values():
-            with translation.override("en"), pytest.raises(ValidationError, match="are approved"):
+            frozen = gettext("The results of %(period)s are approved: its inputs can no longer change.")
+            with pytest.raises(ValidationError, match=re.escape(frozen % {"period": period.name})):
                 survey_values_refresh(period=period)
             state = period.state
             Period.objects.filter(pk=period.pk).update(state=PeriodState.COUNCIL)

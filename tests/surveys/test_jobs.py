@@ -121,7 +121,7 @@ def test_progress_is_written_outside_the_import_transaction(survey):
     """The page reads progress while the import's transaction is still open (and may roll back); the
     responses it inserts lock the batch row only against key changes, so the progress update goes on."""
     batch = ImportBatch.objects.create(questionnaire=survey.questionnaire, status=ImportStatus.RUNNING)
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="^the import fails$"), transaction.atomic():
         Response.objects.create(
             questionnaire=survey.questionnaire,
             serial="S1",
@@ -132,6 +132,6 @@ def test_progress_is_written_outside_the_import_transaction(survey):
         )
         with jobs._progress_writer(batch.pk) as write:
             write(42)
-        raise RuntimeError  # the import fails: its rows go, the progress written stays
+        raise RuntimeError("the import fails")  # its rows go, the progress written stays
     batch.refresh_from_db()
     assert batch.progress == 42 and not Response.objects.exists()

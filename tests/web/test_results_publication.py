@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from agencies.models import PeriodState, PeriodTransition
 from scoring.exports import results_rows
 from scoring.models import (
+    PUBLISHED_IMMUTABLE,
     AgencyResult,
     DownloadFormat,
     NodeResult,
@@ -23,7 +25,16 @@ from scoring.models import (
     ResultSnapshot,
     SnapshotDownload,
 )
-from scoring.services import PublicationRefused, period_compute, snapshot_publish
+from scoring.services import (
+    PUBLISH_ALREADY,
+    PUBLISH_NOT_ALLOWED,
+    PUBLISH_NOT_APPROVED,
+    PUBLISH_OLDER,
+    PUBLISH_REASON_REQUIRED,
+    PublicationRefused,
+    period_compute,
+    snapshot_publish,
+)
 from tests.factories import UserFactory
 from tests.public.builders import (
     NOT_READY,
@@ -60,7 +71,7 @@ def test_publishing_an_approved_period():
 def test_nothing_is_published_before_the_council_approves(state):
     period, _ = ranked_province(2, state=state)
     snapshot = period_compute(period=period)
-    with pytest.raises(PublicationRefused):
+    with pytest.raises(PublicationRefused, match=re.escape(str(PUBLISH_NOT_APPROVED))):
         snapshot_publish(snapshot=snapshot, acting_user=official(), confirmed=True, override_reason=NOT_READY)
     snapshot.refresh_from_db()
     assert not snapshot.is_published and not snapshot.downloads.exists()
@@ -72,7 +83,7 @@ def test_nothing_is_published_before_the_council_approves(state):
 def test_only_an_authorised_official_publishes(role):
     period, _ = approved_province(2)
     snapshot = period_compute(period=period)
-    with pytest.raises(PublicationRefused):
+    with pytest.raises(PublicationRefused, match=re.escape(str(PUBLISH_NOT_ALLOWED))):
         snapshot_publish(
             snapshot=snapshot,
             acting_user=UserFactory(username=f"x-{role}", role=role),
@@ -87,13 +98,13 @@ def test_a_correction_is_a_new_version_with_a_reason():
     """Publishing again needs a reason and a later computation; both versions stay, the first unchanged."""
     period, agencies = approved_province(3)
     first = published(period)
-    with pytest.raises(PublicationRefused):
+    with pytest.raises(PublicationRefused, match=re.escape(str(PUBLISH_ALREADY))):
         snapshot_publish(
             snapshot=first, acting_user=official("noivu2"), confirmed=True, override_reason=NOT_READY
         )  # already published
     zero_one_leaf(period, agencies[0])
     second = period_compute(period=period)
-    with pytest.raises(PublicationRefused):
+    with pytest.raises(PublicationRefused, match=re.escape(str(PUBLISH_REASON_REQUIRED))):
         snapshot_publish(
             snapshot=second, acting_user=official("noivu2"), confirmed=True, override_reason=NOT_READY
         )  # no reason
@@ -113,7 +124,7 @@ def test_an_older_computation_cannot_replace_a_newer_publication():
     period, _ = approved_province(2)
     older = period_compute(period=period)
     published(period)
-    with pytest.raises(PublicationRefused):
+    with pytest.raises(PublicationRefused, match=re.escape(str(PUBLISH_OLDER))):
         snapshot_publish(
             snapshot=older,
             acting_user=official("noivu2"),
@@ -160,7 +171,10 @@ def test_a_published_snapshot_refuses_every_write():
         lambda: SnapshotDownload.objects.filter(snapshot=snapshot).update(sha256=""),
     ]
     for attempt in attempts:
-        with pytest.raises(PublishedResultsError), transaction.atomic():  # bulk_update has no savepoint
+        with (
+            pytest.raises(PublishedResultsError, match=re.escape(str(PUBLISHED_IMMUTABLE))),
+            transaction.atomic(),  # bulk_update has no savepoint
+        ):
             attempt()
     fresh = ResultSnapshot.objects.get(pk=snapshot.pk)
     assert fresh.fingerprint == snapshot.fingerprint and fresh.is_published
@@ -182,7 +196,7 @@ def test_a_snapshot_a_published_one_compares_with_is_kept():
     period, _ = approved_province(2)
     current = published(period)
     assert current.previous_snapshot == old
-    with pytest.raises(PublishedResultsError):
+    with pytest.raises(PublishedResultsError, match=re.escape(str(PUBLISHED_IMMUTABLE))):
         old.delete()
 
 
@@ -332,7 +346,7 @@ def test_the_publish_command(capsys):
     with translation.override("en"):
         call_command("publish_results", "--period", period.code, "--user", "noivu", "--reason", NOT_READY)
     out = capsys.readouterr().out
-    assert "Not ready: Criteria not appraised yet" in out
+    assert "Not ready: Criteria not appraised yet:" in out
     snapshot.refresh_from_db()
     assert snapshot.is_published
     for download in snapshot.downloads.all():

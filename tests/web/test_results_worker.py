@@ -2,6 +2,7 @@
 killed inside the snapshot's transaction leaves the previous snapshot intact."""
 
 import os
+import re
 import signal
 
 import psycopg
@@ -87,7 +88,7 @@ def test_a_worker_killed_inside_the_transaction_leaves_the_previous_snapshot(tmp
     ) == before
     assert _job(job.pk).status == JobStatus.RUNNING  # the worker died before it could say anything
 
-    with pytest.raises(jobs.ComputeRefused):
+    with pytest.raises(jobs.ComputeRefused, match=re.escape(str(jobs.COMPUTE_ALREADY_RUNNING))):
         compute_job_start(period=period, enqueue=False)  # not yet taken as interrupted
     monkeypatch.setattr(jobs, "STALE_AFTER", jobs.STALE_AFTER * 0)
     retry = compute_job_start(period=period, enqueue=False)
