@@ -39,7 +39,7 @@ test: system-deps install lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
 
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench --ignore=mutants
 	msgattrib --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
 	$(PY) scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
