@@ -22,6 +22,14 @@ def deadline_world(world):
     return world
 
 
+def close_at_end_of_day(world, *, days: int) -> None:
+    """The window closes at 23:59 local time `days` days from now: at 08:00 on its closing day it is
+    still open, whatever the hour the test runs (the local date may be ahead of UTC's)."""
+    world.window.ends_at = (timezone.localtime() + timedelta(days=days)).replace(hour=23, minute=59)
+    world.window.starts_at = timezone.now() - timedelta(days=10)
+    world.window.save()
+
+
 def at_days_before(world, days):
     """A moment `days` calendar days before the window's closing day, at 08:00 local time."""
     closing_day = timezone.localtime(world.window.ends_at)
@@ -30,9 +38,7 @@ def at_days_before(world, days):
 
 def test_three_days_before_both_unsubmitted_agencies_are_reminded_once(deadline_world):
     world = deadline_world
-    world.window.ends_at = timezone.now() + timedelta(days=5)
-    world.window.starts_at = timezone.now() - timedelta(days=10)
-    world.window.save()
+    close_at_end_of_day(world, days=5)
     now = at_days_before(world, 3)
     assert self_assessment_reminders_send(now=now) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["focal@tinh.gov.vn", "other_focal@tinh.gov.vn"]
@@ -43,9 +49,7 @@ def test_three_days_before_both_unsubmitted_agencies_are_reminded_once(deadline_
 
 def test_a_submitted_agency_is_not_reminded_and_an_extension_moves_the_date(deadline_world):
     world = deadline_world
-    world.window.ends_at = timezone.now() + timedelta(days=5)
-    world.window.starts_at = timezone.now() - timedelta(days=10)
-    world.window.save()
+    close_at_end_of_day(world, days=5)
     Submission.objects.create(period=world.period, agency=world.agency, status=SubmissionStatus.SUBMITTED)
     Extension.objects.create(
         window=world.window,
