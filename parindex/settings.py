@@ -24,13 +24,19 @@ if ENV_FILE.exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
+# A command that serves nothing (migrate, load_sample, export_results…) may run without a key: Django
+# then refuses, at the first use, anything that would sign (sessions, tokens). Serving never starts
+# without one (WSGI/ASGI, runserver, a Celery worker).
+COMMAND = os.environ.get("PARINDEX_COMMAND", "")
+SERVING_COMMANDS = frozenset({"runserver", "testserver"})
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and (not COMMAND or COMMAND in SERVING_COMMANDS):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment or in .env (see .env.example); "
             "only a development machine with DEBUG=1 may run without one."
         )
-    SECRET_KEY = "insecure-development-key-used-only-with-debug"
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-used-only-with-debug"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

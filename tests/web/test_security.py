@@ -227,3 +227,25 @@ def test_a_focal_points_appraisal_link_opens_the_explanation_page(client, agency
 def test_a_survey_operator_sees_only_surveys(client):
     client.force_login(UserFactory(username="buudien", role="survey_operator"))
     assert nav_links(client.get("/khao-sat/").content.decode()) == ["/khao-sat/"]
+
+
+def _manage(*args: str, **env) -> subprocess.CompletedProcess:
+    clean = _outside_environment()
+    clean.update(ENV_FILE="/nonexistent/.env", DATABASE_URL="sqlite:///:memory:", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_command_that_serves_nothing_runs_without_a_key_and_signs_nothing():
+    """Like Django itself, a command needing no key (migrations, exports) runs; nothing gets a default key."""
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    result = _manage("shell", "-c", "from django.core import signing; signing.dumps(1)")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_runserver_without_debug_or_key_refuses_to_start():
+    result = _manage("runserver", "127.0.0.1:8799", "--noreload")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY is not set" in result.stderr
