@@ -32,7 +32,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy scoring/engine parindex/safe_files.py
+	$(VENV)/bin/mypy scoring/engine scoring/formats scoring/nodes.py parindex/safe_files.py
 	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 
 test: system-deps install lint
@@ -40,7 +40,7 @@ test: system-deps install lint
 
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench --ignore=mutants
-	msgattrib --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
+	msgattrib --no-wrap --clear-fuzzy --empty --clear-previous -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
 	$(PY) scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
@@ -53,7 +53,8 @@ MUTATE_CHILDREN ?= 2
 mutate: install
 	rm -rf mutants && mkdir mutants
 	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider -q -n 0 --create-db --reuse-db tests/agencies/test_scope.py
-	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants/run.log 2>&1 \
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(PY) scripts/mutate_databases.py $(MUTATE_CHILDREN)
+	DATABASE_URL=$(MUTATE_DATABASE_URL) MUTATE_DATABASES=$(MUTATE_CHILDREN) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) > mutants/run.log 2>&1 \
 		|| (tail -c 3000 mutants/run.log; exit 1)
 	$(PY) scripts/mutation_report.py
 

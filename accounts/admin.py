@@ -10,7 +10,8 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from parindex.admin_readonly import HistoryAdmin
 
 from .models import User
 
@@ -38,7 +39,7 @@ class SuperuserOnlyMixin:
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(SuperuserOnlyMixin, HistoryAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active")
     list_filter = ("role", "is_active", "agency__block")
     list_select_related = ("agency",)

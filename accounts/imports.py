@@ -6,7 +6,6 @@ imported by a Celery job (AccountImport is its row), never inside the request.""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from django.core.mail import send_mass_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
@@ -26,12 +24,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from agencies.models import Agency
-from parindex.jobs import job_claim, job_enqueue
-from parindex.safe_files import FileRefused, file_limits, sheet_rows, xlsx_keep_text, xlsx_open, zip_check
+from parindex.formatting import message_text
+from parindex.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, jobs_expire
+from parindex.safe_files import FileRefused, file_limits, sheet_rows, workbook_bytes, xlsx_open, zip_check
 from scoring.engine.model import Message, gettext_noop
 
 from .grants import grantable_roles
-from .models import AGENCY_ROLES, AccountImport, AccountImportStatus, Role, User
+from .models import AGENCY_ROLES, AccountImport, Role, User
 
 COLUMNS = [
     ("username", "Tên đăng nhập"),
@@ -57,11 +56,11 @@ class RowProblem:
 
     def __str__(self):
         if not self.row:
-            return gettext("file: %(message)s") % {"message": self.message.render(gettext)}
+            return gettext("file: %(message)s") % {"message": message_text(self.message)}
         return _("row %(row)s, column %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
-            "message": self.message.render(gettext),
+            "message": message_text(self.message),
         }
 
     def as_data(self) -> list:
@@ -93,10 +92,7 @@ def accounts_template_xlsx() -> bytes:
     roles.append(["Mã", "Tên"])
     for role in Role:
         roles.append([role.value, str(role.label)])
-    xlsx_keep_text(workbook)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def accounts_read(data: bytes, *, grantable: frozenset[str] | None = None) -> list[dict]:
@@ -214,44 +210,37 @@ def account_import_start(*, upload, acting_user=None) -> AccountImport:
     except FileRefused as refused:
         raise AccountsFileError([RowProblem(0, "-", refused.message)]) from None
     with transaction.atomic():
+        jobs_expire(AccountImport.objects.all())
         job = AccountImport(
-            file_name=(upload.name or "")[:255], status=AccountImportStatus.QUEUED, created_by=acting_user
+            file_name=(upload.name or "")[:255], status=JobStatus.QUEUED, created_by=acting_user
         )
         job.upload.save(Path(upload.name or "tai-khoan.xlsx").name, upload, save=False)
         job.save()
-        job_enqueue(
-            import_accounts,
-            AccountImport,
-            job.pk,
-            queued=AccountImportStatus.QUEUED,
-            failed=AccountImportStatus.FAILED,
-        )
+        job_enqueue(import_accounts, AccountImport, job.pk)
     return job
 
 
 def account_import_run(*, job_id: int) -> AccountImport | None:
     """The worker's side: claims the queued job, creates every account of its list or none, and records
     the outcome (created, refused with every problem, or failed). A job not queued any more is left alone."""
-    if not job_claim(
-        AccountImport, job_id, queued=AccountImportStatus.QUEUED, running=AccountImportStatus.RUNNING
-    ):
+    if not job_claim(AccountImport, job_id):
         return None
     job = AccountImport.objects.select_related("created_by").get(pk=job_id)
-    outcome: dict = {"progress": 100, "finished_at": None}
     try:
         with job.upload.open("rb") as handle:
             data = handle.read()
         users = accounts_import(data=data, acting_user=job.created_by)
     except AccountsFileError as error:
-        outcome.update(status=AccountImportStatus.REFUSED, problem_list=[p.as_data() for p in error.problems])
-    except Exception:
-        AccountImport.objects.filter(pk=job_id).update(
-            status=AccountImportStatus.FAILED, finished_at=timezone.now()
+        job_finish(
+            AccountImport,
+            job_id,
+            status=JobStatus.REFUSED,
+            problem_list=[p.as_data() for p in error.problems],
         )
+    except Exception:
+        job_fail(AccountImport, job_id)
         raise
     else:
-        outcome.update(status=AccountImportStatus.CREATED, created_count=len(users))
-    outcome["finished_at"] = timezone.now()
-    AccountImport.objects.filter(pk=job_id).update(**outcome)
+        job_finish(AccountImport, job_id, status=JobStatus.CREATED, created_count=len(users))
     job.refresh_from_db()
     return job

@@ -1,11 +1,12 @@
 """Users and their role; an agency user belongs to exactly one agency."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from parindex.jobs import BackgroundJob
 
 
 class Role(models.TextChoices):
@@ -47,29 +48,12 @@ class User(AbstractUser):
             raise ValidationError({"agency": _("Only agency users belong to an agency.")})
 
 
-class AccountImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting to start")
-    RUNNING = "running", _("Importing")
-    CREATED = "created", _("Accounts created")
-    REFUSED = "refused", _("Refused")
-    FAILED = "failed", _("Stopped by an error")
-
-
-ACCOUNT_IMPORT_FINISHED = (
-    AccountImportStatus.CREATED,
-    AccountImportStatus.REFUSED,
-    AccountImportStatus.FAILED,
-)
-
-
-class AccountImport(models.Model):
-    """One list of accounts offered for creation: the job row of a background import (status, progress,
-    the problems of a refused list), as for survey response imports."""
+class AccountImport(BackgroundJob):
+    """One list of accounts offered for creation: the job row of a background import (parindex.jobs:
+    status, progress, the problems of a refused list), as for survey response imports."""
 
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     upload = models.FileField(_("uploaded file"), upload_to="account-imports/%Y/%m/", blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=AccountImportStatus.choices)
-    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     created_count = models.PositiveIntegerField(_("accounts created"), default=0)
     problem_list = models.JSONField(
         _("problems found"),
@@ -77,16 +61,6 @@ class AccountImport(models.Model):
         blank=True,
         help_text=_("Where and what, as translatable templates."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -96,6 +70,6 @@ class AccountImport(models.Model):
     def __str__(self):
         return f"{self.file_name} · {self.get_status_display()}"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in ACCOUNT_IMPORT_FINISHED
+    def progress_counts(self) -> tuple[int | None, int | None]:
+        """Accounts created (the list is created all at once, so no total before the end)."""
+        return self.created_count, None

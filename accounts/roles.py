@@ -22,7 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.manage_agency_accounts",
         "evidence.view_evidencefile", "agencies.manage_period_workflow",
         "scoring.compute_results", "scoring.publish_results", "scoring.view_computejob",
-        "reports.view_reports", "measures.import_measures",
+        "reports.view_reports", "measures.import_measures", "surveys.operate_surveys",
     ],
     Role.SECRETARIAT_LEAD: [
         "agencies.run_appraisal_workflow",
@@ -42,7 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENCY_HEAD: [
         "assessment.view_assessmentitem", "assessment.sign_off_self_assessment", "evidence.view_evidencefile",
     ],
-    Role.SURVEY_OPERATOR: [],
+    Role.SURVEY_OPERATOR: ["surveys.operate_surveys"],
 }  # fmt: skip
 
 

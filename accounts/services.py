@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from parindex import history
+from parindex.refusals import Refused
 
 from .grants import grantable_roles, may_manage_account
 from .models import User
@@ -16,10 +18,8 @@ NOT_YOURS = _("You may not change this account.")
 ROLE_NOT_GRANTABLE = _("You may not grant the role %(role)s.")
 
 
-class AccountChangeRefused(PermissionDenied):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
+class AccountChangeRefused(Refused, PermissionDenied):
+    """A change of an account the grant rule does not allow (parindex.refusals); a 403 where uncaught."""
 
 
 def role_grant_refusal(*, acting_user: User, role: str) -> str | None:
@@ -69,19 +69,11 @@ def user_account_changes(*, user: User) -> list[dict]:
             delta = newer.diff_against(older, included_fields=["role", "agency", "is_active"])
             fields = [
                 (
-                    User._meta.get_field(c.field).verbose_name,
-                    labels[c.field].get(c.old, c.old),
-                    labels[c.field].get(c.new, c.new),
+                    str(User._meta.get_field(c.field).verbose_name),
+                    history.value_text(labels[c.field].get(c.old, c.old)),
+                    history.value_text(labels[c.field].get(c.new, c.new)),
                 )
                 for c in delta.changes
             ]
-        changes.append(
-            {
-                "when": newer.history_date,
-                "who": newer.history_user,
-                "kind": newer.history_type,
-                "reason": newer.history_change_reason or "",
-                "fields": fields,
-            }
-        )
+        changes.append(history.entry(newer, fields))
     return changes

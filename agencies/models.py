@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
 
 
 class Block(models.Model):
@@ -20,6 +21,8 @@ class Block(models.Model):
         help_text=_("A for departments, B for local committees."),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()  # reference data of every period: who renamed or re-prefixed it, when
 
     class Meta:
         ordering = ["position", "code"]
@@ -58,6 +61,9 @@ class Agency(models.Model):
     )
 
     objects = AgencyQuerySet.as_manager()
+    # A block, dates or predecessors changed later alter a recomputation and the rank change of every
+    # period it is in: who changed them, when, and from what, is kept.
+    history = HistoricalRecords(m2m_fields=[predecessors])
 
     class Meta:
         ordering = ["block__position", "position", "name"]
@@ -99,6 +105,8 @@ class Period(models.Model):
         help_text=_("Rank changes compare with this period's results."),
     )
     state = FSMField(_("state"), default=PeriodState.DRAFT, choices=PeriodState.choices)
+    # Who changed the period's settings in the admin, and when (its steps are PeriodTransition's).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "code"]
@@ -115,6 +123,11 @@ class Period(models.Model):
 
     def agencies(self):
         return Agency.objects.active_during(self.starts_on, self.ends_on)
+
+    def assessed_agencies(self):
+        """The agencies this period scores: active during it, in a block with a criteria set for it (a
+        former commune merged before the period, or another province's block, is not one of them)."""
+        return self.agencies().filter(block__in=self.criteria_sets.values("block"))
 
     # The workflow (domain.md section 2). Only agencies.workflow.period_transition calls these: it
     # checks the permission, saves, and records who and when.
@@ -205,6 +218,7 @@ class Window(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=WindowKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    history = HistoricalRecords()  # a window moved in the admin: who, when, from what
 
     class Meta:
         ordering = ["period", "starts_at"]
@@ -236,6 +250,7 @@ class Extension(models.Model):
         "accounts.User", verbose_name=_("granted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    history = HistoricalRecords()  # an extension changed after it was granted keeps its earlier terms
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["window", "agency"], name="one_extension_per_agency")]

@@ -69,6 +69,7 @@ class Obj(StrEnum):
     EVIDENCE = "evidence"  # files of an agency and their links to items
     SUBMISSION = "submission"  # submit the self-assessment
     SIGN_OFF = "sign_off"  # the head signs the submitted self-assessment
+    RETURN = "return"  # the head sends the submitted self-assessment back to the focal point
     REOPEN = "reopen"  # Home Affairs unlocks a submitted self-assessment
     ASSIGNMENT = "assignment"  # who appraises what
     SURVEY = "survey"  # questionnaires, responses (entry, second entry, import), aggregated values
@@ -92,6 +93,16 @@ class Obj(StrEnum):
     ENTRY = "entry"  # the redirecting start page of the self-assessment
     ENTRY_APPRAISAL = "entry_appraisal"  # the redirecting start page of the appraisal
     INBOX_ITEM = "inbox_item"  # one item of an appraiser's inbox (API)
+    EVIDENCE_CHECK = "evidence_check"  # re-running a file's checks (signatures, text): changes no input
+    EVIDENCE_SEARCH = "evidence_search"  # full-text search of the evidence (results scoped as files are)
+    TRUSTED_ROOTS = "trusted_roots"  # the root certificates whose signers count as verified
+    # The read API (/api/v1/): periods, criteria sets, snapshots and their rows. Staff (and the council)
+    # read every snapshot in every state; everyone else only published snapshots of a published period.
+    RESULTS = "results"
+    API_CLIENTS = "api_clients"  # machine clients' tokens, issued and revoked by Home Affairs
+    CRITERIA = "criteria"  # a period's criteria set: imported, replaced, or edited in the admin
+    PERIOD = "period"  # a period's own settings (name, dates, previous period): the admin
+    WINDOWS = "windows"  # a period's windows and the agencies' extensions: the admin
 
 
 STAFF_READERS = {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.LEAD: ALL_STATES}
@@ -154,6 +165,7 @@ OBJ_READ: dict[Obj, dict[Audience, frozenset]] = {
     Obj.EVIDENCE: STAGE_READ[Stage.SELF],
     Obj.SUBMISSION: STAGE_READ[Stage.SELF],
     Obj.SIGN_OFF: STAGE_READ[Stage.SELF],
+    Obj.RETURN: STAGE_READ[Stage.SELF],
     Obj.REOPEN: STAGE_READ[Stage.SELF],
     Obj.ASSIGNMENT: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES},
     Obj.SURVEY: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES, A.SURVEY_OPERATOR: ALL_STATES},
@@ -187,12 +199,30 @@ OBJ_READ: dict[Obj, dict[Audience, frozenset]] = {
         **dict.fromkeys(APPRAISERS, ALL_STATES),
     },
     Obj.INBOX_ITEM: {A.SUPERUSER: ALL_STATES, A.LEAD: ALL_STATES, **dict.fromkeys(APPRAISERS, ALL_STATES)},
+    Obj.EVIDENCE_CHECK: STAGE_READ[Stage.SELF],
+    Obj.EVIDENCE_SEARCH: {
+        **STAFF_READERS,
+        A.APPRAISER: ALL_STATES,
+        **dict.fromkeys(APPRAISERS, ALL_STATES),
+    },
+    Obj.TRUSTED_ROOTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.RESULTS: {
+        **{audience: frozenset({S.PUBLISHED}) for audience in A},
+        **STAFF_READERS,
+        A.COUNCIL: ALL_STATES,
+    },
+    Obj.API_CLIENTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.CRITERIA: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.PERIOD: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.WINDOWS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
 }
 OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
     # During the explanation round an appraised item takes added evidence (evidence_change_refusal).
     Obj.EVIDENCE: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT, S.EXPLANATION})},
     Obj.SUBMISSION: {A.FOCAL_POINT: frozenset({S.SELF_ASSESSMENT})},
     Obj.SIGN_OFF: {A.AGENCY_HEAD: OPEN_STATES},
+    # Sent back while the self-assessment is open, so the focal point can still change it.
+    Obj.RETURN: {A.AGENCY_HEAD: frozenset({S.SELF_ASSESSMENT})},
     Obj.REOPEN: {A.HOME_AFFAIRS: frozenset({S.SELF_ASSESSMENT}), A.SUPERUSER: frozenset({S.SELF_ASSESSMENT})},
     Obj.ASSIGNMENT: {A.SUPERUSER: OPEN_STATES, A.LEAD: OPEN_STATES},
     Obj.SURVEY: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES, A.SURVEY_OPERATOR: OPEN_STATES},
@@ -223,6 +253,21 @@ OBJ_WRITE: dict[Obj, dict[Audience, frozenset]] = {
     Obj.ENTRY: {},
     Obj.ENTRY_APPRAISAL: {},
     Obj.INBOX_ITEM: {},
+    # Whoever may see a file may have it checked again: a check reads the file and writes no input.
+    Obj.EVIDENCE_CHECK: STAGE_READ[Stage.SELF],
+    Obj.EVIDENCE_SEARCH: {},
+    Obj.TRUSTED_ROOTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    Obj.RESULTS: {},
+    Obj.API_CLIENTS: {A.SUPERUSER: ALL_STATES, A.HOME_AFFAIRS: ALL_STATES},
+    # Agencies score against the set from the self-assessment on (its opening freezes the sets): a set is
+    # imported, replaced or edited (its nodes, its agencies not ranked) only while the period is a draft, so
+    # every later figure is reproducible from the set as it stands.
+    Obj.CRITERIA: {A.SUPERUSER: frozenset({S.DRAFT}), A.HOME_AFFAIRS: frozenset({S.DRAFT})},
+    # Which agencies a period assesses (its dates) and what its ranks compare with (the previous period) are
+    # settled before its self-assessment opens and makes the items.
+    Obj.PERIOD: {A.SUPERUSER: frozenset({S.DRAFT}), A.HOME_AFFAIRS: frozenset({S.DRAFT})},
+    # Windows and extensions open and close the rounds; approval closes the last one.
+    Obj.WINDOWS: {A.SUPERUSER: OPEN_STATES, A.HOME_AFFAIRS: OPEN_STATES},
 }
 
 ROLE_AUDIENCE = {
@@ -247,6 +292,7 @@ WHAT = {
     Obj.EVIDENCE: gettext_lazy("The evidence"),
     Obj.SUBMISSION: gettext_lazy("The self-assessment"),
     Obj.SIGN_OFF: gettext_lazy("The sign-off"),
+    Obj.RETURN: gettext_lazy("The self-assessment"),
     Obj.REOPEN: gettext_lazy("The self-assessment"),
     Obj.ASSIGNMENT: gettext_lazy("The appraisal assignments"),
     Obj.SURVEY: gettext_lazy("The survey"),
@@ -257,6 +303,26 @@ WHAT = {
     Obj.PUBLISHED: gettext_lazy("The published results"),
     Obj.OVERVIEW: gettext_lazy("The overview"),
     Obj.ACCOUNTS: gettext_lazy("The agency accounts"),
+    Obj.TRUSTED_ROOTS: gettext_lazy("The trusted root certificates"),
+    Obj.API_CLIENTS: gettext_lazy("The API clients"),
+    Obj.INBOX: gettext_lazy("The appraisal inbox"),
+    Obj.APPRAISAL_ITEM: gettext_lazy("The appraisal"),
+    Obj.REVIEW: gettext_lazy("The appraisal review"),
+    Obj.WORKFLOW: gettext_lazy("The period's workflow"),
+    Obj.EXPLAIN_PAGE: gettext_lazy("The explanation"),
+    Obj.SURVEY_LINKS: gettext_lazy("The survey links"),
+    Obj.SURVEY_VALUES: gettext_lazy("The survey values"),
+    Obj.COMPUTE: gettext_lazy("The computation"),
+    Obj.PUBLISH: gettext_lazy("The publication"),
+    Obj.ENTRY: gettext_lazy("The self-assessment"),
+    Obj.ENTRY_APPRAISAL: gettext_lazy("The appraisal"),
+    Obj.INBOX_ITEM: gettext_lazy("The appraisal"),
+    Obj.EVIDENCE_CHECK: gettext_lazy("The evidence checks"),
+    Obj.EVIDENCE_SEARCH: gettext_lazy("The evidence search"),
+    Obj.RESULTS: gettext_lazy("The results"),
+    Obj.CRITERIA: gettext_lazy("The criteria sets"),
+    Obj.PERIOD: gettext_lazy("The period's settings"),
+    Obj.WINDOWS: gettext_lazy("The windows and extensions"),
 }
 
 
@@ -290,6 +356,31 @@ def item_audience(user, item) -> Audience:
 
         relation = appraiser_role(user, item, item.node.criteria_set.period)
     return audience(user, agency_id=item.agency_id, appraiser=relation)
+
+
+def may_self_assess(user, agency_id: int | None) -> bool:
+    """Whether `user` speaks for agency `agency_id` in its assessment: scores its items, submits them,
+    explains the appraisal and attaches its evidence. Only that agency's focal point (the role's group
+    holds `assessment.self_assess`: accounts.roles); never a superuser, another agency's user or an object
+    of no agency. No query. The period's state, windows and locks are asked separately (`write_refusal`,
+    assessment.windows)."""
+    return agency_id is not None and audience(user, agency_id=agency_id) == A.FOCAL_POINT
+
+
+def may_sign_off(user, agency_id: int | None) -> bool:
+    """Whether `user` signs off agency `agency_id`'s submitted self-assessment: its head (the role's group
+    holds `assessment.sign_off_self_assessment`). No query."""
+    return agency_id is not None and audience(user, agency_id=agency_id) == A.AGENCY_HEAD
+
+
+def may_appraise(user, item) -> bool:
+    """Whether `user` appraises `item`: an assignment of theirs in the item's period covers it, as first
+    or second appraiser (the lead too, where assigned). Which round is open is `write_refusal`'s."""
+    if user is None or not user.is_authenticated:
+        return False
+    from assessment.appraisal import appraiser_role  # assessment builds on agencies
+
+    return appraiser_role(user, item, item.node.criteria_set.period) is not None
 
 
 # History: the stage of each audited field, and of each recorded change (its change reason).
@@ -327,10 +418,8 @@ def _table(kind, write: bool) -> dict[Audience, frozenset]:
 
 
 def may_read(who: Audience, kind: Stage | Obj, state: str) -> bool:
-    states = _table(kind, False).get(who, frozenset())
-    if who == A.LEAD and kind in STAGE_READ:  # the lead reads an item as a first appraiser does at least
-        states = states | _table(kind, False).get(A.FIRST, frozenset())
-    return state in states
+    # The lead reads every stage in every state (STAFF_READERS), so at least what a first appraiser reads.
+    return state in _table(kind, False).get(who, frozenset())
 
 
 def may_write(who: Audience, kind: Stage | Obj, state: str) -> bool:
@@ -340,6 +429,11 @@ def may_write(who: Audience, kind: Stage | Obj, state: str) -> bool:
 def may_use(who: Audience, kind: Obj, *, write: bool = False) -> bool:
     """For objects of no period (agency accounts): whether the table gives `who` any state at all."""
     return bool(_table(kind, write).get(who))
+
+
+def readable_states(who: Audience, kind: Stage | Obj) -> frozenset:
+    """The period states in which `who` reads `kind` (a queryset filters periods by them)."""
+    return frozenset(state for state in S if may_read(who, kind, state))
 
 
 def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | None:
@@ -405,6 +499,9 @@ URLS: dict[str, Access] = {
     "password_reset_complete": Access(PUBLIC),
     "api-schema": Access(SIGNED_IN),  # the API's map is not public (SPECTACULAR_SETTINGS)
     "home": Access(SIGNED_IN),
+    "results_index": Access(Obj.SNAPSHOT),
+    "period": Access(Obj.WORKFLOW),  # one period's workflow as a timeline (web.views.period)
+    "period_current": Access(Obj.WORKFLOW),  # redirects to the period under way
     "assessment-api:item-list": Access(SIGNED_IN),
     "assessment-api:item-detail": Access(Stage.SELF, (Stage.SELF,), agency=True, method="patch"),
     "assessment-api:appraisal-item-list": Access(SIGNED_IN),  # only the user's items
@@ -425,6 +522,7 @@ URLS: dict[str, Access] = {
     "assessment:progress": SELF_READ,
     "assessment:submit": Access(Stage.SELF, (Obj.SUBMISSION,), agency=True, get=False),
     "assessment:sign_off": Access(Stage.SELF, (Obj.SIGN_OFF,), agency=True, get=False),
+    "assessment:send_back": Access(Stage.SELF, (Obj.RETURN,), agency=True, get=False),
     "assessment:reopen": Access(Stage.SELF, (Obj.REOPEN,), agency=True, get=False),
     "appraisal:index": Access(Obj.ENTRY_APPRAISAL),
     "appraisal:notifications": Access(SIGNED_IN, (SIGNED_IN,)),
@@ -442,8 +540,10 @@ URLS: dict[str, Access] = {
     "surveys:entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
     "surveys:second_entry": Access(Obj.SURVEY, (Obj.SURVEY,)),
     "surveys:mismatches": Access(Obj.SURVEY),
+    "surveys:correct": Access(Obj.SURVEY, (Obj.SURVEY,)),  # a first entry corrected from the paper form
     "surveys:online": Access(Obj.SURVEY_LINKS, (Obj.SURVEY_LINKS,)),
     "surveys:online_csv": Access(Obj.SURVEY_LINKS),
+    "surveys:printed": Access(Obj.SURVEY_LINKS, (Obj.SURVEY_LINKS,)),
     "surveys:refresh": Access(Obj.SURVEY_VALUES, (Obj.SURVEY_VALUES,), get=False),
     "surveys:answer": Access(PUBLIC, (Obj.SURVEY_ONLINE,)),
     "evidence:download": Access(Obj.EVIDENCE, agency=True),
@@ -451,6 +551,9 @@ URLS: dict[str, Access] = {
     "evidence:upload": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
     "evidence:link": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
     "evidence:unlink": Access(Obj.EVIDENCE, (Obj.EVIDENCE,), agency=True, get=False),
+    "evidence:check_retry": Access(Obj.EVIDENCE, (Obj.EVIDENCE_CHECK,), agency=True, get=False),
+    "evidence:search": Access(Obj.EVIDENCE_SEARCH),
+    "evidence:trusted_roots": Access(Obj.TRUSTED_ROOTS, (Obj.TRUSTED_ROOTS,)),
     "accounts:import": Access(Obj.ACCOUNTS, (Obj.ACCOUNTS,)),
     "accounts:template": Access(Obj.ACCOUNTS),
     "accounts:list": Access(Obj.ACCOUNTS),
@@ -488,6 +591,44 @@ URLS: dict[str, Access] = {
     "results:job": Access(Obj.COMPUTE),
     "results:publish": Access(Obj.PUBLISH, (Obj.PUBLISH,)),
     "measures:status": Access(Obj.MEASURED),  # a file's check, polled while its job runs
+    # The read API (api/): lists are filtered by the same tables; a hidden object is a 404.
+    "api-v1:periods": Access(PUBLIC),
+    "api-v1:period": Access(Obj.RESULTS),
+    "api-v1:blocks": Access(PUBLIC),
+    "api-v1:block": Access(PUBLIC),
+    "api-v1:block-ranking": Access(Obj.PUBLISHED),  # the latest published ranking, for everyone
+    "api-v1:agencies": Access(PUBLIC),
+    "api-v1:agency": Access(PUBLIC),
+    "api-v1:criteria-sets": Access(PUBLIC),
+    "api-v1:criteria-set": Access(Obj.RESULTS),
+    "api-v1:snapshots": Access(PUBLIC),
+    "api-v1:snapshot": Access(Obj.RESULTS),
+    "api-v1:snapshot-results": Access(Obj.RESULTS),
+    "api-v1:publications": Access(PUBLIC),
+    "api-v1:compute-jobs": Access(Obj.COMPUTE),
+    "api-v1:compute-job": Access(Obj.COMPUTE),
+    # Every other kind of job (api.jobs.KINDS), read where its pages are read.
+    "api-v1:survey-imports-jobs": Access(Obj.SURVEY),
+    "api-v1:survey-imports-job": Access(Obj.SURVEY),
+    "api-v1:account-imports-jobs": Access(Obj.ACCOUNTS),
+    "api-v1:account-imports-job": Access(Obj.ACCOUNTS),
+    "api-v1:measure-imports-jobs": Access(Obj.MEASURED),
+    "api-v1:measure-imports-job": Access(Obj.MEASURED),
+    "api-v1:report-bundles-jobs": Access(Obj.REPORT),
+    "api-v1:report-bundles-job": Access(Obj.REPORT),
+    "api-v1:evidence-checks-jobs": Access(Obj.EVIDENCE_CHECK),
+    "api-v1:evidence-checks-job": Access(Obj.EVIDENCE_CHECK, agency=True),
+    "api-v1:printed-forms-jobs": Access(Obj.SURVEY_LINKS),
+    "api-v1:printed-forms-job": Access(Obj.SURVEY_LINKS),
+    # The API's writes (api.writes): a signed-in session only, through the pages' services.
+    "api-v1:period-compute": Access(Obj.COMPUTE, (Obj.COMPUTE,), get=False),
+    "api-v1:snapshot-publish": Access(Obj.PUBLISH, (Obj.PUBLISH,), get=False),
+    "api-v1:period-measures": Access(Obj.MEASURED, (Obj.MEASURED,), get=False),
+    "api-v1:period-measures-store": Access(Obj.MEASURED, (Obj.MEASURED,), get=False),
+    "api-v1:criteria-set-import": Access(Obj.CRITERIA, (Obj.CRITERIA,), get=False),
+    "api-v1:schema": Access(SIGNED_IN),
+    "api-v1:docs": Access(SIGNED_IN),
+    "api-clients:list": Access(Obj.API_CLIENTS, (Obj.API_CLIENTS,)),
 }
 
 
@@ -506,8 +647,12 @@ OPERATOR_URLS = frozenset(
 )  # fmt: skip
 
 
+# Of the API under /api/v1/, what the survey pages show besides the surveys API: their import jobs.
+OPERATOR_API_URLS = frozenset({"api-v1:survey-imports-jobs", "api-v1:survey-imports-job"})
+
+
 def operator_may_open(name: str) -> bool:
-    return name in OPERATOR_URLS or name.startswith(("surveys:", "surveys-api:"))
+    return name in OPERATOR_URLS or name in OPERATOR_API_URLS or name.startswith(("surveys:", "surveys-api:"))
 
 
 def url_outcome(name: str, who: Audience, state: str, *, write: bool = False) -> Outcome:
@@ -518,7 +663,7 @@ def url_outcome(name: str, who: Audience, state: str, *, write: bool = False) ->
         return Outcome.HIDE
     if access.read == PUBLIC:
         readable = True
-    elif who == A.ANONYMOUS and access.read != Obj.PUBLISHED:
+    elif who == A.ANONYMOUS and access.read not in (Obj.PUBLISHED, Obj.RESULTS):
         return Outcome.LOGIN
     elif access.read == SIGNED_IN:
         readable = True

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
+from parindex.refusals import Refused
+
 from .models import Period, PeriodState, PeriodTransition
 
 TRANSITIONS = (
@@ -41,10 +43,8 @@ REASON_REQUIRED = gettext_lazy(
 )
 
 
-class TransitionRefused(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class TransitionRefused(Refused):
+    """A step of the workflow the rules do not allow (parindex.refusals)."""
 
 
 def transitions_available(*, period: Period, user) -> list[str]:
@@ -61,7 +61,7 @@ def period_transition(
     *,
     period: Period,
     name: str,
-    user,
+    acting_user,
     comment: str = "",
     confirmed: bool = False,
     override_reason: str = "",
@@ -80,7 +80,7 @@ def period_transition(
             _("This step is not possible while the period is in the state “%(state)s”.")
             % {"state": state_label}
         )
-    if not has_transition_perm(method, user):
+    if not has_transition_perm(method, acting_user):
         raise TransitionRefused(_("You are not allowed to take this step."))
     if name in COMMENT_REQUIRED and not comment.strip():
         raise TransitionRefused(_("Give a comment explaining why."))
@@ -101,12 +101,15 @@ def period_transition(
         name=name,
         source=source,
         target=locked.state,
-        by=user,
+        by=acting_user,
         comment=comment.strip(),
         override_reason=override_reason if not readiness.ready else "",
         readiness=readiness.as_record(),
     )
     if name == "open_self_assessment":
         locked.criteria_sets.filter(frozen_at__isnull=True).update(frozen_at=timezone.now())
+        from assessment.services import period_items_ensure  # assessment builds on agencies
+
+        period_items_ensure(period=locked)
     period.state = locked.state
     return locked

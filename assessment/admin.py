@@ -1,13 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from parindex.admin_readonly import InputsReadOnlyMixin
+from parindex.admin_readonly import HistoryAdmin, InputsReadOnlyMixin
 
 from .models import AssessmentItem
 
 
 @admin.register(AssessmentItem)
-class AssessmentItemAdmin(InputsReadOnlyMixin, SimpleHistoryAdmin):
+class AssessmentItemAdmin(InputsReadOnlyMixin, HistoryAdmin):
     list_display = (
         "agency",
         "node",

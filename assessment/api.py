@@ -37,7 +37,10 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class ItemUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version read; a newer stored version answers 409.")
+    version = serializers.IntegerField(
+        help_text="The version read; a newer stored version answers 409, unless it already holds exactly "
+        "what is sent (a retry after a lost answer): then 200 with the stored item."
+    )
     input = serializers.DictField(
         required=False, default=dict, help_text="What the rule reads: points, level, value, target."
     )
@@ -87,7 +90,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         try:
             item = services.item_self_score(
                 item=item,
-                user=request.user,
+                acting_user=request.user,
                 expected_version=data["version"],
                 data=data["input"],
                 note=data["note"],

@@ -8,29 +8,44 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Role, User
 from agencies import policy
-from agencies.models import Agency, Period, Window, WindowKind
+from agencies.models import Agency, Period, PeriodState, WindowKind
 from agencies.policy import Audience as A
 from agencies.policy import Stage
+from agencies.workflow import period_transition
 from scoring import engine
-from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode, Source
+from scoring.nodes import engine_node, leaf_input
 
-from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification, SecondAppraisal
+from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
+from .notifications import notify
 from .services import MEASURED_BY_HOME_AFFAIRS, AssessmentRefused, StaleItem, item_input_clean
+from .windows import window_refusal
 
 APPRAISABLE = (ItemStatus.SUBMITTED, ItemStatus.APPRAISED)
+REAPPRAISABLE = (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED)
 EXPLAINABLE = (ItemStatus.APPRAISED, ItemStatus.DISPUTED)
+# The round in which scores are entered, by period state: appraisal, then re-appraisal after explanations.
+ROUND_OF_STATE = {PeriodState.APPRAISAL: "appraise", PeriodState.REAPPRAISAL: "reappraise"}
+EDITABLE_IN_ROUND = {"appraise": APPRAISABLE, "reappraise": REAPPRAISABLE}
+WAITING_IN_ROUND = {"appraise": (ItemStatus.SUBMITTED,), "reappraise": (ItemStatus.DISPUTED,)}
+
+
+def appraisal_round(period: Period) -> str | None:
+    """ "appraise" or "reappraise" while the period takes scores, else None."""
+    return ROUND_OF_STATE.get(period.state)
+
+
+def waiting_statuses(round_name: str | None) -> tuple:
+    """The statuses of the items still waiting for an appraiser in the round (the page's "next")."""
+    return WAITING_IN_ROUND.get(round_name or "", (ItemStatus.DISPUTED,))
 
 
 def area_codes(nodes: list[CriteriaNode]) -> dict[int, str]:
@@ -53,10 +68,7 @@ def area_codes(nodes: list[CriteriaNode]) -> dict[int, str]:
 def leaf_points(node: CriteriaNode, data: dict | None) -> Decimal | None:
     if not data:
         return None
-    engine_node = engine.Node(
-        code=node.code, title=node.title, max_points=node.max_points, rule=node.rule, params=node.rule_params
-    )
-    return engine.leaf_points(engine_node, leaf_input(True, data))
+    return engine.leaf_points(engine_node(node), leaf_input(True, data))
 
 
 def covers(assignment: AppraisalAssignment, agency_id: int, area: str) -> bool:
@@ -86,25 +98,10 @@ def appraiser_role(user, item: AssessmentItem, period: Period) -> str | None:
     return None
 
 
-def is_assigned(user, item: AssessmentItem, period: Period) -> bool:
-    return appraiser_role(user, item, period) is not None
-
-
 def _require(period: Period, who: policy.Audience, stage: policy.Stage, message: str) -> None:
     """The policy's table decides whether `who` writes `stage` in the period's state now."""
     if not policy.may_write(who, stage, period.state):
         raise AssessmentRefused(message)
-
-
-def _window_refusal(period: Period, kind: str) -> str | None:
-    window = Window.objects.filter(period=period, kind=kind).first()
-    now = timezone.now()
-    if window is not None and not (window.starts_at <= now < window.ends_at):
-        return _("This round is open from %(start)s to %(end)s; it is closed now.") % {
-            "start": timezone.localtime(window.starts_at).strftime("%H:%M %d/%m/%Y"),
-            "end": timezone.localtime(window.ends_at).strftime("%H:%M %d/%m/%Y"),
-        }
-    return None
 
 
 @transaction.atomic
@@ -112,15 +109,17 @@ def assignments_replace(
     *,
     period: Period,
     cells: dict[tuple[int | None, str], int | None],
-    user,
+    acting_user,
     seconds: dict[tuple[int | None, str], int | None] | None = None,
+    shown: bool = False,
 ) -> int:
-    """The lead's grid: (agency id or None, area code or "") → appraiser id or None. Replaces them all.
-    `seconds` names a second appraiser for chosen cells (double appraisal)."""
+    """The lead's grid: (agency id or None, area code or "") → appraiser id or None. Replaces them all,
+    or with `shown` only the cells in `cells` (the page showed one block's rows and areas): the others
+    are kept. `seconds` names a second appraiser for chosen cells (double appraisal)."""
     seconds = {key: value for key, value in (seconds or {}).items() if value}
-    if not user.has_perm("agencies.run_appraisal_workflow"):
+    if not acting_user.has_perm("agencies.run_appraisal_workflow"):
         raise AssessmentRefused(_("Only the secretariat lead assigns appraisers."))
-    if refusal := policy.write_refusal(policy.audience(user), policy.Obj.ASSIGNMENT, period):
+    if refusal := policy.write_refusal(policy.audience(acting_user), policy.Obj.ASSIGNMENT, period):
         raise AssessmentRefused(refusal)
     appraisers = set(
         User.objects.filter(role__in=[Role.APPRAISER, Role.SECRETARIAT_LEAD], is_active=True).values_list(
@@ -137,12 +136,14 @@ def assignments_replace(
         raise AssessmentRefused(_("The second appraiser must be another person than the first."))
     existing = {(a.agency_id, a.area_code): a for a in AppraisalAssignment.objects.filter(period=period)}
     for key, assignment in existing.items():
+        if shown and key not in cells:
+            continue  # a cell the page did not show
         if key not in wanted:
             assignment.delete()
         elif assignment.appraiser_id != wanted[key] or assignment.second_appraiser_id != seconds.get(key):
             assignment.appraiser_id = wanted[key]
             assignment.second_appraiser_id = seconds.get(key)
-            assignment.assigned_by = user
+            assignment.assigned_by = acting_user
             assignment.save()
     for (agency_id, area_code), appraiser_id in wanted.items():
         if (agency_id, area_code) not in existing:
@@ -152,7 +153,7 @@ def assignments_replace(
                 area_code=area_code,
                 appraiser_id=appraiser_id,
                 second_appraiser_id=seconds.get((agency_id, area_code)),
-                assigned_by=user,
+                assigned_by=acting_user,
             )
     return len(wanted)
 
@@ -176,7 +177,7 @@ def _self_points(item: AssessmentItem) -> Decimal | None:
 def item_appraise(
     *,
     item: AssessmentItem,
-    user,
+    acting_user,
     expected_version: int,
     data: dict,
     comment: str = "",
@@ -186,7 +187,7 @@ def item_appraise(
     self-score, and when the evidence is marked insufficient (the agency sees it)."""
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
-    role = appraiser_role(user, current, period)
+    role = appraiser_role(acting_user, current, period)
     who, stage = (A.SECOND, Stage.SECOND) if role == "second" else (A.FIRST, Stage.APPRAISED)
     _require(period, who, stage, _("Appraisal is not open for this period."))
     if role is None:
@@ -209,13 +210,14 @@ def item_appraise(
         )
     if role == "second":  # blind double appraisal: recorded beside the item, its score unchanged
         SecondAppraisal.objects.update_or_create(
-            item=current, defaults={"appraiser": user, "appraised_input": cleaned, "comment": comment.strip()}
+            item=current,
+            defaults={"appraiser": acting_user, "appraised_input": cleaned, "comment": comment.strip()},
         )
         return current
     current.appraised_input = cleaned
     current.appraisal_comment = comment.strip()
     current.evidence_insufficient = evidence_insufficient
-    current.appraised_by = user
+    current.appraised_by = acting_user
     current.appraised_at = timezone.now()
     current.status = ItemStatus.APPRAISED
     current.version += 1
@@ -224,15 +226,29 @@ def item_appraise(
     return current
 
 
+def item_appraisal_save(
+    *, item: AssessmentItem, evidence_insufficient: bool = False, **entry
+) -> AssessmentItem:
+    """The appraiser's score for the round the period is in now: `item_appraise` during the appraisal,
+    `item_reappraise` after the explanations (pages and API alike). `entry`: acting_user,
+    expected_version, data, comment."""
+    round_name = appraisal_round(Period.objects.get(pk=item.node.criteria_set.period_id))  # the state now
+    if round_name == "appraise":
+        return item_appraise(item=item, evidence_insufficient=evidence_insufficient, **entry)
+    if round_name == "reappraise":
+        return item_reappraise(item=item, **entry)
+    raise AssessmentRefused(_("Scores cannot be changed in this state of the period."))
+
+
 @transaction.atomic
-def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str) -> AssessmentItem:
+def item_explain(*, item: AssessmentItem, acting_user, expected_version: int, text: str) -> AssessmentItem:
     """The agency answers an appraised item (giải trình); its appraiser is notified."""
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
-    if not (user.has_perm("assessment.self_assess") and user.agency_id == current.agency_id):
+    if not policy.may_self_assess(acting_user, current.agency_id):
         raise AssessmentRefused(_("Only the agency's focal point can explain its items."))
     _require(period, A.FOCAL_POINT, Stage.EXPLANATION, _("The explanation round is not open."))
-    refusal = _window_refusal(period, WindowKind.EXPLANATION)
+    refusal = window_refusal(period=period, kind=WindowKind.EXPLANATION, agency=current.agency)
     if refusal:
         raise AssessmentRefused(refusal)
     if current.status not in EXPLAINABLE:
@@ -264,15 +280,15 @@ def item_explain(*, item: AssessmentItem, user, expected_version: int, text: str
 
 @transaction.atomic
 def item_reappraise(
-    *, item: AssessmentItem, user, expected_version: int, data: dict, comment: str = ""
+    *, item: AssessmentItem, acting_user, expected_version: int, data: dict, comment: str = ""
 ) -> AssessmentItem:
     """After an explanation: the final score (a comment is required)."""
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     _require(period, A.FIRST, Stage.REAPPRAISED, _("Re-appraisal is not open for this period."))
-    if appraiser_role(user, current, period) != "first":
+    if appraiser_role(acting_user, current, period) != "first":
         raise AssessmentRefused(_("This item is not assigned to you."))
-    if current.status not in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED):
+    if current.status not in REAPPRAISABLE:
         raise AssessmentRefused(_("Only an explained item is re-appraised."))
     if current.node.source == Source.DATA:  # answered by a new import of Home Affairs (measures app)
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
@@ -283,7 +299,7 @@ def item_reappraise(
         raise AssessmentRefused(_("Answer the explanation in a comment."))
     current.reappraised_input = cleaned
     current.reappraisal_comment = comment.strip()
-    current.reappraised_by = user
+    current.reappraised_by = acting_user
     current.status = ItemStatus.REAPPRAISED
     current.version += 1
     current._change_reason = "re-appraisal"
@@ -292,7 +308,7 @@ def item_reappraise(
 
 
 @transaction.atomic
-def item_correct(*, item: AssessmentItem, user, data: dict, reason: str) -> AssessmentItem:
+def item_correct(*, item: AssessmentItem, acting_user, data: dict, reason: str) -> AssessmentItem:
     """After approval, the only way a score changes: Home Affairs, with a reason kept in the history."""
     current = (
         AssessmentItem.objects.select_for_update()
@@ -300,7 +316,7 @@ def item_correct(*, item: AssessmentItem, user, data: dict, reason: str) -> Asse
         .get(pk=item.pk)
     )
     period = current.node.criteria_set.period
-    if not user.has_perm("agencies.manage_period_workflow"):
+    if not acting_user.has_perm("agencies.manage_period_workflow"):
         raise AssessmentRefused(_("Only Home Affairs can correct an approved score."))
     _require(
         period,
@@ -318,28 +334,19 @@ def item_correct(*, item: AssessmentItem, user, data: dict, reason: str) -> Asse
     return current
 
 
-def notify(*, users, text: str, url: str = "") -> int:
-    """In-app notifications, and the same text by e-mail to those who have an address."""
-    users = list(users)
-    Notification.objects.bulk_create(Notification(user=user, text=text, url=url) for user in users)
-    with override(settings.LANGUAGE_CODE):
-        messages = [
-            (
-                f"[ParIndex] {text}"[:200],
-                f"{text}\n\n{settings.SITE_URL}{url}",
-                settings.DEFAULT_FROM_EMAIL,
-                [u.email],
-            )
-            for u in users
-            if u.email
-        ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-    return len(users)
+@transaction.atomic
+def period_step(*, period: Period, name: str, **step) -> Period:
+    """A step of the period's workflow (agencies.workflow.period_transition: acting_user, comment,
+    confirmed, override_reason) and its notices in one transaction: the notices are stored, and their
+    e-mails sent on commit, only when the step is."""
+    stepped = period_transition(period=period, name=name, **step)
+    notify_round(period=stepped, name=name)
+    return stepped
 
 
 def notify_round(*, period: Period, name: str) -> None:
-    """Notices for a period transition: the appraisal is ready and the explanation round opens or closes."""
+    """Notices for a period transition: the appraisal is ready, the explanation round opens or closes,
+    the results reach the council."""
     focal_points = User.objects.filter(
         role=Role.FOCAL_POINT, is_active=True, agency__in=Agency.objects.filter(submissions__period=period)
     )
@@ -356,4 +363,11 @@ def notify_round(*, period: Period, name: str) -> None:
             users=focal_points,
             text=_("The explanation round of %(period)s is closed.") % {"period": period.name},
             url=reverse("appraisal:explain", args=[period.code]),
+        )
+    elif name == "send_to_council":
+        notify(
+            users=User.objects.filter(role=Role.COUNCIL, is_active=True),
+            text=_("The results of %(period)s were sent to the council for approval.")
+            % {"period": period.name},
+            url=reverse("appraisal:review", args=[period.code]),
         )

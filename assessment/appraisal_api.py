@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from agencies import policy
-from agencies.models import Period, PeriodState
+from agencies.models import Period
 from agencies.policy import Stage
 
 from . import appraisal
@@ -103,18 +103,11 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         payload = AppraisalUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        period = item.node.criteria_set.period
         try:
-            if period.state == PeriodState.REAPPRAISAL:
-                item = appraisal.item_reappraise(
-                    item=item, user=request.user, expected_version=data["version"], data=data["input"],
-                    comment=data["comment"],
-                )  # fmt: skip
-            else:
-                item = appraisal.item_appraise(
-                    item=item, user=request.user, expected_version=data["version"], data=data["input"],
-                    comment=data["comment"], evidence_insufficient=data["evidence_insufficient"],
-                )  # fmt: skip
+            item = appraisal.item_appraisal_save(
+                item=item, acting_user=request.user, expected_version=data["version"], data=data["input"],
+                comment=data["comment"], evidence_insufficient=data["evidence_insufficient"],
+            )  # fmt: skip
         except StaleItem as stale:
             return Response(AppraisalItemSerializer(stale.current).data, status=status.HTTP_409_CONFLICT)
         except AssessmentRefused as refused:

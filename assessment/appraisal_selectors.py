@@ -7,15 +7,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
 
-from agencies.models import Period
+from agencies import policy
+from agencies.models import Agency, Period
+from evidence.models import NOT_SIGNED_STATES, EvidenceLink
+from evidence.selectors import CHECK_BULK, evidence_flags
 from scoring import engine
-from scoring.inputs import engine_tree, leaf_input
 from scoring.models import CriteriaNode, Source
+from scoring.nodes import engine_tree, leaf_input
 
-from .appraisal import area_codes, covers, leaf_points
+from .appraisal import (
+    EDITABLE_IN_ROUND,
+    appraisal_round,
+    appraiser_role,
+    area_codes,
+    covers,
+    leaf_points,
+    waiting_statuses,
+)
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
+from .selectors import item_history
 
 # Items no appraiser handles: survey leaves, and measured data, whose import by Home Affairs is final.
 NOT_APPRAISED = Q(node__rule="survey") | Q(node__source=Source.DATA)
@@ -73,8 +85,11 @@ def blind_items(*, period: Period, user) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str = ""):
-    """(items queryset in order, counts by status, the areas map) for the appraiser's inbox."""
+def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str = "", evidence: str = ""):
+    """(items queryset in order, counts by status, the areas map) for the appraiser's inbox.
+
+    `evidence="unsigned"`: only items with a file that carries no valid signature (not signed, changed
+    after signing, a certificate not valid when signed, unreadable), as the file's check recorded it."""
     nodes, areas = period_areas(period)
     items = appraiser_items(period=period, user=user, areas=areas)
     counts = {row["status"]: row["n"] for row in items.values("status").annotate(n=Count("id"))}
@@ -84,6 +99,14 @@ def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str
         items = items.filter(node_id__in=[node_id for node_id, code in areas.items() if code == area])
     if status:
         items = items.filter(status=status)
+    if evidence == "unsigned":
+        items = items.filter(
+            Exists(
+                EvidenceLink.objects.filter(
+                    item=OuterRef("pk"), evidence__check_result__signature__in=NOT_SIGNED_STATES
+                )
+            )
+        )
     items = items.select_related("agency", "node").order_by(
         "agency__block__position", "agency__position", "node__position"
     )
@@ -135,11 +158,21 @@ class AgencyProgress:
 def appraisal_review(*, period: Period):
     """Progress per appraiser and per agency, differences largest first, provisional indices."""
     nodes, areas = period_areas(period)
+    # Nodes and agencies are shared by thousands of items (140 agencies × 45 leaves): each is built once
+    # and attached, instead of once per item through select_related.
     items = list(
         AssessmentItem.objects.filter(node__criteria_set__period=period)
-        .select_related("agency__block", "node", "appraised_by")
+        .select_related("appraised_by")
         .order_by("agency__block__position", "agency__position", "node__position")
     )
+    node_by_id = {node.id: node for node in nodes}
+    agency_by_id = {
+        agency.id: agency
+        for agency in Agency.objects.filter(pk__in={item.agency_id for item in items}).select_related("block")
+    }
+    for item in items:
+        item.node = node_by_id[item.node_id]
+        item.agency = agency_by_id[item.agency_id]
     assignments = list(
         AppraisalAssignment.objects.filter(period=period).select_related("appraiser", "agency")
     )
@@ -186,10 +219,9 @@ def appraisal_review(*, period: Period):
         )
 
     per_appraiser = []
+    appraised_here = [i for i in items if _appraised_here(i)]
     for assignment in assignments:
-        covered = [
-            i for i in items if _appraised_here(i) and covers(assignment, i.agency_id, areas[i.node_id])
-        ]
+        covered = [i for i in appraised_here if covers(assignment, i.agency_id, areas[i.node_id])]
         per_appraiser.append(
             (
                 assignment,
@@ -221,3 +253,80 @@ def _index(tree, agency, items, choose) -> Decimal | None:
         return engine.compute_agency(tree, engine.AgencyInput(key=agency.code, leaves=leaves)).index
     except engine.EngineError:
         return None
+
+
+@dataclass
+class ItemPage:
+    """What the appraisal page of one item shows to `acting_user`, and whether they may change it."""
+
+    round: str | None  # "appraise" / "reappraise" while the period takes scores
+    role: str | None  # "first" / "second" / None: how the user appraises the item
+    second: SecondAppraisal | None  # the blind second appraiser's own entry
+    editable: bool
+    may_correct: bool  # Home Affairs' audited correction after approval
+    shown: dict  # the input the form starts from
+    shown_comment: str
+    self_points: Decimal | None
+    appraised_points: Decimal | None
+    final_points: Decimal | None
+    links: list
+    history: list
+    following: AssessmentItem | None
+
+
+def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, posted=None) -> ItemPage:
+    """The item as `acting_user` may see it in the appraisal; `posted` is a refused form to show again.
+
+    Who may change it is the policy's (may_appraise, the round's item statuses, the correction's table);
+    a blind second appraiser never sees the first appraiser's score or comment while the round runs."""
+    round_name = appraisal_round(period)
+    reads_inbox = policy.may_read(policy.audience(acting_user), policy.Obj.INBOX, period.state)
+    role = appraiser_role(acting_user, item, period) if reads_inbox else None
+    second = getattr(item, "second_appraisal", None) if role == "second" else None
+    stages = policy.visible_stages(policy.item_audience(acting_user, item), period.state)
+    editable = (
+        round_name is not None
+        and policy.may_appraise(acting_user, item)
+        and item.status in EDITABLE_IN_ROUND[round_name]
+    )
+    if posted is not None:
+        shown = posted
+    elif role == "second":  # blind: never the first appraiser's score
+        shown = (second.appraised_input if second else None) or item.self_input or {}
+    elif round_name == "reappraise" and item.reappraised_input:
+        shown = item.reappraised_input
+    else:
+        shown = item.appraised_input or item.self_input or {}
+    if role == "second":
+        shown_comment = second.comment if second else ""
+    else:
+        shown_comment = item.reappraisal_comment if round_name == "reappraise" else item.appraisal_comment
+    appraisal_shown = policy.Stage.APPRAISED in stages
+    links = list(
+        EvidenceLink.objects.filter(item=item)
+        .select_related("evidence__check_result")
+        .defer(*(f"evidence__check_result__{name}" for name in CHECK_BULK))
+    )
+    evidence_flags(user=acting_user, period=period, files=[link.evidence for link in links])
+    return ItemPage(
+        round=round_name,
+        role=role,
+        second=second,
+        editable=editable,
+        may_correct=policy.may_write(policy.audience(acting_user), policy.Stage.CORRECTION, period.state)
+        and acting_user.has_perm("agencies.manage_period_workflow"),
+        shown=shown,
+        shown_comment=shown_comment,
+        self_points=leaf_points(item.node, item.self_input) if item.applicable else None,
+        appraised_points=leaf_points(item.node, item.appraised_input)
+        if item.appraised_input and appraisal_shown
+        else None,
+        final_points=leaf_points(item.node, item.final_input)
+        if item.final_input and appraisal_shown
+        else None,
+        links=links,
+        history=item_history(item, limit=20, stages=stages),
+        following=next_item(
+            period=period, user=acting_user, after=item, statuses=waiting_statuses(round_name)
+        ),
+    )

@@ -6,72 +6,75 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from agencies import policy
-from agencies.models import Agency, Period, PeriodState
+from agencies.models import Block, Period, PeriodState
 from agencies.permissions import scope_for
-from agencies.workflow import LABELS, TRANSITIONS, TransitionRefused, period_transition, transitions_available
-from evidence.models import EvidenceLink
-from scoring.models import CriteriaNode
+from agencies.workflow import LABELS, TRANSITIONS, TransitionRefused, transitions_available
+from scoring.models import CriteriaNode, Source
 
 from . import appraisal, appraisal_selectors, readiness
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification
 from .services import AssessmentRefused, StaleItem
 
 PAGE_SIZE = 100
-STATE_OF_ROUND = {PeriodState.APPRAISAL: "appraise", PeriodState.REAPPRAISAL: "reappraise"}
 
 
 def _period(code: str) -> Period:
     return get_object_or_404(Period, code=code)
 
 
-def _is_secretariat(user) -> bool:
-    return user.role in (Role.APPRAISER, Role.SECRETARIAT_LEAD) or user.has_perm(
-        "agencies.run_appraisal_workflow"
-    )
+def _reached(request, period_code: str, page: policy.Obj) -> Period:
+    """The period of a page gathering many agencies' items, if the policy lets the user reach it (else 404)."""
+    period = _period(period_code)
+    if not policy.may_read(policy.audience(request.user), page, period.state):
+        raise Http404
+    return period
 
 
-def _may_review(user) -> bool:
-    return any(
-        user.has_perm(p)
-        for p in (
-            "agencies.run_appraisal_workflow",
-            "agencies.manage_period_workflow",
-            "agencies.decide_as_council",
-        )
-    )
+def _switcher(url_name: str) -> dict:
+    """The periods to switch between on a page of the appraisal (newest first) and the page's URL name."""
+    return {"switch_periods": Period.objects.only("code", "name", "state"), "switch_url": url_name}
+
+
+def _is_secretariat(user, period: Period) -> bool:
+    """Reaches the inbox (appraisers, the lead): the policy's INBOX table."""
+    return policy.may_read(policy.audience(user), policy.Obj.INBOX, period.state)
+
+
+def _may_review(user, period: Period) -> bool:
+    """Reaches the review (the lead, Home Affairs, the council): the policy's REVIEW table."""
+    return policy.may_read(policy.audience(user), policy.Obj.REVIEW, period.state)
 
 
 @login_required
 @require_GET
 def inbox(request, period_code: str):
-    period = _period(period_code)
-    if not _is_secretariat(request.user):
-        raise Http404
+    period = _reached(request, period_code, policy.Obj.INBOX)
     items, counts, areas = appraisal_selectors.inbox(
         period=period,
         user=request.user,
         agency=request.GET.get("agency", ""),
         area=request.GET.get("area", ""),
         status=request.GET.get("status", ""),
+        evidence=request.GET.get("evidence", ""),
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(item, areas.get(item.node_id)) for item in page]
-    agency_ids = {
-        a.agency_id for a in AppraisalAssignment.objects.filter(period=period, appraiser=request.user)
-    }
-    agencies = Agency.objects.filter(block__criteria_sets__period=period).order_by(
-        "block__position", "position"
+    agencies = (
+        scope_for(request.user, period)
+        .agencies.filter(pk__in=period.assessed_agencies().values("pk"))
+        .order_by("block__position", "position")
     )
-    if None not in agency_ids and not request.user.has_perm("agencies.run_appraisal_workflow"):
-        agencies = agencies.filter(pk__in=agency_ids)
     area_nodes = CriteriaNode.objects.filter(criteria_set__period=period, is_area=True).order_by("position")
     return render(
         request,
@@ -89,6 +92,7 @@ def inbox(request, period_code: str):
             ),
             "statuses": ItemStatus.choices,
             "filters": request.GET,
+            **_switcher("appraisal:inbox"),
         },
     )
 
@@ -96,8 +100,8 @@ def inbox(request, period_code: str):
 def _item_for(request, period: Period, item_id: int) -> AssessmentItem:
     """An item the user may read in the appraisal: the appraiser's own, any for the lead, else 404."""
     items = appraisal_selectors.appraiser_items(period=period, user=request.user)
-    if not _is_secretariat(request.user):
-        if not _may_review(request.user):
+    if not _is_secretariat(request.user, period):
+        if not _may_review(request.user, period):
             raise Http404
         items = AssessmentItem.objects.filter(node__criteria_set__period=period)
     return get_object_or_404(items.select_related("agency__block", "node"), pk=item_id)
@@ -108,30 +112,17 @@ def _item_for(request, period: Period, item_id: int) -> AssessmentItem:
 def item(request, period_code: str, item_id: int):
     period = _period(period_code)
     current = _item_for(request, period, item_id)
-    round_name = STATE_OF_ROUND.get(period.state)
     error = None
     if request.method == "POST":
         try:
-            version = int(request.POST.get("version") or 0)
-            if round_name == "appraise":
-                current = appraisal.item_appraise(
-                    item=current,
-                    user=request.user,
-                    expected_version=version,
-                    data=request.POST,
-                    comment=request.POST.get("comment", ""),
-                    evidence_insufficient=request.POST.get("evidence_insufficient") == "on",
-                )
-            elif round_name == "reappraise":
-                current = appraisal.item_reappraise(
-                    item=current,
-                    user=request.user,
-                    expected_version=version,
-                    data=request.POST,
-                    comment=request.POST.get("comment", ""),
-                )
-            else:
-                raise AssessmentRefused(_("Scores cannot be changed in this state of the period."))
+            current = appraisal.item_appraisal_save(
+                item=current,
+                acting_user=request.user,
+                expected_version=int(request.POST.get("version") or 0),
+                data=request.POST,
+                comment=request.POST.get("comment", ""),
+                evidence_insufficient=request.POST.get("evidence_insufficient") == "on",
+            )
         except StaleItem as stale:
             current = stale.current
             error = _("Someone else saved this item meanwhile; check it and save again.")
@@ -139,41 +130,22 @@ def item(request, period_code: str, item_id: int):
             error = refused.message
         else:
             messages.success(request, _("Criterion %(code)s saved.") % {"code": current.node.code})
-            waiting = (ItemStatus.SUBMITTED,) if round_name == "appraise" else (ItemStatus.DISPUTED,)
             following = appraisal_selectors.next_item(
-                period=period, user=request.user, after=current, statuses=waiting
+                period=period,
+                user=request.user,
+                after=current,
+                statuses=appraisal.waiting_statuses(appraisal.appraisal_round(period)),
             )
-            if following is not None and "save_next" in request.POST:
-                return redirect("appraisal:item", period.code, following.pk)
+            if "save_next" in request.POST:
+                if following is not None:
+                    return redirect("appraisal:item", period.code, following.pk)
+                # The last one: say so and go back to the list instead of reloading the same item.
+                messages.success(request, _("Done: no other criterion is waiting for you in this round."))
+                return redirect("appraisal:inbox", period.code)
             return redirect("appraisal:item", period.code, current.pk)
-    links = EvidenceLink.objects.filter(item=current).select_related("evidence")
-    waiting = (ItemStatus.SUBMITTED,) if round_name == "appraise" else (ItemStatus.DISPUTED,)
-    following = appraisal_selectors.next_item(
-        period=period, user=request.user, after=current, statuses=waiting
+    page = appraisal_selectors.appraisal_item_page(
+        period=period, item=current, acting_user=request.user, posted=request.POST if error else None
     )
-    self_points = appraisal.leaf_points(current.node, current.self_input) if current.applicable else None
-    role = appraisal.appraiser_role(request.user, current, period) if _is_secretariat(request.user) else None
-    second = getattr(current, "second_appraisal", None) if role == "second" else None
-    stages = policy.visible_stages(policy.item_audience(request.user, current), period.state)
-    history = current.history.select_related("history_user").order_by("-history_date")[:20]
-    editable = (
-        round_name is not None
-        and appraisal.is_assigned(request.user, current, period)
-        and (
-            (round_name == "appraise" and current.status in appraisal.APPRAISABLE)
-            or (
-                round_name == "reappraise" and current.status in (ItemStatus.DISPUTED, ItemStatus.REAPPRAISED)
-            )
-        )
-    )
-    if error:
-        shown_input = request.POST
-    elif role == "second":  # blind: never the first appraiser's score
-        shown_input = (second.appraised_input if second else None) or current.self_input or {}
-    elif round_name == "reappraise" and current.reappraised_input:
-        shown_input = current.reappraised_input
-    else:
-        shown_input = current.appraised_input or current.self_input or {}
     return render(
         request,
         "appraisal/item.html",
@@ -181,29 +153,11 @@ def item(request, period_code: str, item_id: int):
             "period": period,
             "item": current,
             "node": current.node,
-            "links": links,
-            "following": following,
-            "self_points": self_points,
-            "appraised_points": appraisal.leaf_points(current.node, current.appraised_input)
-            if current.appraised_input and policy.Stage.APPRAISED in stages
-            else None,
-            "final_points": appraisal.leaf_points(current.node, current.final_input)
-            if current.final_input and policy.Stage.APPRAISED in stages
-            else None,
-            "role": role,
-            "second": second,
-            "shown_comment": (second.comment if second else "")
-            if role == "second"
-            else (current.reappraisal_comment if round_name == "reappraise" else current.appraisal_comment),
-            "round": round_name,
-            "editable": editable,
             "error": error,
-            "shown": shown_input,
-            "history": [
-                r for r in history if policy.change_stage(r.history_change_reason) in (None, *stages)
-            ],
-            "may_correct": period.state in (PeriodState.APPROVED, PeriodState.PUBLISHED)
-            and request.user.has_perm("agencies.manage_period_workflow"),
+            # The frame previews the first file the browser can show (PDF, image); a click on another
+            # such file shows it there (target="evidence-preview"); other types are downloaded.
+            "preview": next((link for link in page.links if link.evidence.shown_inline), None),
+            **vars(page),
         },
     )
 
@@ -216,7 +170,7 @@ def correct(request, period_code: str, item_id: int):
     current = _item_for(request, period, item_id)
     try:
         appraisal.item_correct(
-            item=current, user=request.user, data=request.POST, reason=request.POST.get("reason", "")
+            item=current, acting_user=request.user, data=request.POST, reason=request.POST.get("reason", "")
         )
     except AssessmentRefused as refused:
         messages.error(request, refused.message)
@@ -225,80 +179,139 @@ def correct(request, period_code: str, item_id: int):
     return redirect("appraisal:item", period.code, current.pk)
 
 
+def _appraiser_options(appraisers, chosen_ids) -> dict:
+    """The <option>s of a grid cell, built once per chosen appraiser (a grid of 120 agencies × 10 areas has
+    1,300 cells but a handful of distinct choices)."""
+    out = {}
+    for chosen in chosen_ids:
+        out[chosen] = format_html(
+            '<option value="">—</option>{}',
+            format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (person.id, mark_safe(" selected") if person.id == chosen else "", person.label)
+                    for person in appraisers
+                ),
+            ),
+        )
+    return out
+
+
+def appraisal_areas(period: Period, block: Block | None = None) -> list[tuple[str, str]]:
+    """(code, title) of every area holding a criterion the secretariat appraises, in code order: the
+    content areas and the top-level nodes outside them, such as the bonus (area 9), whose leaves an
+    appraiser scores too; with `block`, that block's criteria set only. Survey areas and measured data are not appraised here."""
+    nodes = CriteriaNode.objects.filter(criteria_set__period=period)
+    if block is not None:
+        nodes = nodes.filter(criteria_set__block=block)
+    nodes = list(nodes)
+    codes = appraisal.area_codes(nodes)
+    parents = {node.parent_id for node in nodes}
+    appraised = {
+        codes[node.id]
+        for node in nodes
+        if node.id not in parents and node.rule != "survey" and node.source != Source.DATA
+    }
+    titles = {
+        node.code: node.title
+        for node in nodes
+        if node.code in appraised and (node.is_area or node.parent_id is None)
+    }
+    return sorted(
+        ((code, titles.get(code, code)) for code in appraised),
+        key=lambda a: [int(p) if p.isdigit() else p for p in a[0].split(".")],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignments(request, period_code: str):
-    """The lead's grid: rows are 'every agency' and each agency; columns 'every area' and each area."""
+    """The lead's grid: rows are 'every agency' and each agency; columns 'every area' and each area.
+
+    One block's agencies at a time (tabs), optionally narrowed by name; a save replaces only the rows
+    shown, so the other block's assignments stay."""
     period = _period(period_code)
     if not request.user.has_perm("agencies.run_appraisal_workflow"):
         raise Http404
-    agencies = list(
-        Agency.objects.filter(block__criteria_sets__period=period)
-        .select_related("block")
-        .order_by("block__position", "position")
-    )
-    areas = sorted(
-        {
-            n.code: n.title for n in CriteriaNode.objects.filter(criteria_set__period=period, is_area=True)
-        }.items(),
-        key=lambda a: [int(p) if p.isdigit() else p for p in a[0].split(".")],
-    )
+    blocks = list(Block.objects.filter(criteria_sets__period=period).order_by("position", "code"))
+    block = next((b for b in blocks if b.code == request.GET.get("khoi")), blocks[0] if blocks else None)
+    query = request.GET.get("q", "").strip()
+    agencies = period.assessed_agencies().filter(block=block).order_by("position", "code")
+    if query:
+        agencies = agencies.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    agencies = list(agencies)
+    areas = appraisal_areas(period, block)
     appraisers = list(
         User.objects.filter(role__in=[Role.APPRAISER, Role.SECRETARIAT_LEAD], is_active=True).order_by(
             "username"
         )
     )
+    codes = ["", *[code for code, _title in areas]]
     if request.method == "POST":
+        shown = {None, *[a.id for a in agencies]}
         cells = {}
-        for agency_id in [None, *[a.id for a in agencies]]:
-            for area_code in ["", *[code for code, _title in areas]]:
+        for agency_id in shown:
+            for area_code in codes:
                 value = request.POST.get(f"cell-{agency_id or 'all'}-{area_code or 'all'}", "")
                 cells[(agency_id, area_code)] = int(value) if value.isdigit() else None
         seconds = {}
-        for area_code in ["", *[code for code, _title in areas]]:
+        for area_code in codes:
             value = request.POST.get(f"second-all-{area_code or 'all'}", "")
             seconds[(None, area_code)] = int(value) if value.isdigit() else None
         try:
             count = appraisal.assignments_replace(
-                period=period, cells=cells, user=request.user, seconds=seconds
+                period=period, cells=cells, acting_user=request.user, seconds=seconds, shown=True
             )
         except AssessmentRefused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, _("%(count)s assignments saved.") % {"count": count})
-        return redirect("appraisal:assignments", period.code)
+        return redirect(request.get_full_path())
     saved = list(AppraisalAssignment.objects.filter(period=period))
     current = {(a.agency_id, a.area_code): a.appraiser_id for a in saved}
+    for person in appraisers:
+        person.label = f"{person.get_full_name() or person.username} ({person.username})"
+    options = _appraiser_options(
+        appraisers, {None, *current.values(), *(a.second_appraiser_id for a in saved)}
+    )
     second_row = [
         (
             code,
-            next((a.second_appraiser_id for a in saved if a.agency_id is None and a.area_code == code), None),
-        )
-        for code in ["", *[c for c, _t in areas]]
-    ]
-    grid = [
-        (
-            agency,
-            [
-                (code, current.get((agency.id if agency else None, code)))
-                for code in ["", *[c for c, _t in areas]]
+            options[
+                next(
+                    (a.second_appraiser_id for a in saved if a.agency_id is None and a.area_code == code),
+                    None,
+                )
             ],
         )
+        for code in codes
+    ]
+    grid = [
+        (agency, [(code, options[current.get((agency.id if agency else None, code))]) for code in codes])
         for agency in [None, *agencies]
     ]
     return render(
         request,
         "appraisal/assignments.html",
-        {"period": period, "areas": areas, "grid": grid, "second_row": second_row, "appraisers": appraisers},
+        {
+            "period": period,
+            "areas": areas,
+            "grid": grid,
+            "second_row": second_row,
+            "blocks": blocks,
+            "current_block": block,
+            "query": query,
+            "appraisers": appraisers,
+            **_switcher("appraisal:assignments"),
+        },
     )
 
 
 @login_required
 @require_GET
 def review(request, period_code: str):
-    period = _period(period_code)
-    if not _may_review(request.user):
-        raise Http404
+    period = _reached(request, period_code, policy.Obj.REVIEW)
     per_appraiser, agencies, differences = appraisal_selectors.appraisal_review(period=period)
     return render(
         request,
@@ -314,6 +327,7 @@ def review(request, period_code: str):
             ],
             "history": period.transitions.select_related("by"),
             "disagreements": appraisal_selectors.double_appraisal_disagreements(period=period),
+            **_switcher("appraisal:review"),
         },
     )
 
@@ -323,9 +337,7 @@ def review(request, period_code: str):
 def transition(request, period_code: str, name: str):
     """GET: the step's confirmation page with what is not ready. POST: the step, confirmed; while
     something is not ready, with the stated reason (the workflow checks both again)."""
-    period = _period(period_code)
-    if not policy.may_read(policy.audience(request.user), policy.Obj.WORKFLOW, period.state):
-        raise Http404  # the transition itself is checked by agencies.workflow
+    period = _reached(request, period_code, policy.Obj.WORKFLOW)  # the step: agencies.workflow
     if name not in TRANSITIONS:
         raise Http404
     if name not in transitions_available(period=period, user=request.user):
@@ -333,10 +345,10 @@ def transition(request, period_code: str, name: str):
         return redirect("appraisal:review", period.code)
     if request.method == "POST":
         try:
-            period_transition(
+            appraisal.period_step(
                 period=period,
                 name=name,
-                user=request.user,
+                acting_user=request.user,
                 comment=request.POST.get("comment", ""),
                 confirmed=request.POST.get("confirm") == "1",
                 override_reason=request.POST.get("override_reason", ""),
@@ -344,7 +356,6 @@ def transition(request, period_code: str, name: str):
         except TransitionRefused as refused:
             messages.error(request, refused.message)
         else:
-            appraisal.notify_round(period=period, name=name)
             messages.success(
                 request, _("The period is now: %(state)s.") % {"state": PeriodState(period.state).label}
             )
@@ -375,7 +386,7 @@ def explain(request, period_code: str):
     """The agency's provisional appraisal, item by item, and its explanations (giải trình)."""
     period = _period(period_code)
     agency = request.user.agency
-    if agency is None or not scope_for(request.user).agencies.filter(pk=agency.pk).exists():
+    if agency is None or not scope_for(request.user, period).sees(agency):
         raise Http404
     if not policy.may_read(
         policy.audience(request.user, agency_id=agency.pk), policy.Stage.APPRAISED, period.state
@@ -388,7 +399,7 @@ def explain(request, period_code: str):
         try:
             appraisal.item_explain(
                 item=current,
-                user=request.user,
+                acting_user=request.user,
                 expected_version=int(request.POST.get("version") or 0),
                 text=request.POST.get("explanation", ""),
             )
@@ -448,12 +459,22 @@ ROUND_STATES = (
 @require_GET
 def index(request):
     """The secretariat goes to its inbox, reviewers to the review, agencies to their explanations."""
-    period = Period.objects.filter(state__in=ROUND_STATES).first() or Period.objects.first()
+    periods = Period.objects.all()
+    if request.user.agency_id:  # the period that scores their agency (a database may hold two provinces)
+        periods = periods.filter(criteria_sets__block=request.user.agency.block_id)
+        period = periods.filter(state__in=ROUND_STATES).first() or periods.first()
+    else:
+        if AppraisalAssignment.objects.filter(appraiser=request.user).exists():  # where they are assigned
+            periods = periods.filter(assignments__appraiser=request.user)
+        # The newest period still under way: appraisers can be assigned, and the appraisal started,
+        # before the round (an approved or published year would hide the open one).
+        period = periods.exclude(state__in=policy.FROZEN_STATES).first() or periods.first()
+    period = period or Period.objects.first()
     if period is None:
         raise Http404
-    if _is_secretariat(request.user):
+    if _is_secretariat(request.user, period):
         return redirect("appraisal:inbox", period.code)
-    if _may_review(request.user):
+    if _may_review(request.user, period):
         return redirect("appraisal:review", period.code)
     if request.user.agency_id:
         return redirect("appraisal:explain", period.code)

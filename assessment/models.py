@@ -74,6 +74,7 @@ class SubmissionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     REOPENED = "reopened", _("Reopened by Home Affairs")
+    RETURNED = "returned", _("Returned by the head to the focal point")
 
 
 class Submission(models.Model):

@@ -23,6 +23,7 @@ from scoring.models import CriteriaNode, CriteriaSet, ResultSnapshot
 from surveys.models import SurveyValue
 
 from .models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
+from .windows import moment_text, window_for
 
 NAMES_SHOWN = 20  # a gap lists its first names; the count says how many there are in all
 
@@ -333,10 +334,10 @@ class _Checks:
         return [Gap("window_missing", WINDOW_MISSING, 1, (Entry(str(label), _admin_period(self.period)),))]
 
     def explanation_window(self) -> list[Gap]:
-        window = Window.objects.filter(period=self.period, kind=WindowKind.EXPLANATION).first()
+        window = window_for(period=self.period, kind=WindowKind.EXPLANATION)
         if window is None or window.ends_at <= timezone.now():
             return []
-        closes = timezone.localtime(window.ends_at).strftime("%H:%M %d/%m/%Y")
+        closes = moment_text(window.ends_at, end=True)
         return [Gap("explanation_open", EXPLANATION_OPEN, 1, (Entry(closes),))]
 
 

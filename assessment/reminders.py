@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -17,7 +17,7 @@ from agencies.models import Agency, Period, Window, WindowKind
 from scoring.models import CriteriaSet
 
 from .models import ReminderSent, Submission, SubmissionStatus
-from .services import self_assessment_window
+from .windows import moment_text, window_for
 
 DAYS_BEFORE = (3, 1)
 
@@ -38,7 +38,7 @@ def self_assessment_reminders_send(*, now: datetime | None = None) -> int:
         )
         agencies = period.agencies().filter(block__in=blocks).exclude(pk__in=submitted)
         for agency in agencies:
-            deadline = self_assessment_window(period=period, agency=agency).ends_at
+            deadline = window_for(period=period, kind=WindowKind.SELF_ASSESSMENT, agency=agency).ends_at
             days_left = (timezone.localdate(deadline) - today).days
             if days_left not in DAYS_BEFORE:
                 continue
@@ -68,7 +68,7 @@ def _claim(period: Period, agency: Agency, days_before: int, recipients: int) ->
 
 def _message(period, agency, deadline, days_left, recipients):
     with translation.override(settings.LANGUAGE_CODE):
-        when = formats.date_format(timezone.localtime(deadline), "SHORT_DATETIME_FORMAT")
+        when = moment_text(deadline, end=True)
         subject = _("[ParIndex] %(days)s day(s) left to submit the self-assessment %(period)s") % {
             "days": days_left,
             "period": period.name,

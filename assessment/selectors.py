@@ -7,16 +7,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from agencies import policy
 from agencies.models import Agency, Period
 from agencies.policy import Stage
 from evidence.models import EvidenceFile, EvidenceLink
 from measures.models import MeasureValue
+from parindex import history
 from scoring import engine
-from scoring.inputs import engine_tree, leaf_input, ordered_nodes
-from scoring.models import CriteriaNode, Source
+from scoring.models import CriteriaNode, CriteriaSet, Source
+from scoring.nodes import leaf_input
+from scoring.tree_cache import CachedTree, criteria_tree
 from surveys.models import SurveyValue
 
 from .models import AssessmentItem, Submission, SubmissionStatus
@@ -59,23 +61,28 @@ class Totals:
 
 def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], Totals]:
     """The agency's tree in display order with its items, files, measured values and self-assessed totals
-    (6 queries)."""
-    nodes = list(
-        CriteriaNode.objects.filter(criteria_set__period=period, criteria_set__block_id=agency.block_id)
+    (6 queries; the tree itself comes from the per-revision cache)."""
+    criteria_set = CriteriaSet.objects.filter(period=period, block_id=agency.block_id).first()
+    tree = criteria_tree(criteria_set) if criteria_set is not None else None
+    nodes = tree.nodes if tree is not None else ()
+    items = (
+        {item.node_id: item for item in AssessmentItem.objects.filter(agency=agency, node__in=tree.leaf_ids)}
+        if tree
+        else {}
     )
-    items = {
-        item.node_id: item
-        for item in AssessmentItem.objects.filter(agency=agency, node__in=[n.id for n in nodes])
-    }
     files_by_item = defaultdict(list)
     for link in EvidenceLink.objects.filter(item__in=[i.id for i in items.values()]).select_related(
         "evidence"
     ):
         files_by_item[link.item_id].append(link.evidence)
-    survey_values = dict(
-        SurveyValue.objects.filter(agency=agency, node__in=[n.id for n in nodes]).values_list(
-            "node_id", "value"
+    survey_values = (
+        dict(
+            SurveyValue.objects.filter(agency=agency, node__in=[n.id for n in nodes]).values_list(
+                "node_id", "value"
+            )
         )
+        if tree is not None and tree.has_survey
+        else {}
     )
     measures = {
         m.node_id: m
@@ -83,40 +90,53 @@ def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], 
             agency=agency, node__in=[n.id for n in nodes if n.source == Source.DATA]
         )
     }
-    ordered = ordered_nodes(nodes)
-    parent_ids = {node.parent_id for node in ordered if node.parent_id}
 
-    rows, depth, area_of = [], {}, {}
-    for node in ordered:
-        depth[node.id] = depth[node.parent_id] + 1 if node.parent_id else 0
-        area_of[node.id] = node.code if node.is_area else area_of.get(node.parent_id)
-        is_leaf = node.id not in parent_ids
+    rows = []
+    for node in nodes:
+        is_leaf = node.id in tree.leaf_ids
         item = items.get(node.id) if is_leaf else None
         if item is not None:
             item.node = node  # templates read item.node: no query per leaf
         rows.append(
             Row(
                 node,
-                depth[node.id],
-                area_of[node.id],
+                tree.depth[node.id],
+                tree.area_of[node.id],
                 item,
                 files_by_item.get(item.id, []) if item else [],
                 measure=measures.get(node.id) if item else None,
             )
         )
 
-    result = _self_result(ordered, items, survey_values, agency)
+    result = _self_result(tree, items, survey_values, agency)
     if result is not None:
         for row in rows:
             score = result.nodes.get(row.node.code)
             if score is not None:
                 row.points, row.applicable_max = score.points, score.applicable_max
     leaf_rows = [  # what the agency scores: not survey leaves, not measured data (Home Affairs enters it)
-        r
-        for r in rows
-        if r.is_leaf and r.item.applicable and r.node.rule != "survey" and r.node.source != Source.DATA
+        r for r in rows if r.is_leaf and r.item.applicable and _self_scored(r.node)
     ]
-    totals = Totals(
+    totals = _totals(
+        rows,
+        result,
+        leaves=len(leaf_rows),
+        scored=sum(1 for r in leaf_rows if r.item.self_input),
+        without_evidence=sum(1 for r in leaf_rows if _needs_evidence(r.node) and not r.files),
+    )
+    return rows, totals
+
+
+def _self_scored(node: CriteriaNode) -> bool:
+    return node.rule != "survey" and node.source != Source.DATA
+
+
+def _needs_evidence(node: CriteriaNode) -> bool:
+    return node.source in ("", "evidence")
+
+
+def _totals(rows, result, **counts) -> Totals:
+    return Totals(
         points=result.points if result else None,
         max_points=result.max_points if result else None,
         index=result.index if result else None,
@@ -130,29 +150,113 @@ def self_assessment_rows(*, period: Period, agency: Agency) -> tuple[list[Row], 
             for row in rows
             if row.node.is_area
         ],
-        leaves=len(leaf_rows),
-        scored=sum(1 for r in leaf_rows if r.item.self_input),
-        without_evidence=sum(1 for r in leaf_rows if r.node.source in ("", "evidence") and not r.files),
+        **counts,
     )
-    return rows, totals
 
 
-def _self_result(nodes, items, survey_values, agency) -> engine.AgencyResult | None:
-    if not nodes:
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What an autosave answers: the saved leaf's and its ancestors' points, the totals, completeness."""
+
+    rows: list[Row]  # the leaf and its ancestors, root first
+    totals: Totals
+    unscored: list[str]  # as services.Completeness: applicable self-scored leaves without input
+    without_evidence: list[str]
+
+
+def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswer:
+    """The answer to an autosave of `item` (read with `node__criteria_set`), computed from the cached
+    tree and one query of the agency's inputs (two when the set has survey leaves): the same number of
+    queries, and no row of the tree rendered, whatever the size of the tree."""
+    tree = criteria_tree(item.node.criteria_set)
+    has_files = EvidenceLink.objects.filter(item_id=OuterRef("pk"))
+    inputs = {
+        node_id: (applicable, self_input, files)
+        for node_id, applicable, self_input, files in AssessmentItem.objects.filter(
+            agency=agency, node__in=tree.leaf_ids
+        )
+        .annotate(files=Exists(has_files))
+        .values_list("node_id", "applicable", "self_input", "files")
+    }
+    survey_values = (
+        dict(
+            SurveyValue.objects.filter(agency=agency, node__in=tree.leaf_ids).values_list("node_id", "value")
+        )
+        if tree.has_survey
+        else {}
+    )
+    result = _result(
+        tree,
+        agency,
+        {
+            node_id: leaf_input(applicable, self_input)
+            for node_id, (applicable, self_input, _files) in inputs.items()
+            if self_input or not applicable
+        },
+        survey_values,
+    )
+    scores = result.nodes if result is not None else {}
+
+    def row(node: CriteriaNode) -> Row:
+        score = scores.get(node.code)
+        return Row(
+            node,
+            tree.depth[node.id],
+            tree.area_of[node.id],
+            points=score.points if score else None,
+            applicable_max=score.applicable_max if score else None,
+        )
+
+    unscored, without_evidence, leaves, scored, unfiled = [], [], 0, 0, 0
+    for node in sorted((tree.by_id[i] for i in inputs), key=lambda n: n.position):
+        applicable, self_input, files = inputs[node.id]
+        if not (applicable and _self_scored(node)):
+            continue
+        leaves += 1
+        scored += bool(self_input)
+        if not self_input:
+            unscored.append(node.code)
+        if _needs_evidence(node) and not files:
+            without_evidence.append(node.code)
+            unfiled += 1
+    totals = _totals(
+        [row(node) for node in tree.nodes if node.is_area],
+        result,
+        leaves=leaves,
+        scored=scored,
+        without_evidence=unfiled,
+    )
+    return SavedAnswer(
+        rows=[row(node) for node in reversed(tree.ancestors(item.node_id))],
+        totals=totals,
+        unscored=unscored,
+        without_evidence=without_evidence,
+    )
+
+
+def _self_result(tree: CachedTree | None, items, survey_values, agency) -> engine.AgencyResult | None:
+    if tree is None:
         return None
-    code_of = {node.id: node.code for node in nodes}
+    # a leaf not yet scored counts 0 (a deduction leaf would otherwise show its full max)
+    leaves = {
+        node_id: leaf_input(i.applicable, i.self_input)
+        for node_id, i in items.items()
+        if i.self_input or not i.applicable
+    }
+    return _result(tree, agency, leaves, survey_values)
+
+
+def _result(tree: CachedTree, agency, leaves: dict, survey_values: dict) -> engine.AgencyResult | None:
+    if not tree.nodes:
+        return None
+    code_of = {node.id: node.code for node in tree.nodes}
     agency_input = engine.AgencyInput(
         key=agency.code,
-        # a leaf not yet scored counts 0 (a deduction leaf would otherwise show its full max)
-        leaves={
-            code_of[node_id]: leaf_input(i.applicable, i.self_input)
-            for node_id, i in items.items()
-            if i.self_input or not i.applicable
-        },
+        leaves={code_of[node_id]: value for node_id, value in leaves.items()},
         survey_values={code_of[node_id]: value for node_id, value in survey_values.items()},
     )
     try:
-        return engine.compute_agency(engine_tree(nodes), agency_input)
+        return engine.compute_agency(tree.engine, agency_input)
     except engine.EngineError:  # e.g. every leaf marked not applicable: no index to show yet
         return None
 
@@ -231,7 +335,9 @@ AUDITED_FIELDS = (
 )
 
 
-def item_history(item: AssessmentItem, limit: int = 50, stages: frozenset | None = None) -> list[dict]:
+def item_history(
+    item: AssessmentItem, limit: int = 50, stages: frozenset | None = None
+) -> list[history.Entry]:
     """The item's audit trail, newest first: who, when, and each changed field's old and new value.
 
     `stages` (agencies.policy.visible_stages): only entries and fields of these stages are shown, so an
@@ -242,6 +348,8 @@ def item_history(item: AssessmentItem, limit: int = 50, stages: frozenset | None
     )
     if stages is not None:
         records = [r for r in records if policy.change_stage(r.history_change_reason) in (None, *stages)]
+    levels = (item.node.rule_params or {}).get("levels")
+    status_labels = dict(AssessmentItem._meta.get_field("status").choices)
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
@@ -253,13 +361,13 @@ def item_history(item: AssessmentItem, limit: int = 50, stages: frozenset | None
                     continue
                 old, new = getattr(older, name), getattr(newer, name)
                 if old != new:
-                    changes.append((AssessmentItem._meta.get_field(name).verbose_name, old, new))
-        entries.append(
-            {
-                "when": newer.history_date,
-                "who": newer.history_user,
-                "kind": newer.get_history_type_display(),
-                "changes": changes,
-            }
-        )
+                    choices = status_labels if name == "status" else None
+                    changes.append(
+                        (
+                            str(AssessmentItem._meta.get_field(name).verbose_name),
+                            history.value_text(old, choices, levels),
+                            history.value_text(new, choices, levels),
+                        )
+                    )
+        entries.append(history.entry(newer, changes))
     return entries

@@ -9,17 +9,22 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Role, User
 from agencies import policy
-from agencies.models import Agency, Extension, Period, PeriodState, Window, WindowKind
+from agencies.models import Agency, Period, PeriodState, WindowKind
+from parindex.formatting import message_text
+from parindex.refusals import Refused
 from scoring import engine
-from scoring.inputs import leaf_input
-from scoring.models import CriteriaNode, Source
+from scoring.models import CriteriaNode, CriteriaSet, Source
+from scoring.nodes import engine_node, leaf_input
 
 from .models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
+from .windows import moment_text, window_refusal
 
 # What each rule's input holds; anything else a client sends is dropped.
 INPUT_KEYS = {
@@ -36,13 +41,8 @@ MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
 )
 
 
-class AssessmentRefused(Exception):
-    """A write the rules do not allow; `message` is already translated for the user."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        self.message = message
-        self.details = details or []
-        super().__init__(message)
+class AssessmentRefused(Refused):
+    """A write of the assessment the rules do not allow (parindex.refusals)."""
 
 
 class StaleItem(Exception):
@@ -53,34 +53,17 @@ class StaleItem(Exception):
         super().__init__(f"item {current.pk} is at version {current.version}")
 
 
-@dataclass(frozen=True)
-class OpenWindow:
-    starts_at: datetime
-    ends_at: datetime
-    extended: bool
-
-    def contains(self, moment: datetime) -> bool:
-        return self.starts_at <= moment < self.ends_at
-
-
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def self_assessment_window(*, period: Period, agency: Agency) -> OpenWindow | None:
-    """The period's self-assessment window, with the agency's recorded extension if it ends later."""
-    window = Window.objects.filter(period=period, kind=WindowKind.SELF_ASSESSMENT).first()
-    if window is None:
-        return None
-    extension = Extension.objects.filter(window=window, agency=agency).first()
-    if extension is not None and extension.ends_at > window.ends_at:
-        return OpenWindow(window.starts_at, extension.ends_at, True)
-    return OpenWindow(window.starts_at, window.ends_at, False)
-
-
 def submission_for(*, period: Period, agency: Agency) -> Submission:
+    """The agency's submission row, created on the first write (never by reading a page)."""
     submission, _created = Submission.objects.get_or_create(period=period, agency=agency)
     return submission
+
+
+def submission_read(*, period: Period, agency: Agency) -> Submission:
+    """The agency's submission, or an unsaved empty one before its first write (pages read, never write)."""
+    return Submission.objects.filter(period=period, agency=agency).first() or Submission(
+        period=period, agency=agency
+    )
 
 
 def self_assessment_refusal(
@@ -90,25 +73,18 @@ def self_assessment_refusal(
     first (an agency that never submitted is closed once appraisal starts), then the window and the lock."""
     if refusal := policy.write_refusal(policy.Audience.FOCAL_POINT, policy.Stage.SELF, period):
         return refusal
-    window = self_assessment_window(period=period, agency=agency)
-    now = now or timezone.now()
-    if window is None:
-        return _("The self-assessment window of this period has not been set.")
-    if not window.contains(now):
-        return _("Self-assessment is open from %(start)s to %(end)s; it is closed now.") % {
-            "start": _when(window.starts_at),
-            "end": _when(window.ends_at),
-        }
+    if refusal := window_refusal(period=period, kind=WindowKind.SELF_ASSESSMENT, agency=agency, now=now):
+        return refusal
     submission = submission or Submission.objects.filter(period=period, agency=agency).first()
     if submission is not None and submission.locked:
         return _("The self-assessment was submitted on %(when)s and is locked.") % {
-            "when": _when(submission.submitted_at)
+            "when": moment_text(submission.submitted_at)
         }
     return None
 
 
 def _require_focal_point(user, agency: Agency) -> None:
-    if not (user.has_perm("assessment.self_assess") and user.agency_id == agency.id):
+    if not policy.may_self_assess(user, agency.id):
         raise AssessmentRefused(_("Only the agency's focal point can change its self-assessment."))
 
 
@@ -129,6 +105,15 @@ def items_ensure(*, period: Period, agency: Agency) -> int:
     return len(missing)
 
 
+def period_items_ensure(*, period: Period) -> int:
+    """The opening of the self-assessment (agencies.workflow): every agency of a block with a criteria set
+    in the period gets its items, so no page has to create them."""
+    blocks = CriteriaSet.objects.filter(period=period).values_list("block_id", flat=True)
+    return sum(
+        items_ensure(period=period, agency=agency) for agency in period.agencies().filter(block__in=blocks)
+    )
+
+
 def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     """The rule's input from a form or API payload, validated by the engine; None when nothing is entered."""
     cleaned = {
@@ -138,40 +123,66 @@ def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     }
     if not cleaned:
         return None
-    engine_node = engine.Node(
-        code=node.code, title=node.title, max_points=node.max_points, rule=node.rule, params=node.rule_params
-    )
     try:
-        engine.leaf_points(engine_node, leaf_input(True, cleaned))
+        engine.leaf_points(engine_node(node), leaf_input(True, cleaned))
     except engine.EngineError as error:
-        raise AssessmentRefused(error.message.render(_)) from None
+        raise AssessmentRefused(message_text(error.message)) from None
     return cleaned
+
+
+def _holds_already(item: AssessmentItem, *, data: dict, note: str, applicable: bool, reason: str) -> bool:
+    """Whether the stored item is exactly what a save with these fields would store (input as cleaned,
+    note, applicability and its reason); a save that would be refused never matches."""
+    if item.node.rule == "survey" or (not applicable and not reason.strip()):
+        return False
+    try:
+        cleaned = item_input_clean(item.node, data) if applicable else None
+    except AssessmentRefused:
+        return False
+    return (
+        item.applicable == applicable
+        and item.not_applicable_reason == ("" if applicable else reason.strip())
+        and item.self_input == cleaned
+        and item.self_note == note.strip()
+    )
 
 
 @transaction.atomic
 def item_self_score(
     *,
     item: AssessmentItem,
-    user,
+    acting_user,
     expected_version: int,
     data: dict,
     note: str = "",
     applicable: bool = True,
     not_applicable_reason: str = "",
 ) -> AssessmentItem:
-    """Saves one leaf's self-assessment if nobody saved it since `expected_version` (else StaleItem)."""
-    current = AssessmentItem.objects.select_for_update().select_related("node", "agency").get(pk=item.pk)
+    """Saves one leaf's self-assessment if nobody saved it since `expected_version` (else StaleItem),
+    unless the stored item already holds exactly what is asked: then it is returned unchanged (a retry)."""
+    # Only the item's row is locked (`of`): locking the joined agency, set or period rows would queue
+    # every save of an agency, or of the whole province, behind one another.
+    current = (
+        AssessmentItem.objects.select_for_update(of=("self",))
+        .select_related("node__criteria_set__period", "agency")
+        .get(pk=item.pk)
+    )
     period = current.node.criteria_set.period
-    _require_focal_point(user, current.agency)
+    _require_focal_point(acting_user, current.agency)
     # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
     if current.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
-    refusal = self_assessment_refusal(period=period, agency=current.agency)
+    submission = Submission.objects.filter(period=period, agency=current.agency).first()
+    refusal = self_assessment_refusal(period=period, agency=current.agency, submission=submission)
     if refusal:
         raise AssessmentRefused(refusal)
     if current.status not in EDITABLE_STATUSES:
         raise AssessmentRefused(_("This criterion has already been submitted."))
     if current.version != expected_version:
+        if _holds_already(current, data=data, note=note, applicable=applicable, reason=not_applicable_reason):
+            # The retry of a save that was stored but whose answer was lost (connection reset): the
+            # stored item is what it asks, so it is answered as saved, with no new version or audit row.
+            return current
         raise StaleItem(current)
     if current.node.rule == "survey":
         raise AssessmentRefused(_("This criterion is scored from the sociological survey."))
@@ -186,14 +197,25 @@ def item_self_score(
     current.version += 1
     current._change_reason = "self-assessment"
     current.save()
-    Submission.objects.filter(period=period, agency=current.agency).update(last_activity_at=timezone.now())
+    if submission is None:  # the first save creates it (read above, so not read a second time)
+        submission = submission_for(period=period, agency=current.agency)
+    Submission.objects.filter(pk=submission.pk).update(last_activity_at=timezone.now())
     return current
+
+
+UNSCORED_LINKED = 40
 
 
 @dataclass(frozen=True)
 class Completeness:
     unscored: list[str]  # codes of applicable leaves with no input
     without_evidence: list[str]  # codes of applicable evidence leaves with no file
+    unscored_links: tuple[tuple[str, int], ...] = ()  # (code, item id) of the unscored leaves
+
+    @property
+    def unscored_shown(self) -> tuple[tuple[str, int], ...]:
+        """The first unscored leaves, linked on the page; the count says how many in all."""
+        return self.unscored_links[:UNSCORED_LINKED]
 
     @property
     def complete(self) -> bool:
@@ -206,29 +228,31 @@ def self_assessment_completeness(*, period: Period, agency: Agency) -> Completen
         .exclude(node__rule="survey")
         .exclude(node__source=Source.DATA)  # entered by Home Affairs, not self-scored
         .annotate(files=Count("evidence_links"))
-        .values_list("node__code", "self_input", "node__source", "files")
+        .values_list("node__code", "self_input", "node__source", "files", "pk")
         .order_by("node__position")
     )
-    unscored, without_evidence = [], []
-    for code, self_input, source, files in items:
+    unscored, without_evidence, links = [], [], []
+    for code, self_input, source, files, pk in items:
         if not self_input:
             unscored.append(code)
+            links.append((code, pk))
         if source in ("", "evidence") and files == 0:
             without_evidence.append(code)
-    return Completeness(unscored, without_evidence)
+    return Completeness(unscored, without_evidence, tuple(links))
 
 
 @transaction.atomic
-def assessment_submit(*, period: Period, agency: Agency, user, explanation: str = "") -> Submission:
+def assessment_submit(*, period: Period, agency: Agency, acting_user, explanation: str = "") -> Submission:
     """Locks the agency's self-assessment when every applicable leaf is scored; leaves without evidence
     need an explanation."""
-    _require_focal_point(user, agency)
+    _require_focal_point(acting_user, agency)
     submission = Submission.objects.select_for_update().get(
         pk=submission_for(period=period, agency=agency).pk
     )
     refusal = self_assessment_refusal(period=period, agency=agency, submission=submission)
     if refusal:
         raise AssessmentRefused(refusal)
+    items_ensure(period=period, agency=agency)  # an agency added after the opening: every leaf counts
     completeness = self_assessment_completeness(period=period, agency=agency)
     if completeness.unscored:
         raise AssessmentRefused(
@@ -243,7 +267,7 @@ def assessment_submit(*, period: Period, agency: Agency, user, explanation: str 
         )
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = timezone.now()
-    submission.submitted_by = user
+    submission.submitted_by = acting_user
     submission.missing_evidence_explanation = explanation.strip() if completeness.without_evidence else ""
     submission.signed_off_at = submission.signed_off_by = None
     submission.last_activity_at = submission.submitted_at
@@ -252,17 +276,30 @@ def assessment_submit(*, period: Period, agency: Agency, user, explanation: str 
     AssessmentItem.objects.filter(
         agency=agency, node__criteria_set__period=period, status__in=EDITABLE_STATUSES
     ).update(status=ItemStatus.SUBMITTED)
+    _notify_agency(
+        agency=agency,
+        role=Role.AGENCY_HEAD,
+        text=_("%(agency)s submitted its self-assessment of %(period)s: it waits for your sign-off.")
+        % {"agency": agency.name, "period": period.name},
+        url=reverse("assessment:page", args=[period.code, agency.code]),
+    )
     return submission
 
 
+def _notify_agency(*, agency: Agency, role: str, text: str, url: str) -> None:
+    from .notifications import notify
+
+    notify(users=User.objects.filter(agency=agency, role=role, is_active=True), text=text, url=url)
+
+
 @transaction.atomic
-def assessment_sign_off(*, period: Period, agency: Agency, user) -> Submission:
+def assessment_sign_off(*, period: Period, agency: Agency, acting_user) -> Submission:
     """The agency head confirms the submitted self-assessment (ký duyệt)."""
-    if not (user.has_perm("assessment.sign_off_self_assessment") and user.agency_id == agency.id):
+    if not policy.may_sign_off(acting_user, agency.id):
         raise AssessmentRefused(_("Only the head of the agency can sign off its self-assessment."))
     period = Period.objects.get(pk=period.pk)  # the state now, not the caller's copy
     if refusal := policy.write_refusal(
-        policy.audience(user, agency_id=agency.id), policy.Obj.SIGN_OFF, period
+        policy.audience(acting_user, agency_id=agency.id), policy.Obj.SIGN_OFF, period
     ):
         raise AssessmentRefused(refusal)
     submission = Submission.objects.select_for_update().get(
@@ -271,19 +308,75 @@ def assessment_sign_off(*, period: Period, agency: Agency, user) -> Submission:
     if not submission.locked:
         raise AssessmentRefused(_("The self-assessment has not been submitted yet."))
     submission.signed_off_at = timezone.now()
-    submission.signed_off_by = user
+    submission.signed_off_by = acting_user
     submission._change_reason = "signed off"
     submission.save()
     return submission
 
 
 @transaction.atomic
-def assessment_reopen(*, period: Period, agency: Agency, user, reason: str) -> Submission:
+def assessment_send_back(*, period: Period, agency: Agency, acting_user, reason: str) -> Submission:
+    """The head sends the submitted, not yet signed self-assessment back to the focal point, with a
+    reason kept in its history; the focal point is notified and can change it while the window is open."""
+    if not policy.may_sign_off(acting_user, agency.id):
+        raise AssessmentRefused(_("Only the head of the agency can send its self-assessment back."))
+    period = Period.objects.get(pk=period.pk)
+    if refusal := policy.write_refusal(
+        policy.audience(acting_user, agency_id=agency.id), policy.Obj.RETURN, period
+    ):
+        raise AssessmentRefused(refusal)
+    if not reason.strip():
+        raise AssessmentRefused(_("Say what the focal point should change."))
+    submission = Submission.objects.select_for_update().get(
+        pk=submission_for(period=period, agency=agency).pk
+    )
+    if not submission.locked:
+        raise AssessmentRefused(_("The self-assessment has not been submitted yet."))
+    if submission.signed_off_at is not None:
+        raise AssessmentRefused(_("The self-assessment is already signed off."))
+    if window_refusal(period=period, kind=WindowKind.SELF_ASSESSMENT, agency=agency):
+        raise AssessmentRefused(
+            _(
+                "The self-assessment window is closed: the focal point could not change anything. Ask Home Affairs."
+            )
+        )
+    submission.status = SubmissionStatus.RETURNED
+    submission.reopen_reason = reason.strip()
+    submission._change_reason = "returned by the head"
+    submission.save()
+    _unlock_items(period=period, agency=agency)
+    _notify_agency(
+        agency=agency,
+        role=Role.FOCAL_POINT,
+        text=_("The head sent the self-assessment of %(period)s back: %(reason)s")
+        % {"period": period.name, "reason": reason.strip()[:150]},
+        url=reverse("assessment:page", args=[period.code, agency.code]),
+    )
+    return submission
+
+
+def _unlock_items(*, period: Period, agency: Agency) -> None:
+    """Submitted items become editable again (scored ones self-scored, the others not started)."""
+    AssessmentItem.objects.filter(
+        agency=agency, node__criteria_set__period=period, status=ItemStatus.SUBMITTED
+    ).update(status=ItemStatus.SELF_SCORED)
+    AssessmentItem.objects.filter(
+        Q(self_input__isnull=True) & Q(applicable=True),
+        agency=agency,
+        node__criteria_set__period=period,
+        status=ItemStatus.SELF_SCORED,
+    ).update(status=ItemStatus.NOT_STARTED)
+
+
+@transaction.atomic
+def assessment_reopen(*, period: Period, agency: Agency, acting_user, reason: str) -> Submission:
     """Home Affairs unlocks a submitted self-assessment, with a reason kept in its history."""
-    if not user.has_perm("assessment.reopen_self_assessment"):
+    if not acting_user.has_perm("assessment.reopen_self_assessment"):
         raise AssessmentRefused(_("Only Home Affairs can reopen a self-assessment."))
     period = Period.objects.get(pk=period.pk)
-    if refusal := policy.write_refusal(policy.audience(user, agency_id=agency.id), policy.Obj.REOPEN, period):
+    if refusal := policy.write_refusal(
+        policy.audience(acting_user, agency_id=agency.id), policy.Obj.REOPEN, period
+    ):
         raise AssessmentRefused(refusal)
     if not reason.strip():
         raise AssessmentRefused(_("Give the reason for reopening."))
@@ -296,15 +389,7 @@ def assessment_reopen(*, period: Period, agency: Agency, user, reason: str) -> S
     submission.reopen_reason = reason.strip()
     submission._change_reason = "reopened"
     submission.save()
-    AssessmentItem.objects.filter(
-        agency=agency, node__criteria_set__period=period, status=ItemStatus.SUBMITTED
-    ).update(status=ItemStatus.SELF_SCORED)
-    AssessmentItem.objects.filter(
-        Q(self_input__isnull=True) & Q(applicable=True),
-        agency=agency,
-        node__criteria_set__period=period,
-        status=ItemStatus.SELF_SCORED,
-    ).update(status=ItemStatus.NOT_STARTED)
+    _unlock_items(period=period, agency=agency)
     return submission
 
 
@@ -317,10 +402,12 @@ def evidence_change_refusal(item: AssessmentItem) -> str | None:
         return None
     if not policy.may_write(policy.Audience.FOCAL_POINT, policy.Obj.EVIDENCE, period.state):
         return policy.write_refusal(policy.Audience.FOCAL_POINT, policy.Obj.EVIDENCE, period)
-    if period.state == PeriodState.EXPLANATION and item.status in (ItemStatus.APPRAISED, ItemStatus.DISPUTED):
-        window = Window.objects.filter(period=period, kind=WindowKind.EXPLANATION).first()
-        if window is None or window.starts_at <= timezone.now() < window.ends_at:
-            return None
+    if (
+        period.state == PeriodState.EXPLANATION
+        and item.status in (ItemStatus.APPRAISED, ItemStatus.DISPUTED)
+        and window_refusal(period=period, kind=WindowKind.EXPLANATION, agency=item.agency) is None
+    ):
+        return None
     return refusal
 
 
@@ -332,8 +419,7 @@ def evidence_library_refusal(*, agency: Agency) -> str | None:
     refusals = []
     for period in periods:
         if period.state == PeriodState.EXPLANATION:
-            window = Window.objects.filter(period=period, kind=WindowKind.EXPLANATION).first()
-            if window is None or window.starts_at <= timezone.now() < window.ends_at:
+            if window_refusal(period=period, kind=WindowKind.EXPLANATION, agency=agency) is None:
                 return None
             continue
         refusal = self_assessment_refusal(period=period, agency=agency)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<slug:period_code>/<slug:agency_code>/tien-do/", views.progress, name="progress"),
     path("<slug:period_code>/<slug:agency_code>/nop/", views.submit, name="submit"),
     path("<slug:period_code>/<slug:agency_code>/ky-duyet/", views.sign_off, name="sign_off"),
+    path("<slug:period_code>/<slug:agency_code>/tra-lai/", views.send_back, name="send_back"),
     path("<slug:period_code>/<slug:agency_code>/mo-lai/", views.reopen, name="reopen"),
 ]

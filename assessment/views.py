@@ -3,7 +3,6 @@ overview. Views resolve what the user may see (else 404), call one service, and 
 
 from __future__ import annotations
 
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -15,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
 from agencies import policy
-from agencies.models import Period, PeriodState
+from agencies.models import Period, PeriodState, WindowKind
 from agencies.permissions import scope_for
 
-from . import selectors, services
-from .models import AssessmentItem, SubmissionStatus
+from . import exports, selectors, services, windows
+from .models import AssessmentItem
 
 
 def login_required_htmx(view):
@@ -45,21 +43,22 @@ def _period_and_agency(request, period_code: str, agency_code: str):
     return period, agency
 
 
-def _may_edit(user, agency) -> bool:
-    return user.has_perm("assessment.self_assess") and user.agency_id == agency.id
-
-
 @login_required
 @require_GET
 def index(request):
     """Agency users go to their agency's open period; Home Affairs to the overview of the latest one."""
     scope = scope_for(request.user)
-    period = Period.objects.filter(state=PeriodState.SELF_ASSESSMENT).first() or Period.objects.first()
+    periods = Period.objects.all()
+    if request.user.agency_id:  # the period that scores their agency (a database may hold two provinces)
+        periods = periods.filter(criteria_sets__block=request.user.agency.block_id)
+    period = (
+        periods.filter(state=PeriodState.SELF_ASSESSMENT).first() or periods.first() or Period.objects.first()
+    )
     if period is None:
         raise Http404
-    if request.user.agency_id and scope.agencies.filter(pk=request.user.agency_id).exists():
+    if request.user.agency_id and scope.sees(request.user.agency):
         return redirect("assessment:page", period.code, request.user.agency.code)
-    if scope.manages_periods or request.user.role in (Role.SECRETARIAT_LEAD, Role.COUNCIL):
+    if policy.may_read(policy.audience(request.user), policy.Obj.OVERVIEW, period.state):
         return redirect("assessment:overview", period.code)
     raise Http404
 
@@ -68,12 +67,10 @@ def index(request):
 @require_GET
 def page(request, period_code: str, agency_code: str):
     period, agency = _period_and_agency(request, period_code, agency_code)
-    if _may_edit(request.user, agency):
-        services.items_ensure(period=period, agency=agency)
-    submission = services.submission_for(period=period, agency=agency)
+    submission = services.submission_read(period=period, agency=agency)
     rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
     refusal = services.self_assessment_refusal(period=period, agency=agency, submission=submission)
-    editable = _may_edit(request.user, agency) and refusal is None
+    editable = policy.may_self_assess(request.user, agency.id) and refusal is None
     return render(
         request,
         "assessment/page.html",
@@ -83,12 +80,11 @@ def page(request, period_code: str, agency_code: str):
             "rows": rows,
             "totals": totals,
             "submission": submission,
-            "window": services.self_assessment_window(period=period, agency=agency),
+            "window": windows.window_for(period=period, kind=WindowKind.SELF_ASSESSMENT, agency=agency),
             "refusal": refusal,
             "editable": editable,
             "may_submit": editable,
-            "may_sign_off": request.user.has_perm("assessment.sign_off_self_assessment")
-            and request.user.agency_id == agency.id
+            "may_sign_off": policy.may_sign_off(request.user, agency.id)
             and submission.locked
             and submission.signed_off_at is None,
             "may_reopen": submission.locked and request.user.has_perm("assessment.reopen_self_assessment"),
@@ -101,7 +97,7 @@ def page(request, period_code: str, agency_code: str):
 
 def _item(request, period, agency, item_id: int) -> AssessmentItem:
     return get_object_or_404(
-        AssessmentItem.objects.select_related("node", "agency"),
+        AssessmentItem.objects.select_related("node__criteria_set", "agency"),
         pk=item_id,
         agency=agency,
         node__criteria_set__period=period,
@@ -109,8 +105,9 @@ def _item(request, period, agency, item_id: int) -> AssessmentItem:
 
 
 def _saved_response(request, period, agency, item, *, error=None, conflict=None, data=None):
-    rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
-    ancestors = _ancestor_codes(rows, item.node)
+    """Out-of-band fragments only: the leaf's message and version, its and its ancestors' points, the
+    totals and completeness; never the tree (selectors.self_assessment_saved)."""
+    answer = selectors.self_assessment_saved(agency=agency, item=item)
     return render(
         request,
         "assessment/_saved.html",
@@ -121,23 +118,14 @@ def _saved_response(request, period, agency, item, *, error=None, conflict=None,
             "error": error,
             "conflict": conflict,
             "posted": data,
-            "rows": [row for row in rows if row.node.code in ancestors],
-            "totals": totals,
+            "rows": answer.rows,
+            "totals": answer.totals,
             "saved_at": timezone.localtime(),
-            "completeness": services.self_assessment_completeness(period=period, agency=agency)
+            "completeness": services.Completeness(answer.unscored, answer.without_evidence)
             if error is None and conflict is None
             else None,
         },
     )
-
-
-def _ancestor_codes(rows, node) -> set[str]:
-    by_id = {row.node.id: row.node for row in rows}
-    codes, current = set(), by_id.get(node.id)
-    while current is not None:
-        codes.add(current.code)
-        current = by_id.get(current.parent_id)
-    return codes
 
 
 @login_required_htmx
@@ -151,7 +139,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
     try:
         item = services.item_self_score(
             item=item,
-            user=request.user,
+            acting_user=request.user,
             expected_version=int(request.POST.get("version") or 0),
             data=request.POST,
             note=request.POST.get("note", ""),
@@ -183,7 +171,7 @@ def item_row(request, period_code: str, agency_code: str, item_id: int):
             "row": row,
             "period": period,
             "agency": agency,
-            "editable": _may_edit(request.user, agency) and refusal is None,
+            "editable": policy.may_self_assess(request.user, agency.id) and refusal is None,
         },
     )
 
@@ -218,56 +206,68 @@ def item_history(request, period_code: str, agency_code: str, item_id: int):
     )
 
 
-@login_required
-@require_POST
-def submit(request, period_code: str, agency_code: str):
+def _submission_step(request, period_code: str, agency_code: str, step, done: str, **fields):
+    """Submit, sign off or reopen: the service decides; a refusal is shown with the codes it names."""
     period, agency = _period_and_agency(request, period_code, agency_code)
     try:
-        services.assessment_submit(
-            period=period, agency=agency, user=request.user, explanation=request.POST.get("explanation", "")
-        )
+        step(period=period, agency=agency, acting_user=request.user, **fields)
     except services.AssessmentRefused as refused:
         detail = ", ".join(refused.details[:30]) + ("…" if len(refused.details) > 30 else "")
         messages.error(request, f"{refused.message} {detail}".strip())
     else:
-        messages.success(request, _("The self-assessment has been submitted."))
+        messages.success(request, done)
     return redirect("assessment:page", period.code, agency.code)
 
 
 @login_required
 @require_POST
+def submit(request, period_code: str, agency_code: str):
+    explanation = request.POST.get("explanation", "")
+    done = _("The self-assessment has been submitted.")
+    return _submission_step(
+        request, period_code, agency_code, services.assessment_submit, done, explanation=explanation
+    )
+
+
+@login_required
+@require_POST
 def sign_off(request, period_code: str, agency_code: str):
+    done = _("The self-assessment has been signed off.")
+    return _submission_step(request, period_code, agency_code, services.assessment_sign_off, done)
+
+
+@login_required
+@require_POST
+def send_back(request, period_code: str, agency_code: str):
+    """The head returns the submitted self-assessment to the focal point, with what should change."""
     period, agency = _period_and_agency(request, period_code, agency_code)
     try:
-        services.assessment_sign_off(period=period, agency=agency, user=request.user)
+        services.assessment_send_back(
+            period=period, agency=agency, acting_user=request.user, reason=request.POST.get("reason", "")
+        )
     except services.AssessmentRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("The self-assessment has been signed off."))
+        messages.success(request, _("The self-assessment was sent back to the focal point."))
     return redirect("assessment:page", period.code, agency.code)
 
 
 @login_required
 @require_POST
 def reopen(request, period_code: str, agency_code: str):
-    period, agency = _period_and_agency(request, period_code, agency_code)
-    try:
-        services.assessment_reopen(
-            period=period, agency=agency, user=request.user, reason=request.POST.get("reason", "")
-        )
-    except services.AssessmentRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The self-assessment has been reopened."))
-    return redirect("assessment:page", period.code, agency.code)
+    reason = request.POST.get("reason", "")
+    done = _("The self-assessment has been reopened.")
+    return _submission_step(
+        request, period_code, agency_code, services.assessment_reopen, done, reason=reason
+    )
 
 
 def _overview_rows(request, period_code):
-    scope = scope_for(request.user)
-    if not (scope.manages_periods or request.user.role in (Role.SECRETARIAT_LEAD, Role.COUNCIL)):
-        raise Http404
     period = get_object_or_404(Period, code=period_code)
-    return period, selectors.self_assessment_overview(period=period, agencies=scope.agencies)
+    if not policy.may_read(policy.audience(request.user), policy.Obj.OVERVIEW, period.state):
+        raise Http404
+    agencies = scope_for(request.user).agencies.filter(pk__in=period.assessed_agencies().values("pk"))
+    return period, selectors.self_assessment_overview(period=period, agencies=agencies)
 
 
 @login_required
@@ -278,61 +278,25 @@ def overview(request, period_code: str):
         status: sum(1 for r in rows if r.status == status)
         for status in ("not_started", "in_progress", "submitted")
     }
-    return render(request, "assessment/overview.html", {"period": period, "rows": rows, "counts": counts})
+    status = request.GET.get("trang-thai", "")
+    if status in counts:  # the deadline's question: who has not submitted yet
+        rows = [r for r in rows if r.status == status]
+    else:
+        status = ""
+    return render(
+        request,
+        "assessment/overview.html",
+        {"period": period, "rows": rows, "counts": counts, "status": status},
+    )
 
 
 @login_required
 @require_GET
 def overview_xlsx(request, period_code: str):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from parindex.safe_files import xlsx_keep_text
-
     period, rows = _overview_rows(request, period_code)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Self-assessment")
-    sheet.append(
-        [
-            _("Block"),
-            _("Agency"),
-            _("Status"),
-            _("Criteria"),
-            _("Scored"),
-            _("Share scored"),
-            _("With evidence"),
-            _("Share with evidence"),
-            _("Last activity"),
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    labels = {"not_started": _("Not started"), **dict(SubmissionStatus.choices)}
-    for row in rows:
-        sheet.append(
-            [
-                row.agency.block.name,
-                row.agency.name,
-                str(labels.get(row.status, row.status)),
-                row.leaves,
-                row.scored,
-                row.percent_scored / 100,
-                row.with_evidence,
-                row.percent_with_evidence / 100,
-                timezone.localtime(row.last_activity).replace(tzinfo=None) if row.last_activity else None,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (22, 45, 18, 10, 10, 10, 12, 14, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    for cells in sheet.iter_rows(min_row=2):
-        cells[5].number_format = cells[7].number_format = "0%"
-        cells[8].number_format = "dd/mm/yyyy hh:mm"
-    xlsx_keep_text(workbook)  # an agency named "=…" stays text
-    out = io.BytesIO()
-    workbook.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        exports.overview_xlsx(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="tu-danh-gia-{period.code}.xlsx"'
     return response

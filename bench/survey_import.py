@@ -2,9 +2,11 @@
 
 Prints the import time and the growth of peak memory (each import runs in a fresh interpreter, so
 ru_maxrss measures that import alone; a 10,000-row import shows memory does not grow with the file),
-a re-import of the same file (every serial already stored: nothing added), and `survey_values_refresh`
-beside bare SQL GROUP BYs over the same answer rows. Runs on PostgreSQL, in a database of its own
-(`parindex_bench_surveys`, created when missing; survey rows are emptied each run):
+a re-import of the same file (every serial already stored: nothing added), two baselines per import (the
+same reader, then COPY into a bare table, or into copies of the two tables with their indexes and foreign
+keys), and `survey_values_refresh` beside bare SQL GROUP BYs over the same answer rows. Runs on
+PostgreSQL, in a database of its own
+(`parindex_bench_surveys`, or BENCH_SURVEYS_DB; created when missing; survey rows are emptied each run):
 
     python -m bench.survey_import [--rows 100000 --questions 20]
 
@@ -27,7 +29,8 @@ from datetime import date
 from pathlib import Path
 
 SERVER = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
-BENCH_DB = f"{SERVER}/parindex_bench_surveys"
+DB_NAME = os.environ.get("BENCH_SURVEYS_DB", "parindex_bench_surveys")
+BENCH_DB = f"{SERVER}/{DB_NAME}"
 FILES = Path(os.environ.get("BENCH_FILES", "/tmp/parindex_bench_surveys"))
 AGENCIES = 40
 GROUPS = [("hdnd", "Đại biểu HĐND tỉnh", "1"), ("mttq", "Lãnh đạo MTTQ", "1"), ("huyen", "Lãnh đạo UBND cấp huyện", "2"), ("dan", "Người dân, doanh nghiệp", "3")]  # fmt: skip
@@ -40,11 +43,9 @@ def _ensure_database() -> None:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'parindex_bench_surveys'"
-        ).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
         if not exists:
-            connection.execute('CREATE DATABASE "parindex_bench_surveys"')
+            connection.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def _setup_django() -> None:
@@ -226,6 +227,119 @@ def _step_import(period: str, path: str) -> dict:
     }
 
 
+def _baseline_rows(path: str):
+    """The file's rows with the reader the import uses: the csv module, or for XLSX `xlsx_sheet_rows`
+    (the ZIP and dimension checks, the scan of the sheet's XML, then calamine)."""
+    if path.endswith(".xlsx"):
+        from parindex.safe_files import file_limits, xlsx_open, xlsx_sheet_rows
+
+        limits = file_limits("responses")
+        workbook = xlsx_open(path, limits)
+        return xlsx_sheet_rows(path, workbook.worksheets[0], limits)
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - read to the end below
+    return csv.reader(handle)
+
+
+def _step_baseline(path: str) -> dict:
+    """The bare floor of an import, in the same run: read the same file with the same reader and COPY the
+    same answer rows (row number, question, option: a dict lookup per cell) into a plain table without
+    index or constraint."""
+    from django.db import connection
+
+    baseline_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    rows = iter(_baseline_rows(path))
+    header = next(rows)
+    questions = [(index, int(name)) for index, name in enumerate(header) if str(name).isdigit()]
+    options = {key: int(key) for key, _, _ in SATISFACTION}
+    answers = count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bare_answer (response_id integer, question_id integer, option_id integer)"
+        )
+        with cursor.cursor.copy("COPY bare_answer FROM STDIN") as copy:
+            for count, row in enumerate(rows, start=1):
+                for index, question in questions:
+                    key = row[index] if index < len(row) else None  # XLSX rows stop at their last value
+                    if key not in (None, ""):
+                        copy.write_row((count, question, options[str(key)]))
+                        answers += 1
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rows": count,
+        "answers": answers,
+        "peak_growth_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline_peak) / 1024,
+    }
+
+
+def _step_baseline_keyed(period: str, path: str) -> dict:
+    """The floor with the database's own share: read the same file with the same reader, COPY the
+    responses and their answers (real ids: a dict lookup per cell) into copies of
+    surveys_response and surveys_answer with the same indexes and the same deferred foreign keys, and
+    commit (when the keys are checked). No check against the questionnaire or the stored serials."""
+    from django.db import connection, transaction
+
+    from surveys.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.get(period__code=period)
+    groups = dict(questionnaire.groups.values_list("code", "id"))
+    question_ids = dict(questionnaire.questions.values_list("number", "id"))
+    options = {
+        (question_id, key): pk
+        for pk, question_id, key in questionnaire.questions.values_list("options__id", "id", "options__key")
+    }
+    from agencies.models import Agency
+
+    agencies = dict(Agency.objects.values_list("code", "id"))
+    deferred = "DEFERRABLE INITIALLY DEFERRED"
+    drop = "DROP TABLE IF EXISTS keyed_answer, keyed_response"
+    with connection.cursor() as cursor:
+        cursor.execute(drop)
+    started = time.perf_counter()
+    rows = iter(_baseline_rows(path))
+    header = next(rows)
+    questions = [(index, question_ids[str(name)]) for index, name in enumerate(header) if str(name).isdigit()]
+    answers = count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"""
+            CREATE TABLE keyed_response (LIKE surveys_response INCLUDING ALL);
+            ALTER TABLE keyed_response
+                ADD FOREIGN KEY (questionnaire_id) REFERENCES surveys_questionnaire (id) {deferred},
+                ADD FOREIGN KEY (group_id) REFERENCES surveys_respondentgroup (id) {deferred},
+                ADD FOREIGN KEY (agency_id) REFERENCES agencies_agency (id) {deferred},
+                ADD FOREIGN KEY (import_batch_id) REFERENCES surveys_importbatch (id) {deferred},
+                ADD FOREIGN KEY (entered_by_id) REFERENCES accounts_user (id) {deferred};
+            CREATE TABLE keyed_answer (LIKE surveys_answer INCLUDING ALL);
+            ALTER TABLE keyed_answer
+                ADD FOREIGN KEY (response_id) REFERENCES keyed_response (id) {deferred},
+                ADD FOREIGN KEY (question_id) REFERENCES surveys_question (id) {deferred},
+                ADD FOREIGN KEY (option_id) REFERENCES surveys_answeroption (id) {deferred};
+        """)
+        now = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime())
+        pending = []
+        with cursor.cursor.copy(
+            "COPY keyed_response (id, questionnaire_id, serial, group_id, agency_id, source, created_at) "
+            "FROM STDIN"
+        ) as copy:
+            for count, row in enumerate(rows, start=1):
+                copy.write_row(
+                    (count, questionnaire.pk, row[0], groups[row[1]], agencies[row[2]], "imported", now)
+                )
+                for index, question in questions:
+                    key = row[index] if index < len(row) else None
+                    if key not in (None, ""):
+                        pending.append((count, question, options[question, str(key)]))
+        with cursor.cursor.copy("COPY keyed_answer (response_id, question_id, option_id) FROM STDIN") as copy:
+            for answer in pending:
+                copy.write_row(answer)
+        answers = len(pending)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(drop)
+    return {"seconds": seconds, "rows": count, "answers": answers}
+
+
 def _step_aggregate(period_code: str) -> dict:
     from django.db import connection
 
@@ -315,7 +429,13 @@ def main() -> None:
     if args.step:
         _setup_django()
         kind, *rest = args.step
-        result = _step_import(*rest) if kind == "import" else _step_aggregate(*rest)
+        steps = {
+            "import": _step_import,
+            "baseline": _step_baseline,
+            "keyed": _step_baseline_keyed,
+            "aggregate": _step_aggregate,
+        }
+        result = steps[kind](*rest)
         print(json.dumps(result))
         return
 
@@ -346,21 +466,44 @@ def main() -> None:
         "csv": _run_step("import", "bench-csv", str(paths["csv"])),
         "csv_again": _run_step("import", "bench-csv", str(paths["csv"])),
         "xlsx": _run_step("import", "bench-xlsx", str(paths["xlsx"])),
+        "bare_csv": _run_step("baseline", str(paths["csv"])),
+        "bare_xlsx": _run_step("baseline", str(paths["xlsx"])),
+        "keyed_csv": _run_step("keyed", "bench-csv", str(paths["csv"])),
+        "keyed_xlsx": _run_step("keyed", "bench-xlsx", str(paths["xlsx"])),
     }
     aggregate = _run_step("aggregate", "bench-csv")
 
     print(f"\nSurvey import, {args.questions} questions per response, PostgreSQL (best of 1; imports)")
-    print(f"{'step':44} {'rows':>8} {'added':>8} {'time':>9} {'rows/s':>8} {'peak +MB':>9}")
-    for label, key in (
-        (f"CSV {small_rows:,} rows", "small"),
-        (f"CSV {args.rows:,} rows", "csv"),
-        (f"CSV {args.rows:,} rows again (all stored)", "csv_again"),
-        (f"XLSX {args.rows:,} rows", "xlsx"),
+    print(
+        f"{'step':44} {'rows':>8} {'added':>8} {'time':>9} {'rows/s':>8} {'peak +MB':>9} {'bare':>7} {'÷ bare':>7}"
+    )
+    for label, key, bare in (
+        (f"CSV {small_rows:,} rows", "small", None),
+        (f"CSV {args.rows:,} rows", "csv", "bare_csv"),
+        (f"CSV {args.rows:,} rows again (all stored)", "csv_again", None),
+        (f"XLSX {args.rows:,} rows", "xlsx", "bare_xlsx"),
     ):
         f = figures[key]
+        floor = (
+            f"{figures[bare]['seconds']:>6.1f}s {f['seconds'] / figures[bare]['seconds']:>6.1f}×"
+            if bare
+            else ""
+        )
         print(
             f"{label:44} {f['rows']:>8,} {f['added']:>8,} {f['seconds']:>8.1f}s "
-            f"{f['rows'] / f['seconds']:>8,.0f} {f['peak_growth_mb']:>9.1f}"
+            f"{f['rows'] / f['seconds']:>8,.0f} {f['peak_growth_mb']:>9.1f} {floor}"
+        )
+    for kind in ("csv", "xlsx"):
+        b = figures[f"bare_{kind}"]
+        k = figures[f"keyed_{kind}"]
+        f = figures[kind]
+        print(
+            f"  bare {kind.upper()}: read the file and COPY its {b['answers']:,} answers into a plain table: "
+            f"{b['seconds']:.1f} s, peak +{b['peak_growth_mb']:.1f} MB"
+        )
+        print(
+            f"  same indexes and FKs {kind.upper()}: read, COPY {k['rows']:,} responses and {k['answers']:,} answers "
+            f"into copies of the two tables, commit: {k['seconds']:.1f} s; import ÷ it: {f['seconds'] / k['seconds']:.1f}×"
         )
     a = aggregate
     print(

@@ -10,3 +10,8 @@ class DocumentDetailsForm(forms.Form):
         label=_("Document date"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrustedRootForm(forms.Form):
+    certificate = forms.FileField(label=_("Root certificate (.cer, .crt, .pem)"))
+    name = forms.CharField(label=_("Name shown"), max_length=255, required=False)

@@ -3,11 +3,14 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from parindex.jobs import BackgroundJob
 
 # Stored names end in the detected type's extension, never in what the uploader typed.
 EXTENSIONS = {
@@ -119,3 +122,103 @@ class EvidenceLink(models.Model):
 
     def __str__(self):
         return f"{self.item} · {self.evidence}"
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", _("Being checked")
+    RUNNING = "running", _("Being checked")
+    DONE = "done", _("Checked")
+    FAILED = "failed", _("Not checked")
+
+
+class SignatureState(models.TextChoices):
+    """What the checks found about a file's signatures, the worst signature deciding."""
+
+    UNSIGNED = "unsigned", _("Not signed")
+    VERIFIED = "verified", _("Signed, signer verified")
+    UNVERIFIED = "unverified", _("Signed, signer not verified")
+    EXPIRED = "expired", _("Certificate not valid when signed")
+    ALTERED = "altered", _("Changed after signing")
+    INVALID = "invalid", _("Signature invalid")
+    UNREADABLE = "unreadable", _("Could not be read")
+
+
+# Signature states under which a file does not count as signed (the inbox's "evidence not signed"). A
+# signature made while its certificate was not valid is no valid digital signature; a signer not verified
+# (by a root Home Affairs has not added) still signed.
+NOT_SIGNED_STATES = frozenset(
+    {
+        SignatureState.UNSIGNED,
+        SignatureState.ALTERED,
+        SignatureState.INVALID,
+        SignatureState.EXPIRED,
+        SignatureState.UNREADABLE,
+    }
+)
+
+
+class EvidenceCheck(BackgroundJob):
+    """What the background checks read from a file: its signatures and its text. Machine-made, so not
+    audited; a failed check leaves the file as it was, shown "not checked" with a retry."""
+
+    evidence = models.OneToOneField(
+        EvidenceFile, verbose_name=_("evidence file"), on_delete=models.CASCADE, related_name="check_result"
+    )
+    # The job's status in the words a badge uses (parindex.jobs runs it: claim, enqueue, expiry).
+    status = models.CharField(_("status"), max_length=16, choices=CheckStatus, default=CheckStatus.QUEUED)
+    signature = models.CharField(_("signature"), max_length=12, choices=SignatureState, blank=True)
+    signer_name = models.CharField(_("signer"), max_length=255, blank=True)
+    signer_organisation = models.CharField(_("signer's organisation"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signatures = models.JSONField(_("signatures"), default=list, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # PostgreSQL: the text's accent-free words, filled by the check job and GIN-indexed (migration 0005),
+    # so a search reads an index instead of parsing every file's text. Unused on SQLite (the demo).
+    search_vector = SearchVectorField(_("search index"), null=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("evidence check")
+        verbose_name_plural = _("evidence checks")
+        indexes = [models.Index(fields=["signature"], name="evidence_check_signature")]
+
+    def __str__(self):
+        return f"{self.evidence_id} · {self.status}"
+
+    @property
+    def checked(self) -> bool:
+        return self.status == CheckStatus.DONE
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (CheckStatus.QUEUED, CheckStatus.RUNNING)
+
+
+class TrustedRoot(models.Model):
+    """A root certificate Home Affairs trusts: a signature whose certificate chains to one of these is
+    "signer verified"; otherwise "signed, signer not verified"."""
+
+    name = models.CharField(_("name"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=500)
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    certificate = models.BinaryField(_("certificate (DER)"))
+    not_valid_after = models.DateTimeField(_("valid until"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("trusted root certificate")
+        verbose_name_plural = _("trusted root certificates")
+
+    def __str__(self):
+        return self.name

@@ -15,6 +15,7 @@ from agencies.models import Agency
 from assessment.models import AssessmentItem, ItemStatus
 from assessment.services import evidence_change_refusal, evidence_library_refusal
 
+from .checks import evidence_check_queue
 from .models import EvidenceFile, EvidenceLink
 from .validation import check_upload, sha256_of
 
@@ -39,7 +40,7 @@ def _evidence_store(
     *,
     agency: Agency,
     uploaded_file: File,
-    user: User,
+    acting_user: User,
     document_number: str,
     document_date: datetime.date | None,
     summary: str,
@@ -63,15 +64,16 @@ def _evidence_store(
         document_number=document_number,
         document_date=document_date,
         summary=summary,
-        uploaded_by=user,
+        uploaded_by=acting_user,
     )
     evidence.full_clean()
     try:
-        _audited(evidence, user).save()  # streams the upload into storage under a random name
+        _audited(evidence, acting_user).save()  # streams the upload into storage under a random name
     except Exception:
         if evidence.file._committed:  # stored, but the row was not written
             _remove_stored_bytes(evidence)
         raise
+    evidence_check_queue(evidence)  # signatures and text, in a job once committed
     return evidence, True
 
 
@@ -84,7 +86,7 @@ def evidence_upload(
     *,
     agency: Agency,
     uploaded_file: File,
-    user: User,
+    acting_user: User,
     document_number: str = "",
     document_date: datetime.date | None = None,
     summary: str = "",
@@ -99,7 +101,7 @@ def evidence_upload(
     evidence, _created = _evidence_store(
         agency=agency,
         uploaded_file=uploaded_file,
-        user=user,
+        acting_user=acting_user,
         document_number=document_number,
         document_date=document_date,
         summary=summary,
@@ -115,7 +117,7 @@ def _require_open(item: AssessmentItem) -> None:
 
 
 @transaction.atomic
-def evidence_link(*, item: AssessmentItem, evidence: EvidenceFile, user: User) -> EvidenceLink:
+def evidence_link(*, item: AssessmentItem, evidence: EvidenceFile, acting_user: User) -> EvidenceLink:
     """Makes the agency's file support one of its items; linking twice keeps the first link."""
     _require_open(item)
     if evidence.agency_id != item.agency_id:
@@ -123,9 +125,9 @@ def evidence_link(*, item: AssessmentItem, evidence: EvidenceFile, user: User) -
     link = EvidenceLink.objects.filter(item=item, evidence=evidence).first()
     if link is not None:
         return link
-    link = EvidenceLink(item=item, evidence=evidence, linked_by=user)
+    link = EvidenceLink(item=item, evidence=evidence, linked_by=acting_user)
     link.full_clean()
-    _audited(link, user).save()
+    _audited(link, acting_user).save()
     return link
 
 
@@ -134,7 +136,7 @@ def evidence_attach(
     *,
     item: AssessmentItem,
     uploaded_file: File,
-    user: User,
+    acting_user: User,
     document_number: str = "",
     document_date: datetime.date | None = None,
     summary: str = "",
@@ -144,13 +146,13 @@ def evidence_attach(
     evidence, created = _evidence_store(
         agency=item.agency,
         uploaded_file=uploaded_file,
-        user=user,
+        acting_user=acting_user,
         document_number=document_number,
         document_date=document_date,
         summary=summary,
     )
     try:
-        evidence_link(item=item, evidence=evidence, user=user)
+        evidence_link(item=item, evidence=evidence, acting_user=acting_user)
     except Exception:
         if created:  # the row rolls back with this transaction; the bytes must go too
             _remove_stored_bytes(evidence)
@@ -159,17 +161,17 @@ def evidence_attach(
 
 
 @transaction.atomic
-def evidence_unlink(*, item: AssessmentItem, evidence: EvidenceFile, user: User) -> None:
+def evidence_unlink(*, item: AssessmentItem, evidence: EvidenceFile, acting_user: User) -> None:
     """Stops the file supporting the item; the file stays in the agency's library for other items."""
     _require_open(item)
     if item.status not in EDITABLE_STATUSES:
         raise ValidationError(UNLINK_SUBMITTED, code="submitted", params={"code": item.node.code})
     for link in EvidenceLink.objects.filter(item=item, evidence=evidence):
-        _audited(link, user).delete()
+        _audited(link, acting_user).delete()
 
 
 @transaction.atomic
-def evidence_delete(*, evidence: EvidenceFile, user: User) -> None:
+def evidence_delete(*, evidence: EvidenceFile, acting_user: User) -> None:
     """Deletes the file, its links and the stored bytes, unless an item it supports has been submitted.
 
     The bytes are removed once the transaction commits, so a rollback keeps row and file together.
@@ -184,6 +186,6 @@ def evidence_delete(*, evidence: EvidenceFile, user: User) -> None:
                 params={"name": evidence.original_name, "code": link.item.node.code},
             )
     for link in links:
-        _audited(link, user).delete()
-    _audited(evidence, user).delete()
+        _audited(link, acting_user).delete()
+    _audited(evidence, acting_user).delete()
     transaction.on_commit(lambda: _remove_stored_bytes(evidence))

@@ -34,9 +34,18 @@ ODF_TYPES = frozenset(
 OLE_TYPES = frozenset({"application/CDFV2", "application/x-ole-storage", "application/vnd.ms-office"})
 OLE_BY_SUFFIX = {".doc": DOC, ".xls": XLS}
 
+# Refusals name the kind of file in words (the detected MIME type stays in the error's params for logs).
 WRONG_TYPE = _(
-    "The file %(name)s is a %(type)s file; allowed: PDF, Word, Excel, OpenDocument, JPG, PNG, ZIP."
+    "The file %(name)s is not of a kind accepted; allowed: PDF, Word, Excel, OpenDocument, JPG, PNG, ZIP."
 )
+NOT_THAT_KIND = _(
+    "The file %(name)s is not a %(kind)s file, although its name ends in %(suffix)s; allowed: PDF, Word, "
+    "Excel, OpenDocument, JPG, PNG, ZIP."
+)
+KIND_BY_SUFFIX = {
+    ".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel",
+    ".odt": "OpenDocument", ".ods": "OpenDocument", ".jpg": "JPG", ".jpeg": "JPG", ".png": "PNG", ".zip": "ZIP",
+}  # fmt: skip
 TOO_LARGE = _("The file %(name)s is %(size)s; the limit is %(limit)s.")
 EMPTY = _("The file %(name)s is empty.")
 
@@ -66,7 +75,11 @@ def check_upload(uploaded_file: File) -> str:
     elif content_type in OLE_TYPES:
         content_type = OLE_BY_SUFFIX.get(PurePath(name).suffix.lower(), content_type)
     if content_type not in settings.EVIDENCE_ALLOWED_TYPES:
-        raise ValidationError(WRONG_TYPE, code="wrong_type", params={"name": name, "type": content_type})
+        suffix = PurePath(name).suffix.lower()
+        params = {"name": name, "type": content_type, "suffix": suffix, "kind": KIND_BY_SUFFIX.get(suffix)}
+        raise ValidationError(
+            NOT_THAT_KIND if params["kind"] else WRONG_TYPE, code="wrong_type", params=params
+        )
     return content_type
 
 

@@ -1,25 +1,19 @@
 """Read-only admin: values and imports change only through the import (measures.services)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from parindex.admin_readonly import HistoryAdmin, InputsReadOnlyMixin
 
 from .models import MeasureImport, MeasureValue
 
 
-class ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(InputsReadOnlyMixin, HistoryAdmin):
+    pass
 
 
 @admin.register(MeasureImport)
 class MeasureImportAdmin(ReadOnly):
-    list_display = ("file_name", "period", "status", "values", "uploaded_by", "uploaded_at", "stored_at")
+    list_display = ("file_name", "period", "status", "values", "created_by", "created_at", "stored_at")
     list_filter = ("period", "status")
     exclude = ("content",)
 

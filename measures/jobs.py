@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Period
-from parindex.jobs import job_claim, job_enqueue
+from parindex.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, job_progress, jobs_expire
 from parindex.safe_files import FileRefused
 
-from .models import ImportStatus, MeasureImport
+from .models import MeasureImport
 from .reading import envelope_check
 from .services import (
     NOT_PREVIEWED,
@@ -43,6 +43,7 @@ def measure_import_start(
     acting_user,
     default_source: str = "",
     default_source_date: date | None = None,
+    via: str = "page",
 ) -> MeasureImport:
     """Refuses at once (MeasuresRefused, nothing stored) a file over the limits by what it declares, or a
     period whose inputs are frozen; otherwise keeps the file with a queued MeasureImport and, once
@@ -58,6 +59,7 @@ def measure_import_start(
     upload.seek(0)
     content = upload.read()
     with transaction.atomic():
+        jobs_expire(MeasureImport.objects.filter(period=period))
         measure_import = MeasureImport(
             period=period,
             file_name=(upload.name or "")[:255],
@@ -66,19 +68,13 @@ def measure_import_start(
             content=content,
             default_source=default_source.strip()[:255],
             default_source_date=default_source_date,
-            status=ImportStatus.QUEUED,
-            uploaded_by=acting_user,
-            via="page",
+            status=JobStatus.QUEUED,
+            created_by=acting_user,
+            via=via,
         )
         measure_import._history_user = acting_user
         measure_import.save()
-        job_enqueue(
-            check_measures,
-            MeasureImport,
-            measure_import.pk,
-            queued=ImportStatus.QUEUED,
-            failed=ImportStatus.FAILED,
-        )
+        job_enqueue(check_measures, MeasureImport, measure_import.pk)
     return measure_import
 
 
@@ -86,10 +82,9 @@ def measure_import_run(*, job_id: int) -> MeasureImport | None:
     """The worker's side: claims the queued import, checks every row of its file and records the preview
     (previewed), every problem (refused) or the failure. An import not queued any more (already run, or
     the task redelivered) is left alone and None returned."""
-    if not job_claim(MeasureImport, job_id, queued=ImportStatus.QUEUED, running=ImportStatus.RUNNING):
+    if not job_claim(MeasureImport, job_id):
         return None
     job = MeasureImport.objects.select_related("period").get(pk=job_id)
-    outcome: dict = {"progress": 100}
     try:
         _require_open(job.period)  # approved since the upload
         plan = measures_check(
@@ -97,20 +92,19 @@ def measure_import_run(*, job_id: int) -> MeasureImport | None:
             content=bytes(job.content),
             default_source=job.default_source,
             default_source_date=job.default_source_date,
-            progress=lambda percent: MeasureImport.objects.filter(pk=job_id).update(progress=percent),
+            progress=lambda percent: job_progress(MeasureImport, job_id, percent),
         )
         problems, changes = plan.problems, plan.changes
     except MeasuresRefused as refused:
         problems, changes = refused.problem_list(), []
     except Exception:
-        MeasureImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+        job_fail(MeasureImport, job_id)
         raise
     if problems:
-        outcome.update(status=ImportStatus.REFUSED, problem_list=[p.as_data() for p in problems])
+        outcome = {"status": JobStatus.REFUSED, "problem_list": [p.as_data() for p in problems]}
     else:
-        outcome.update(status=ImportStatus.PREVIEWED, preview=changes)
-    outcome["finished_at"] = timezone.now()
-    MeasureImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(**outcome)
+        outcome = {"status": JobStatus.PREVIEWED, "preview": changes}
+    job_finish(MeasureImport, job_id, running=JobStatus.RUNNING, **outcome)
     job.refresh_from_db()
     return job
 
@@ -125,19 +119,19 @@ def measure_import_confirm(*, measure_import: MeasureImport, acting_user) -> Mea
         measure_import = (
             MeasureImport.objects.select_for_update().select_related("period").get(pk=measure_import.pk)
         )
-        if measure_import.status != ImportStatus.PREVIEWED:
+        if measure_import.status != JobStatus.PREVIEWED:
             raise MeasuresRefused(NOT_PREVIEWED)
         _require_open(measure_import.period)
         MeasureImport.objects.filter(pk=measure_import.pk).update(
-            status=ImportStatus.STORE_QUEUED, stored_by=acting_user, progress=0, finished_at=None
+            status=JobStatus.STORE_QUEUED, stored_by=acting_user, progress=0, finished_at=None
         )
         # A task that cannot be queued leaves the file previewed: it may be confirmed again.
         job_enqueue(
             store_measures,
             MeasureImport,
             measure_import.pk,
-            queued=ImportStatus.STORE_QUEUED,
-            failed=ImportStatus.PREVIEWED,
+            queued=JobStatus.STORE_QUEUED,
+            failed=JobStatus.PREVIEWED,
         )
     measure_import.refresh_from_db()
     return measure_import
@@ -146,24 +140,25 @@ def measure_import_confirm(*, measure_import: MeasureImport, acting_user) -> Mea
 def measure_import_store_run(*, job_id: int) -> MeasureImport | None:
     """The worker's side: claims the confirmed import and stores its values all or nothing (stored), or
     records why not (refused) or the failure. An import not waiting to be stored is left alone."""
-    if not job_claim(MeasureImport, job_id, queued=ImportStatus.STORE_QUEUED, running=ImportStatus.STORING):
+    if not job_claim(MeasureImport, job_id, queued=JobStatus.STORE_QUEUED, running=JobStatus.STORING):
         return None
     job = MeasureImport.objects.select_related("stored_by").get(pk=job_id)
     try:
         measures_confirm(measure_import=job, acting_user=job.stored_by, claimed=True)
     except MeasuresRefused as refused:
-        MeasureImport.objects.filter(pk=job_id, status=ImportStatus.STORING).update(
-            status=ImportStatus.REFUSED,
+        job_finish(
+            MeasureImport,
+            job_id,
+            status=JobStatus.REFUSED,
+            running=JobStatus.STORING,
             problem_list=[p.as_data() for p in refused.problem_list()],
-            progress=100,
-            finished_at=timezone.now(),
         )
     except Exception:
-        MeasureImport.objects.filter(pk=job_id, status=ImportStatus.STORING).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now()
-        )
+        job_fail(MeasureImport, job_id, running=JobStatus.STORING)
         raise
-    else:
-        MeasureImport.objects.filter(pk=job_id).update(progress=100, finished_at=timezone.now())
+    else:  # measures_confirm saved the row as stored (with its history)
+        MeasureImport.objects.filter(pk=job_id).update(
+            progress=100, finished_at=timezone.now(), updated_at=timezone.now()
+        )
     job.refresh_from_db()
     return job

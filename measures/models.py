@@ -6,28 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class ImportStatus(models.TextChoices):
-    # The page's upload is checked and previewed by a background job: queued → running → previewed,
-    # refused (its problems kept) or failed. The command previews at once.
-    QUEUED = "queued", _("Waiting to be checked")
-    RUNNING = "running", _("Being checked")
-    REFUSED = "refused", _("Refused")
-    FAILED = "failed", _("Stopped by an error")
-    PREVIEWED = "previewed", _("Previewed, not stored")
-    # Confirmed: a second job stores the values (store_queued → storing → stored, or refused).
-    STORE_QUEUED = "store_queued", _("Waiting to be stored")
-    STORING = "storing", _("Being stored")
-    STORED = "stored", _("Stored")
-    DISCARDED = "discarded", _("Discarded")
+from parindex.jobs import BackgroundJob, JobStatus
 
 
-WORKING = (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.STORE_QUEUED, ImportStatus.STORING)
-
-
-class MeasureImport(models.Model):
+# The page's upload is checked and previewed by a background job: queued → running → previewed, refused
+# (its problems kept) or failed; the command previews at once. Confirmed, a second job stores the values
+# (store_queued → storing → stored, or refused); a preview not wanted is discarded.
+class MeasureImport(BackgroundJob):
     """One file of values: previewed first (its bytes kept until confirmed), then stored all at once. An
-    upload on the page is also the row of the job that checks it (status, progress, problems)."""
+    upload on the page is also the row of the jobs that check and store it (parindex.jobs: status,
+    progress, problems)."""
+
+    ACTIVE_STATES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.STORE_QUEUED, JobStatus.STORING)
 
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.PROTECT, related_name="measure_imports"
@@ -39,23 +29,20 @@ class MeasureImport(models.Model):
     default_source = models.CharField(_("source document (for rows without one)"), max_length=255, blank=True)
     default_source_date = models.DateField(_("date of the source document"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PREVIEWED
     )
     preview = models.JSONField(_("changes previewed"), default=list, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     problem_list = models.JSONField(
         _("problems found"),
         default=list,
         blank=True,
         help_text=_("Where and what, as translatable templates."),
     )
-    finished_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     values = models.PositiveIntegerField(_("values stored"), default=0)
-    uploaded_by = models.ForeignKey(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     stored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("stored by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
@@ -66,7 +53,7 @@ class MeasureImport(models.Model):
     history = HistoricalRecords(excluded_fields=["content", "preview", "problem_list"])  # kept once
 
     class Meta:
-        ordering = ["-uploaded_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         permissions = [("import_measures", _("Can import measured data and survey values"))]
         verbose_name = _("measured data import")
         verbose_name_plural = _("measured data imports")
@@ -74,10 +61,14 @@ class MeasureImport(models.Model):
     def __str__(self):
         return f"{self.period} · {self.file_name} · {self.get_status_display()}"
 
+    def progress_counts(self) -> tuple[int | None, int | None]:
+        """Values stored (the file is stored all at once, so no total before the end)."""
+        return self.values, None
+
     @property
     def working(self) -> bool:
         """A job checks or stores the file now: its page polls it."""
-        return self.status in WORKING
+        return self.is_active
 
 
 class MeasureValue(models.Model):

@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from agencies.models import Agency, Period
 from assessment.models import AssessmentItem
+from parindex.formatting import number_text
 from scoring.models import CriteriaNode, Source
 from surveys.models import SurveyValue
 
@@ -94,9 +95,9 @@ def measure_cells(*, period: Period, agency_code: str = "") -> list[Cell]:
 def period_imports(period: Period, limit: int = 50) -> list[MeasureImport]:
     return list(
         MeasureImport.objects.filter(period=period)
-        .select_related("uploaded_by", "stored_by")
+        .select_related("created_by", "stored_by")
         .defer("content")
-        .order_by("-uploaded_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
@@ -122,14 +123,14 @@ def _rule_hint(node: CriteriaNode) -> str:
     if node.rule == "proportional":
         target = node.rule_params.get("target")
         return (
-            _("achieved, target %(target)s") % {"target": target}
+            _("achieved, target %(target)s") % {"target": number_text(target)}
             if target
             else _("achieved; give the target")
         )
     if node.rule == "deduction":
         return _("number of cases")
     if node.rule == "manual":
-        return _("points 0…%(max)s") % {"max": _plain_decimal(node.max_points)}
+        return _("points 0…%(max)s") % {"max": number_text(node.max_points)}
     return _("measured value (threshold bands)")
 
 

@@ -25,15 +25,18 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, Period, PeriodState
 from agencies.policy import period_inputs_refusal
 from assessment.models import AssessmentItem, ItemStatus
+from parindex.formatting import message_text
+from parindex.jobs import JobStatus
+from parindex.refusals import Refused
 from parindex.safe_files import FileRefused
 from scoring import engine
 from scoring.engine.model import Message, gettext_noop
-from scoring.inputs import leaf_input
 from scoring.models import CriteriaNode, Source
+from scoring.nodes import leaf_input
 from surveys.models import SurveyValue, SurveyValueSource
 from surveys.services import stored_value
 
-from .models import ImportStatus, MeasureImport, MeasureValue
+from .models import MeasureImport, MeasureValue
 from .reading import read_rows
 
 # Columns, by key: the Vietnamese header the template writes, and the headers accepted for it.
@@ -77,9 +80,7 @@ MISSING_CELL = gettext_noop("Empty: the %(column)s is required.")
 UNKNOWN_AGENCY = gettext_noop("Unknown agency code %(code)s.")
 INACTIVE_AGENCY = gettext_noop("%(agency)s is not assessed in this period.")
 UNKNOWN_CRITERION = gettext_noop("No criterion %(code)s in the criteria sets of this period.")
-OTHER_BLOCK = gettext_noop(
-    "Criterion %(code)s of %(agency)s's block does not exist (%(agency)s is in %(block)s)."
-)
+OTHER_BLOCK = gettext_noop("Criterion %(code)s does not exist in the block of %(agency)s (block: %(block)s).")
 NOT_A_LEAF = gettext_noop("Criterion %(code)s has sub-criteria: values are entered on its leaves.")
 NOT_MEASURED = gettext_noop(
     "Criterion %(code)s is scored from evidence, not from measured data or the survey: the agency self-scores it."
@@ -104,14 +105,13 @@ MEASURED_COMMENT = gettext_lazy("Measured data: %(source)s, %(date)s.")
 FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
 
 
-class MeasuresRefused(Exception):
-    """The file or the action is refused; `problems` name every row and column concerned."""
+class MeasuresRefused(Refused):
+    """The file or the action is refused (parindex.refusals); `problems` name every row and column."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None, text: Message | None = None):
-        self.message = str(message)
-        self.problems = problems or []
+        super().__init__(str(message), problems)
+        self.problems = self.details
         self.text = text  # the message as a template, for a job's page read in another language
-        super().__init__(self.message)
 
     def problem_list(self) -> list[Problem]:
         """What a job records: the problems, or the refusal itself."""
@@ -151,9 +151,9 @@ class Problem:
 
 
 def _render(message: Message) -> str:
-    """The message in the current language, its message parameters too (a rule's reason)."""
-    params = {k: _render(v) if isinstance(v, Message) else v for k, v in message.params.items()}
-    return Message(message.template, params).render(_)
+    """The message in the current language, its message parameters too (a rule's reason), its
+    numbers written as people read them."""
+    return message_text(message)
 
 
 def _message_data(message: Message) -> dict:
@@ -598,7 +598,7 @@ def measures_preview(
         default_source=default_source.strip()[:255],
         default_source_date=default_source_date,
         preview=plan.changes,
-        uploaded_by=acting_user,
+        created_by=acting_user,
         via=via,
     )
     measure_import._history_user = acting_user
@@ -614,7 +614,7 @@ def measures_confirm(*, measure_import: MeasureImport, acting_user, claimed: boo
     measure_import = (
         MeasureImport.objects.select_for_update().select_related("period").get(pk=measure_import.pk)
     )
-    if measure_import.status != (ImportStatus.STORING if claimed else ImportStatus.PREVIEWED):
+    if measure_import.status != (JobStatus.STORING if claimed else JobStatus.PREVIEWED):
         raise MeasuresRefused(NOT_PREVIEWED)
     period = Period.objects.select_for_update().get(pk=measure_import.period_id)
     _require_open(period)
@@ -633,7 +633,7 @@ def measures_confirm(*, measure_import: MeasureImport, acting_user, claimed: boo
     ]:
         raise MeasuresRefused(_(CHANGED_SINCE), text=Message(CHANGED_SINCE))
     _store(period, plan.entries, measure_import, acting_user)
-    measure_import.status = ImportStatus.STORED
+    measure_import.status = JobStatus.STORED
     measure_import.stored_by = acting_user
     measure_import.stored_at = timezone.now()
     measure_import.values = len(plan.entries)
@@ -645,10 +645,13 @@ def measures_confirm(*, measure_import: MeasureImport, acting_user, claimed: boo
 @transaction.atomic
 def measures_discard(*, measure_import: MeasureImport, acting_user) -> MeasureImport:
     _require_importer(acting_user)
-    measure_import = MeasureImport.objects.select_for_update().get(pk=measure_import.pk)
-    if measure_import.status != ImportStatus.PREVIEWED:
+    measure_import = (
+        MeasureImport.objects.select_for_update().select_related("period").get(pk=measure_import.pk)
+    )
+    if measure_import.status != JobStatus.PREVIEWED:
         raise MeasuresRefused(NOT_PREVIEWED)
-    measure_import.status = ImportStatus.DISCARDED
+    _require_open(measure_import.period)  # the service refuses, whichever path asks (not only the page)
+    measure_import.status = JobStatus.DISCARDED
     measure_import._history_user = acting_user
     measure_import.save()
     return measure_import

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies import policy
 from agencies.models import Period
 from agencies.policy import Obj
+from parindex.jobs import JobStatus
 
 from . import jobs, selectors, services
-from .models import ImportStatus, MeasureImport
+from .models import MeasureImport
 from .reading import limits
 from .services import Problem
 
@@ -113,7 +114,7 @@ def _job_context(request, period: Period, measure_import: MeasureImport) -> dict
         "measure_import": measure_import,
         "changes": changes,
         "changed": sum(1 for c in changes if c["changed"]),
-        "pending": measure_import.status == ImportStatus.PREVIEWED,
+        "pending": measure_import.status == JobStatus.PREVIEWED,
         "problems": [Problem.from_data(item) for item in measure_import.problem_list],
         "refusal": _write_refusal(request, period),
     }

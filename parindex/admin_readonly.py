@@ -6,6 +6,8 @@ and write the audit; an admin form would bypass both, even for a superuser.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class InputsReadOnlyMixin:
@@ -18,6 +20,23 @@ class InputsReadOnlyMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_actions(self, request):
+        return {}  # not even "delete selected"
+
 
 class InputsReadOnlyInline(InputsReadOnlyMixin, admin.TabularInline):
     pass
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's admin, with its history pages for reading only.
+
+    Its "revert" form saves whatever is posted to it for anyone who may *view* the object (it asks
+    neither the change permission nor, here, the policy; django-simple-history issue 1362 shows its
+    fields editable), so a posted old version would overwrite a frozen input. A change goes through the
+    change form, which asks the policy, or through the services."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,6 +1,8 @@
 """The one number formatter for Vietnamese figures: 90,30 (comma decimals, dot thousands)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import get_language, gettext
 
 
 def format_vi(value: Decimal | int | None, places: int = 2, thousands: bool = False) -> str:
@@ -11,3 +13,34 @@ def format_vi(value: Decimal | int | None, places: int = 2, thousands: bool = Fa
         Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP), f"{',' if thousands else ''}.{places}f"
     )
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def number_text(value) -> str:
+    """A number as a person reads it, in the page's language, every significant digit kept (at most
+    4 places): Decimal("2.0000") → "2", "1.50" → "1,5" (English "1.5")."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    places = min(4, max(0, -int(number.normalize().as_tuple().exponent)))
+    text = format_vi(number, places)
+    return text if (get_language() or "vi").startswith("vi") else text.replace(",", ".")
+
+
+def _param_text(value):
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return number_text(value)
+    if hasattr(value, "template") and hasattr(value, "params"):
+        return message_text(value)
+    return value
+
+
+def message_text(message) -> str:
+    """An engine or format Message in the page's language, its numbers written as people read them
+    ("điểm 3 nằm ngoài khoảng 0…2", not "2.0000"). A parameter that is itself a Message (a rule's
+    reason inside an import problem) is written the same way."""
+    params = {key: _param_text(value) for key, value in dict(message.params).items()}
+    template = gettext(message.template)
+    return template % params if params else template

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_results",
     "django_celery_beat",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "reports",
     "web",
     "sample",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +190,24 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env("CELERY_BROKER_URL", default=""))
 )
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Sessions (issue 17): with Redis, read from a shared Redis cache and stored in the database
+# (parindex/sessions.py: a failed cache write or delete fails the request, never leaves a session
+# alive). Without Redis (the embedded default) the database alone: a per-process cache (locmem) would
+# keep a logged-out session alive in the other processes.
+SESSION_REDIS_URL = env("SESSION_REDIS_URL", default=REDIS_URL)
+if SESSION_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SESSION_REDIS_URL,
+            "KEY_PREFIX": "parindex-session",
+            "TIMEOUT": None,
+        },
+    }
+    SESSION_ENGINE = "parindex.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_TRACK_STARTED = True
@@ -198,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.send_self_assessment_reminders",
         "schedule": crontab(hour=8, minute=0),  # Asia/Ho_Chi_Minh
     },
+    "expire-stale-jobs": {  # a job whose worker was lost is marked failed (parindex.jobs.STALE_AFTER)
+        "task": "parindex.expire_stale_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -207,6 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 200,
+    # The read API's limits (api.auth): anonymous clients by address; each token has its own rate.
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParIndex API",
@@ -214,10 +240,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the API's map is not public
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "api.auth.BearerTokenAuthentication",
+    ],
+    # Swagger UI from the vendored assets (drf-spectacular-sidecar), its start script a file (strict CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Two choice sets share the field name "status": named here so `check --deploy` stays clean.
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "assessment.models.ItemStatus",
-        "ImportStatusEnum": "surveys.models.ImportStatus",
+        "JobStatusEnum": "parindex.jobs.JobStatus",
     },
 }
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/v1/assessment/", include("assessment.api_urls")),
     path("api/v1/surveys/", include("surveys.api_urls")),
     path("api/v1/evidence/", include("evidence.api_urls")),
+    path("api/v1/", include("api.urls")),
+    path("ung-dung-api/", include("api.web_urls")),
     path("tu-danh-gia/", include("assessment.urls")),
     path("tham-dinh/", include("assessment.appraisal_urls")),
     path("khao-sat/", include("surveys.urls")),

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from parindex.admin_readonly import HistoryAdmin
+
 from .models import ReportBundle, ReportSettings
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
+class ReportSettingsAdmin(HistoryAdmin):
+    """Words printed around the numbers, for the whole installation: no period state governs them, and no
+    figure changes with them; every change is kept in their history."""
+
     list_display = ["issuer_name", "province_name", "place_name"]
     fieldsets = [
         (None, {"fields": ["province_name", "issuer_name", "council_name", "place_name"]}),
@@ -46,8 +51,8 @@ class ReportBundleAdmin(admin.ModelAdmin):
         "formats",
         "status",
         "progress",
-        "queued_at",
-        "requested_by",
+        "created_at",
+        "created_by",
     ]
     list_filter = ["status", "numbering"]
     readonly_fields = [field.name for field in ReportBundle._meta.fields]

@@ -1,9 +1,11 @@
 """The province's report settings (titles, signature blocks) and the bundles of report files built by jobs."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parindex.jobs import BackgroundJob
 
 # Defaults are the forms of an official Vietnamese report; a province edits them once in the admin.
 DEFAULT_ISSUER = "ỦY BAN NHÂN DÂN TỈNH"
@@ -65,6 +67,9 @@ class ReportSettings(models.Model):
     signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     recipients = models.TextField(_("recipients (nơi nhận)"), default=DEFAULT_RECIPIENTS, blank=True)
 
+    # Installation-wide words around the numbers (no period, no figure): who changed them, when, from what.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("report settings")
         verbose_name_plural = _("report settings")
@@ -73,23 +78,17 @@ class ReportSettings(models.Model):
         return self.issuer_name
 
 
-class BundleStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
-
-
-ACTIVE_BUNDLE_STATES = (BundleStatus.QUEUED, BundleStatus.RUNNING)
-
-
 class Numbering(models.TextChoices):
     RANK = "rank", _("By rank")
     LIST = "list", _("By the official list order")
 
 
-class ReportBundle(models.Model):
-    """ "All tables of this snapshot" as one ZIP, built by a Celery job and kept in the default storage."""
+class ReportBundle(BackgroundJob):
+    """ "All tables of this snapshot" as one ZIP, built by a Celery job (parindex.jobs: the lifecycle
+    every job shares) and kept in the default storage."""
+
+    INTERRUPTED = _("The bundle stopped without finishing; build it again.")
+    NOT_QUEUED = _("The bundle could not be queued (the task queue did not answer).")
 
     snapshot = models.ForeignKey(
         "scoring.ResultSnapshot", verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="+"
@@ -98,33 +97,15 @@ class ReportBundle(models.Model):
         _("numbering"), max_length=8, choices=Numbering.choices, default=Numbering.RANK
     )
     formats = models.CharField(_("formats"), max_length=40, default="xlsx,pdf,docx")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=BundleStatus.choices, default=BundleStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     files_done = models.PositiveIntegerField(_("files written"), default=0)
     files_total = models.PositiveIntegerField(_("files to write"), default=0)
-    message = models.TextField(_("message"), blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     storage_name = models.CharField(_("stored as"), max_length=300, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-queued_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "numbering", "formats"],
@@ -140,6 +121,6 @@ class ReportBundle(models.Model):
     def __str__(self):
         return self.file_name or f"{self.snapshot} · {self.get_status_display()}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_BUNDLE_STATES
+    def progress_counts(self) -> tuple[int | None, int | None]:
+        """Files written of the files to write."""
+        return self.files_done, self.files_total or None

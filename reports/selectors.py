@@ -17,7 +17,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from agencies.models import Block, Period, Window
-from scoring.inputs import ordered_nodes
+from scoring.inputs import PredecessorRank, merged_predecessors
 from scoring.models import (
     AgencyResult,
     Band,
@@ -31,6 +31,7 @@ from scoring.models import (
     Rule,
     Source,
 )
+from scoring.nodes import node_depths, ordered_nodes
 from surveys.models import Questionnaire, RespondentGroup, Response, SamplePlan, SurveyValue
 from surveys.selectors import sipas_satisfaction
 
@@ -208,6 +209,8 @@ class SnapshotData:
     blocks: list[BlockData]
     windows: dict[str, Window]
     survey: SurveyData
+    # agency id → its predecessors' previous ranks, for agencies merged from two or more (no rank change)
+    merged: dict[int, list[PredecessorRank]] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -239,7 +242,8 @@ class SnapshotData:
 
 
 def report_data(snapshot: ResultSnapshot) -> SnapshotData:
-    """Everything the reports of one snapshot print: 15 queries, independent of the number of agencies."""
+    """Everything the reports of one snapshot print: 15 queries and the predecessor links (1, 2 when
+    agencies were merged), independent of the number of agencies."""
     snapshot = ResultSnapshot.objects.select_related("period", "previous_snapshot__period").get(
         pk=snapshot.pk
     )
@@ -292,11 +296,8 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
     for criteria_set in sets:
         ordered = ordered_nodes(nodes[criteria_set.id])
         parents = {node.parent_id for node in ordered}
-        depth: dict[int, int] = {}
-        tree = []
-        for node in ordered:
-            depth[node.id] = 0 if node.parent_id is None else depth[node.parent_id] + 1
-            tree.append(TreeNode(node, depth[node.id], node.id in parents))
+        depth = node_depths(ordered)
+        tree = [TreeNode(node, depth[node.id], node.id in parents) for node in ordered]
         block_results = results.get(criteria_set.block_id, [])
         blocks.append(
             BlockData(
@@ -311,7 +312,10 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
             )
         )
     windows = {window.kind: window for window in Window.objects.filter(period=period)}
-    return SnapshotData(snapshot, period, blocks, windows, survey_data(period))
+    merged = merged_predecessors(
+        snapshot.previous_snapshot_id, [r.agency_id for rows in results.values() for r in rows]
+    )
+    return SnapshotData(snapshot, period, blocks, windows, survey_data(period), merged)
 
 
 def survey_data(period: Period) -> SurveyData:
@@ -385,8 +389,8 @@ def report_settings_get() -> ReportSettings:
 def report_bundle_list(snapshot: ResultSnapshot, limit: int = 10) -> list[ReportBundle]:
     return list(
         ReportBundle.objects.filter(snapshot=snapshot)
-        .select_related("requested_by")
-        .order_by("-queued_at", "-pk")[:limit]
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -3,34 +3,41 @@ bundle job (queued by a user, built by a Celery worker, stored through the defau
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
-import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parindex.jobs import (
+    ACTIVE_STATES,
+    job_claim,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_progress,
+    jobs_expire,
+)
 from scoring.models import ResultSnapshot
 
-from .models import ACTIVE_BUNDLE_STATES, BundleStatus, Numbering, ReportBundle, ReportSettings
+from .models import Numbering, ReportBundle, ReportSettings
 from .selectors import SnapshotData, report_data, report_settings_get
 from .tables import Table, TableSpec, table_specs
 from .writers.archive import zip_entry
 from .writers.docx import report_docx
 from .writers.pdf import table_pdf
-from .writers.pool import gc_paused, ordered_map
 from .writers.xlsx import workbook_bytes
 
 logger = logging.getLogger(__name__)
@@ -45,10 +52,6 @@ MEDIA_TYPES = {
 BUNDLE_NOT_ALLOWED = _("You are not allowed to build report bundles.")
 BUNDLE_BAD_FORMATS = _("Choose at least one of the formats XLSX, PDF and DOCX.")
 BUNDLE_FAILED = _("The bundle could not be built: %(error)s")
-BUNDLE_NOT_QUEUED = _("The bundle could not be queued (the task queue did not answer).")
-BUNDLE_INTERRUPTED = _("The bundle stopped without finishing; build it again.")
-# A running bundle reports progress every few seconds; one silent this long has lost its worker.
-STALE_AFTER = timedelta(minutes=30)
 
 
 class BundleRefused(Exception):
@@ -66,10 +69,18 @@ def formats_parse(value: str | list[str] | None) -> list[str]:
     return [name for name in FORMATS if name in chosen]
 
 
-def render_workers() -> int:
-    """Bundles are rendered by this many processes (REPORTS_RENDER_WORKERS, default: the CPUs, at most 4)."""
-    configured = getattr(settings, "REPORTS_RENDER_WORKERS", None)
-    return max(1, int(configured)) if configured else max(1, min(4, os.cpu_count() or 1))
+@contextmanager
+def gc_paused():
+    """Rendering one table allocates ~10⁵ short-lived objects; the cyclic collector running through
+    them costs a quarter of WeasyPrint's time. It is paused for one file and resumed after (the
+    cycles left are collected on its next run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # One file ---------------------------------------------------------------------------------------
@@ -89,7 +100,7 @@ def table_file(spec: TableSpec, data: SnapshotData, config: ReportSettings, fmt:
 
 
 def table_bytes(fmt: str, tables: list[Table], stamp, title: str = "") -> bytes:
-    """The file of one table (or, for XLSX, a workbook of several): what the pool's processes run."""
+    """The file of one table (or, for XLSX, a workbook of several): what a bundle part's task renders."""
     with gc_paused():
         if fmt == "xlsx":
             return workbook_bytes(tables, stamp=stamp, title=title)
@@ -133,29 +144,25 @@ def snapshot_files(
     *,
     numbering: str = Numbering.RANK,
     formats: list[str] | None = None,
-    workers: int = 1,
 ) -> Iterator[tuple[str, bytes]]:
     """(path, content) of every file, in a fixed order: the draft report, the workbook of all tables,
-    one XLSX per table (xlsx/…), one PDF per table (pdf/…). The tables' files are rendered by
-    `workers` processes; the tables themselves are built here (plain data, cheap)."""
+    one XLSX per table (xlsx/…), one PDF per table (pdf/…), rendered one after the other in this
+    process (a bundle spread over workers is reports/fanout.py)."""
     formats = formats or list(FORMATS)
     specs = table_specs(data, numbering)
     if "docx" in formats:
         report = draft_report_file(data, config)
         yield report.name, report.content
 
-    def jobs():
-        if "xlsx" in formats:
-            tables = [spec.build(data, config) for spec in specs]
-            name = f"{data.period.code}_tat-ca-bieu{_numbering_suffix(numbering)}.xlsx"
-            yield name, ("xlsx", tables, data.stamp, data.period.name)
-            for spec, table in zip(specs, tables, strict=True):
-                yield f"xlsx/{spec.file_stem}.xlsx", ("xlsx", [table], data.stamp)
-        if "pdf" in formats:
-            for spec in specs:
-                yield f"pdf/{spec.file_stem}.pdf", ("pdf", [spec.build(data, config)], data.stamp)
-
-    yield from ordered_map(table_bytes, jobs(), workers=workers)
+    if "xlsx" in formats:
+        tables = [spec.build(data, config) for spec in specs]
+        name = f"{data.period.code}_tat-ca-bieu{_numbering_suffix(numbering)}.xlsx"
+        yield name, table_bytes("xlsx", tables, data.stamp, data.period.name)
+        for spec, table in zip(specs, tables, strict=True):
+            yield f"xlsx/{spec.file_stem}.xlsx", table_bytes("xlsx", [table], data.stamp)
+    if "pdf" in formats:
+        for spec in specs:
+            yield f"pdf/{spec.file_stem}.pdf", table_bytes("pdf", [spec.build(data, config)], data.stamp)
 
 
 def bundle_write(
@@ -164,7 +171,6 @@ def bundle_write(
     *,
     numbering: str = Numbering.RANK,
     formats: list[str] | None = None,
-    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Writes the ZIP of every file to `target` (a binary file); entries are dated with the snapshot's
@@ -176,9 +182,7 @@ def bundle_write(
     done = 0
     folder = Path(bundle_file_name(snapshot, numbering)).stem
     with zipfile.ZipFile(target, "w") as archive:
-        for path, content in snapshot_files(
-            data, config, numbering=numbering, formats=formats, workers=workers
-        ):
+        for path, content in snapshot_files(data, config, numbering=numbering, formats=formats):
             zip_entry(archive, f"{folder}/{path}", content, data.stamp)
             done += 1
             if progress is not None:
@@ -192,13 +196,12 @@ def files_write(
     *,
     numbering: str = Numbering.RANK,
     formats: list[str] | None = None,
-    workers: int = 1,
 ) -> list[Path]:
     """The command's side: every file of the bundle written under `directory` (same paths as in the ZIP)."""
     data = report_data(snapshot)
     config = report_settings_get()
     written = []
-    for path, content in snapshot_files(data, config, numbering=numbering, formats=formats, workers=workers):
+    for path, content in snapshot_files(data, config, numbering=numbering, formats=formats):
         target = directory / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
@@ -228,7 +231,7 @@ def report_bundle_start(
     with transaction.atomic():
         report_bundles_expire(snapshot=snapshot)
         active = ReportBundle.objects.filter(
-            snapshot=snapshot, numbering=numbering, formats=joined, status__in=ACTIVE_BUNDLE_STATES
+            snapshot=snapshot, numbering=numbering, formats=joined, status__in=ACTIVE_STATES
         ).first()
         if active is not None:
             return active
@@ -238,54 +241,30 @@ def report_bundle_start(
                     snapshot=snapshot,
                     numbering=numbering,
                     formats=joined,
-                    requested_by=acting_user,
+                    created_by=acting_user,
                     file_name=bundle_file_name(snapshot, numbering),
                 )
         except IntegrityError:  # a concurrent request queued the same bundle
             return ReportBundle.objects.get(
-                snapshot=snapshot, numbering=numbering, formats=joined, status__in=ACTIVE_BUNDLE_STATES
+                snapshot=snapshot, numbering=numbering, formats=joined, status__in=ACTIVE_STATES
             )
-        transaction.on_commit(partial(_enqueue, bundle.pk))
+        from .tasks import build_report_bundle
+
+        job_enqueue(build_report_bundle, ReportBundle, bundle.pk)
     return bundle
 
 
 def report_bundles_expire(*, snapshot: ResultSnapshot) -> int:
-    """Marks the snapshot's queued or running bundles silent for STALE_AFTER as failed, so a killed
-    worker does not block the next request."""
-    now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        message = str(BUNDLE_INTERRUPTED)
-    return ReportBundle.objects.filter(
-        snapshot=snapshot, status__in=ACTIVE_BUNDLE_STATES, updated_at__lt=now - STALE_AFTER
-    ).update(status=BundleStatus.FAILED, finished_at=now, updated_at=now, message=message)
+    """Marks the snapshot's bundles whose worker was lost as failed, so a killed worker does not block
+    the next request (parindex.jobs: the stale-after rule)."""
+    return jobs_expire(ReportBundle.objects.filter(snapshot=snapshot))
 
 
-def _enqueue(bundle_id: int) -> None:
-    from .tasks import build_report_bundle
-
-    try:
-        result = build_report_bundle.delay(bundle_id)
-    except Exception:
-        # Run eagerly, the job has recorded its own failure; otherwise the broker did not answer.
-        logger.exception("report bundle %s could not be queued or failed", bundle_id)
-        with translation.override(settings.LANGUAGE_CODE):
-            message = str(BUNDLE_NOT_QUEUED)
-        ReportBundle.objects.filter(pk=bundle_id, status=BundleStatus.QUEUED).update(
-            status=BundleStatus.FAILED, finished_at=timezone.now(), message=message
-        )
-        return
-    ReportBundle.objects.filter(pk=bundle_id, task_id="").update(task_id=result.id or "")
-
-
-def report_bundle_build(*, bundle_id: int, workers: int = 1) -> ReportBundle | None:
+def report_bundle_build(*, bundle_id: int) -> ReportBundle | None:
     """The worker's side: claims the queued bundle, writes the ZIP to a temporary file with progress
     in the bundle row, then stores it and records its size and SHA-256. A bundle is built once: a
     redelivered task finds it running or done and returns None."""
-    now = timezone.now()
-    claimed = ReportBundle.objects.filter(pk=bundle_id, status=BundleStatus.QUEUED).update(
-        status=BundleStatus.RUNNING, started_at=now, progress=1
-    )
-    if not claimed:
+    if not job_claim(ReportBundle, bundle_id, progress=1):
         return None
     bundle = ReportBundle.objects.select_related("snapshot__period").get(pk=bundle_id)
     state = {"percent": 1}
@@ -294,9 +273,7 @@ def report_bundle_build(*, bundle_id: int, workers: int = 1) -> ReportBundle | N
         percent = max(1, min(99, done * 100 // max(total, 1)))
         if percent != state["percent"] or done == total:
             state["percent"] = percent
-            ReportBundle.objects.filter(pk=bundle_id).update(
-                progress=percent, files_done=done, files_total=total, updated_at=timezone.now()
-            )
+            job_progress(ReportBundle, bundle_id, percent, files_done=done, files_total=total)
 
     try:
         with tempfile.TemporaryFile() as handle:
@@ -305,7 +282,6 @@ def report_bundle_build(*, bundle_id: int, workers: int = 1) -> ReportBundle | N
                 handle,
                 numbering=bundle.numbering,
                 formats=formats_parse(bundle.formats),
-                workers=workers,
                 progress=progress,
             )
             handle.seek(0)
@@ -318,20 +294,16 @@ def report_bundle_build(*, bundle_id: int, workers: int = 1) -> ReportBundle | N
     except Exception as error:
         with translation.override(settings.LANGUAGE_CODE):
             message = gettext(BUNDLE_FAILED) % {"error": str(error) or error.__class__.__name__}
-        ReportBundle.objects.filter(pk=bundle_id).update(
-            status=BundleStatus.FAILED, finished_at=timezone.now(), message=message
-        )
+        job_fail(ReportBundle, bundle_id, message=message)
         raise
-    finished = timezone.now()
-    ReportBundle.objects.filter(pk=bundle_id).update(
-        status=BundleStatus.SUCCEEDED,
-        progress=100,
+    job_finish(
+        ReportBundle,
+        bundle_id,
         files_done=count,
         files_total=count,
         storage_name=stored,
         size=size,
         sha256=digest.hexdigest(),
-        finished_at=finished,
     )
     bundle.refresh_from_db()
     return bundle

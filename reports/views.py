@@ -14,8 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.jobs import JobStatus
+
 from . import selectors, services
-from .models import BundleStatus, Numbering
+from .models import Numbering
 from .tables import table_specs
 
 PERMISSION = "reports.view_reports"
@@ -71,6 +73,7 @@ def snapshot_tables(request, period_code: str, version: int):
         for block in data.blocks
         if block.results
     ]
+    bundles = list(selectors.report_bundle_list(snapshot))
     return render(
         request,
         "reports/snapshot.html",
@@ -81,7 +84,8 @@ def snapshot_tables(request, period_code: str, version: int):
             "numberings": Numbering.choices,
             "blocks": blocks,
             "summaries": [spec for spec in specs if not spec.is_detail],
-            "bundles": selectors.report_bundle_list(snapshot),
+            "bundles": bundles,
+            "building": any(bundle.is_active for bundle in bundles),
             "formats": services.FORMATS,
         },
     )
@@ -165,7 +169,7 @@ def bundle_start(request, period_code: str, version: int):
         bundle = None
     if request.htmx and bundle is not None:
         bundle.refresh_from_db()
-        return render(request, "reports/_bundle.html", {"bundle": bundle})
+        return render(request, "reports/_bundle.html", {"bundle": bundle, "oob_button": True})
     url = reverse("reports:snapshot", args=[period_code, version])
     return redirect(f"{url}?numbering={numbering}" if numbering != Numbering.RANK else url)
 
@@ -181,14 +185,14 @@ def _bundle(pk: int):
 @reports_staff
 def bundle_status(request, pk: int):
     """The progress partial the snapshot page polls (htmx) while the bundle is queued or running."""
-    return render(request, "reports/_bundle.html", {"bundle": _bundle(pk)})
+    return render(request, "reports/_bundle.html", {"bundle": _bundle(pk), "oob_button": True})
 
 
 @require_GET
 @reports_staff
 def bundle_download(request, pk: int):
     bundle = _bundle(pk)
-    if bundle.status != BundleStatus.SUCCEEDED or not bundle.storage_name:
+    if bundle.status != JobStatus.SUCCEEDED or not bundle.storage_name:
         raise Http404
     try:
         handle = default_storage.open(bundle.storage_name, "rb")

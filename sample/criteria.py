@@ -369,6 +369,13 @@ def _bonus(code):
     }
 
 
+# The four bands of the local committees' sets (districts then, communes now).
+LOCAL_BANDS = [
+    {"code": "tu-90", "label": "Từ 90% trở lên", "min_index": "90"},
+    {"code": "80-90", "label": "Từ 80% đến dưới 90%", "min_index": "80"},
+    {"code": "70-80", "label": "Từ 70% đến dưới 80%", "min_index": "70"},
+    {"code": "duoi-70", "label": "Dưới 70%", "min_index": "0"},
+]
 HEAD_RULES = [
     {"head_class": "excellent", "min_index": "90", "min_area_index": "80"},
     {"head_class": "good", "min_index": "80", "min_area_index": "70"},
@@ -462,12 +469,7 @@ def districts(year: int) -> dict:
         "format": FORMAT,
         "name": f"Bộ tiêu chí Chỉ số CCHC UBND các huyện, thị xã, thành phố năm {year}",
         "tie_rule": "shared",
-        "bands": [
-            {"code": "tu-90", "label": "Từ 90% trở lên", "min_index": "90"},
-            {"code": "80-90", "label": "Từ 80% đến dưới 90%", "min_index": "80"},
-            {"code": "70-80", "label": "Từ 70% đến dưới 80%", "min_index": "70"},
-            {"code": "duoi-70", "label": "Dưới 70%", "min_index": "0"},
-        ],
+        "bands": deepcopy(LOCAL_BANDS),
         "head_rules": deepcopy(HEAD_RULES),
         "review_triggers": deepcopy(REVIEW_TRIGGERS),
         "nodes": nodes,

@@ -19,17 +19,20 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Block, Period, PeriodState, Window, WindowKind
 from assessment.models import AssessmentItem, ItemStatus, Submission
+from assessment.services import period_items_ensure
+from evidence.checks import evidence_check_run
 from measures.models import MeasureImport, MeasureValue
 from measures.services import HEADERS, measures_import
 from scoring.formats import criteria_set_from_document
-from scoring.inputs import engine_tree
 from scoring.models import ResultSnapshot, Source
+from scoring.nodes import engine_tree
 from scoring.services import period_compute, snapshot_publish
 from surveys.models import SurveyValue, SurveyValueSource
 from surveys.services import survey_values_refresh
 
 from . import criteria, province
 from .calibrate import calibrate
+from .evidence import load_sample_evidence
 from .surveys import open_questionnaire_load, questionnaires_clear, survey_targets_load
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -143,6 +146,7 @@ def _open_period(previous: Period, blocks) -> Period:
         document = criteria.departments(2022) if block.code == "so-nganh" else criteria.districts(2022)
         criteria_set_from_document(period=period, block=block, document=document, replace=True)
         open_questionnaire_load(period=period, block=block, agencies=agencies)
+    period_items_ensure(period=period)  # what opening the self-assessment does (agencies.workflow)
     return period
 
 
@@ -300,10 +304,14 @@ def load_sample(*, compute: bool = True) -> dict:
             _measured_load(periods[year], measured)
             Period.objects.filter(pk=periods[year].pk).update(state=_final_state(year))
             periods[year].refresh_from_db()
+        # Evidence with every badge (signed, changed after signing, unsigned, a duplicate) for 2022.
+        evidence_checks = load_sample_evidence(periods[YEARS[-1]])
         open_period = _open_period(periods[YEARS[-1]], blocks)
         # The demo's open period shows measured data already entered (last year's figures, provisional).
         _measured_load(open_period, measured, OPEN_MEASURED_SOURCE, timezone.localdate())
         accounts = _users()
+    for check_id in evidence_checks:  # eager Celery ran them on commit; with a worker, whoever is first
+        evidence_check_run(check_id=check_id)
     snapshots = []
     if compute:
         publisher = User.objects.get(username="noivu")

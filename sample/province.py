@@ -305,4 +305,6 @@ DEMO_USERS = [
     ("gd-so-gtvt", "agency_head", "so-gtvt", "Giám đốc Sở GTVT"),
     ("nam-sach", "focal_point", "nam-sach", "Cán bộ đầu mối CCHC, UBND huyện Nam Sách"),
     ("khaosat", "survey_operator", None, "Nhân viên nhập phiếu, Bưu điện tỉnh"),
+    # Double entry needs a second operator: a form is typed again, blind, by someone else.
+    ("khaosat2", "survey_operator", None, "Nhân viên nhập phiếu 2, Bưu điện tỉnh"),
 ]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from parindex.safe_files import csv_texts, xlsx_keep_text
 
 from .engine import publish_round
+from .inputs import merged_predecessors
 from .models import AgencyResult, ResultSnapshot
 
 CSV_COLUMNS = [
@@ -32,6 +33,7 @@ CSV_COLUMNS = [
     "review_flags",
     "areas",
     "unscored",
+    "predecessors",
 ]
 # Written as they are in CSV; every other field is text and escaped (parindex.safe_files.csv_text).
 CSV_NUMBERS = {
@@ -47,10 +49,15 @@ CSV_NUMBERS = {
 
 
 def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> list[dict]:
-    """One plain dict per agency, block by block in rank order (one query)."""
+    """One plain dict per agency, block by block in rank order (1 query; 3 when agencies were merged).
+
+    An agency merged from two or more has no rank change; `predecessors` lists its former agencies with
+    their rank and index in the results compared with (empty for every other agency)."""
     results = AgencyResult.objects.filter(snapshot=snapshot).select_related("agency", "block")
     if block_code:
         results = results.filter(block__code=block_code)
+    results = list(results)
+    merged = merged_predecessors(snapshot.previous_snapshot_id, [row.agency_id for row in results])
     return [
         {
             "period": snapshot.period.code,
@@ -72,9 +79,23 @@ def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> lis
             "areas": row.area_indices,
             "review_flags": row.review_flags,
             "unscored": row.unscored,
+            "predecessors": [
+                {
+                    "agency_code": p.code,
+                    "agency_name": p.name,
+                    "rank": p.rank,
+                    "index": None if p.index is None else str(p.index),
+                }
+                for p in merged.get(row.agency_id, [])
+            ],
         }
         for row in results
     ]
+
+
+def predecessors_text(predecessors: list[dict]) -> str:
+    """The CSV/XLSX cell: former agency code = its previous rank (empty when it was not ranked), by ';'."""
+    return ";".join(f"{p['agency_code']}={'' if p['rank'] is None else p['rank']}" for p in predecessors)
 
 
 def published_points(value: Decimal | None) -> str | None:
@@ -99,6 +120,7 @@ def results_csv(rows: list[dict]) -> str:
                     "review_flags": ";".join(row["review_flags"]),
                     "unscored": ";".join(row["unscored"]),
                     "areas": ";".join(f"{code}={value}" for code, value in row["areas"].items()),
+                    "predecessors": predecessors_text(row["predecessors"]),
                 },
                 CSV_NUMBERS,
             )
@@ -151,6 +173,7 @@ XLSX_RESULT_COLUMNS = [
     "head_class",
     "review_flags",
     "unscored",
+    "predecessors",
 ]
 
 
@@ -165,8 +188,8 @@ def plain_points(value: Decimal | None) -> str | None:
 
 def detail_rows(snapshot: ResultSnapshot) -> list[dict]:
     """One dict per agency × node: agencies as in results_rows, nodes in tree order (3 queries)."""
-    from .inputs import ordered_nodes
     from .models import CriteriaNode, NodeResult
+    from .nodes import ordered_nodes
 
     nodes_by_block: dict[int, list] = {}
     for node in CriteriaNode.objects.filter(criteria_set__period=snapshot.period_id).select_related(
@@ -285,6 +308,8 @@ def open_data_xlsx(metadata: dict, results: list[dict], details: list[dict]) -> 
             if key in numeric
             else ";".join(row[key])
             if key in ("review_flags", "unscored")
+            else predecessors_text(row[key])
+            if key == "predecessors"
             else row[key]
             for key in XLSX_RESULT_COLUMNS
         ]

@@ -5,12 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from agencies.lineage import (  # noqa: F401  PredecessorRank: re-exported for the pages
+    PredecessorRank,
+    formers_of,
+    is_merged,
+    predecessor_ranks,
+    with_single_predecessor,
+)
 from agencies.models import Agency, Period
-from assessment.models import AssessmentItem
-from surveys.models import SurveyValue
 
 from . import engine
 from .models import (
@@ -22,69 +29,32 @@ from .models import (
     ResultSnapshot,
     ReviewTrigger,
 )
+from .nodes import engine_rules, engine_tree, leaf_input
 
 STAGES = ("self", "appraised", "final")
 
-
-def ordered_nodes(nodes: list[CriteriaNode]) -> list[CriteriaNode]:
-    """Depth-first order (parents before children, siblings by position), whatever order rows came in."""
-    children: dict[int | None, list[CriteriaNode]] = defaultdict(list)
-    for node in nodes:
-        children[node.parent_id].append(node)
-    for siblings in children.values():
-        siblings.sort(key=lambda n: (n.position, n.code))
-    ordered: list[CriteriaNode] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        node = stack.pop()
-        ordered.append(node)
-        stack.extend(reversed(children[node.id]))
-    return ordered
+# Where the stored inputs come from. Scoring sits below the apps that hold them (assessment imports
+# scoring, so scoring must not import assessment or surveys: an import-linter contract), so each app
+# hands its reader over when Django starts (its AppConfig.ready) and `period_inputs` calls it:
+#   "items":         period → {agency id: {node id: {"applicable", "self_input", "appraised_input",
+#                    "reappraised_input"}}}  (assessment.inputs.period_item_inputs)
+#   "survey_values": period → {agency id: {node id: Decimal}}  (surveys.inputs.period_survey_values)
+InputSource = Callable[[Period], dict[int, dict[int, Any]]]
+INPUT_SOURCES: dict[str, InputSource] = {}
 
 
-def engine_tree(nodes: list[CriteriaNode]) -> engine.CriteriaTree:
-    by_id = {node.id: node for node in nodes}
-    return engine.CriteriaTree(
-        tuple(
-            engine.Node(
-                code=node.code,
-                title=node.title,
-                max_points=node.max_points,
-                parent_code=by_id[node.parent_id].code if node.parent_id else None,
-                rule=node.rule or None,
-                params=node.rule_params or {},
-                is_area=node.is_area,
-                is_bonus=node.is_bonus,
-            )
-            for node in ordered_nodes(nodes)
-        )
-    )
+def input_source_register(name: str, source: InputSource) -> None:
+    """Called by an app's ready(): `name` is "items" or "survey_values"."""
+    if name not in ("items", "survey_values"):
+        raise ValueError(name)
+    INPUT_SOURCES[name] = source
 
 
-def engine_rules(criteria_set: CriteriaSet, bands, head_rules, triggers) -> engine.BlockRules:
-    return engine.BlockRules(
-        bands=tuple(engine.Band(b.code, b.label, b.min_index) for b in bands),
-        head_rules=tuple(
-            engine.HeadClassRule(r.head_class, r.min_index, r.min_area_index) for r in head_rules
-        ),
-        review_triggers=tuple(engine.ReviewTrigger(t.area_code, t.below) for t in triggers),
-        tie_rule=criteria_set.tie_rule,
-    )
-
-
-def leaf_input(applicable: bool, data: dict | None) -> engine.LeafInput:
-    data = data or {}
-
-    def number(key):
-        return None if data.get(key) in (None, "") else engine.rules.to_decimal(data[key], key)
-
-    return engine.LeafInput(
-        applicable=applicable,
-        points=number("points"),
-        level=None if data.get("level") in (None, "") else str(data["level"]),
-        value=number("value"),
-        target=number("target"),
-    )
+def _input_source(name: str) -> InputSource:
+    try:
+        return INPUT_SOURCES[name]
+    except KeyError:
+        raise LookupError(f"no {name!r} input source registered (is its app installed?)") from None
 
 
 @dataclass
@@ -131,17 +101,28 @@ def previous_ranks_for(snapshot: ResultSnapshot | None, agencies: list[Agency]) 
     ranks = dict(  # an agency not ranked last period has no rank to compare with
         AgencyResult.objects.filter(snapshot=snapshot, rank__isnull=False).values_list("agency__code", "rank")
     )
-    predecessors = defaultdict(list)
-    through = Agency.predecessors.through.objects.filter(from_agency__in=agencies)
-    for successor_code, predecessor_code in through.values_list("from_agency__code", "to_agency__code"):
-        predecessors[successor_code].append(predecessor_code)
-    result = {}
-    for agency in agencies:
-        if agency.code in ranks:
-            result[agency.code] = ranks[agency.code]
-        elif len(predecessors[agency.code]) == 1 and predecessors[agency.code][0] in ranks:
-            result[agency.code] = ranks[predecessors[agency.code][0]]
-    return result
+    return with_single_predecessor(agencies, ranks, key="code")
+
+
+def merged_predecessors(previous_snapshot_id: int | None, agency_ids) -> dict[int, list[PredecessorRank]]:
+    """Agency id → its predecessors' previous ranks, for the agencies merged from two or more.
+
+    Such an agency has no rank change; its predecessors' ranks are shown instead (agencies/lineage.py).
+    2 queries, 1 when nothing was merged.
+    """
+    merged = {successor: found for successor, found in formers_of(agency_ids).items() if is_merged(found)}
+    if not merged:
+        return {}
+    previous = {}
+    if previous_snapshot_id is not None:
+        previous = {
+            agency_id: (rank, index)
+            for agency_id, rank, index in AgencyResult.objects.filter(
+                snapshot=previous_snapshot_id,
+                agency_id__in=[f.id for found in merged.values() for f in found],
+            ).values_list("agency_id", "rank", "index")
+        }
+    return {successor: predecessor_ranks(found, previous) for successor, found in merged.items()}
 
 
 def period_inputs(period: Period) -> PeriodInputs:
@@ -165,16 +146,8 @@ def period_inputs(period: Period) -> PeriodInputs:
     agencies_by_block = defaultdict(list)
     for agency in period.agencies().filter(block__in=[s.block_id for s in sets]).order_by("position", "code"):
         agencies_by_block[agency.block_id].append(agency)
-    items = defaultdict(dict)
-    for item in AssessmentItem.objects.filter(node__criteria_set__period=period).values(
-        "agency_id", "node_id", "applicable", "self_input", "appraised_input", "reappraised_input"
-    ):
-        items[item["agency_id"]][item["node_id"]] = item
-    survey = defaultdict(dict)
-    for agency_id, node_id, value in SurveyValue.objects.filter(
-        node__criteria_set__period=period
-    ).values_list("agency_id", "node_id", "value"):
-        survey[agency_id][node_id] = value
+    items = _input_source("items")(period)
+    survey = _input_source("survey_values")(period)
 
     blocks = []
     for criteria_set in sets:
@@ -197,8 +170,8 @@ def period_inputs(period: Period) -> PeriodInputs:
                     agency,
                     tree,
                     node_ids,
-                    items[agency.id],
-                    survey[agency.id],
+                    items.get(agency.id, {}),
+                    survey.get(agency.id, {}),
                     stage,
                     agency.id not in unranked,
                 )

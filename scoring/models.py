@@ -5,7 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from parindex.jobs import BackgroundJob
 from scoring.engine import STORED_PLACES
 
 POINTS = {"max_digits": 9, "decimal_places": 4}
@@ -60,6 +62,9 @@ class CriteriaSet(models.Model):
         related_name="+",
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    # Bumped by every change of the set's nodes and rules (scoring/tree_cache.py): caches of the tree
+    # are keyed by (id, revision), so a change is seen by every process at its commit.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     unranked_agencies = models.ManyToManyField(
         "agencies.Agency",
         verbose_name=_("agencies not ranked"),
@@ -70,6 +75,9 @@ class CriteriaSet(models.Model):
             "the bands and the rank changes of this period."
         ),
     )
+    # Who imported or replaced the set, when, and from which document (scoring.services.criteria_set_import);
+    # who changed it in the admin (while its period was a draft), the agencies not ranked included.
+    history = HistoricalRecords(excluded_fields=["revision"], m2m_fields=[unranked_agencies])
 
     class Meta:
         ordering = ["period", "block__position"]
@@ -104,6 +112,7 @@ class CriteriaNode(models.Model):
     rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
     is_area = models.BooleanField(_("content area"), default=False)
     is_bonus = models.BooleanField(_("bonus"), default=False)
+    history = HistoricalRecords()  # a node changed in the admin (a draft period only): who, when, from what
 
     class Meta:
         ordering = ["criteria_set", "position"]
@@ -463,16 +472,6 @@ class SnapshotDownload(SnapshotRow):
         super().save(*args, **kwargs)
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
-
-
-ACTIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
 class JobStage(models.TextChoices):
     """What a running computation is doing; shown beside the progress bar."""
 
@@ -483,29 +482,18 @@ class JobStage(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class ComputeJob(models.Model):
-    """One computation of a period, run by a Celery worker. At most one job per period is queued or
-    running at a time: a partial unique constraint makes a second start fail in the database."""
+class ComputeJob(BackgroundJob):
+    """One computation of a period, run by a Celery worker (parindex.jobs: the lifecycle every job
+    shares). At most one job per period is queued or running at a time: a partial unique constraint
+    makes a second start fail in the database."""
+
+    INTERRUPTED = _("The computation stopped without finishing; the previous results are unchanged.")
+    NOT_QUEUED = _("The computation could not be queued (the task queue did not answer).")
 
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="compute_jobs"
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stage = models.CharField(_("stage"), max_length=16, choices=JobStage.choices, default=JobStage.WAITING)
-    message = models.TextField(_("message"), blank=True, help_text=_("Why the job failed."))
     snapshot = models.ForeignKey(
         ResultSnapshot,
         verbose_name=_("snapshot"),
@@ -514,10 +502,9 @@ class ComputeJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     class Meta:
-        ordering = ["period", "-queued_at", "-pk"]
+        ordering = ["period", "-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["period"],
@@ -531,7 +518,3 @@ class ComputeJob(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.get_status_display()} {self.progress}%"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_JOB_STATES

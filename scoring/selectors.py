@@ -10,10 +10,10 @@ from itertools import groupby
 
 from django.db.models import F, Prefetch
 
+from agencies.lineage import PredecessorRank, carried_key, formers_of, is_merged, predecessor_ranks
 from agencies.models import Agency, Period
 
 from .engine import publish_round
-from .inputs import ordered_nodes
 from .models import (
     AgencyResult,
     Band,
@@ -26,6 +26,7 @@ from .models import (
     ResultSnapshot,
     ReviewTrigger,
 )
+from .nodes import node_depths, ordered_nodes
 
 
 def latest_snapshot(period: Period) -> ResultSnapshot | None:
@@ -65,12 +66,12 @@ def snapshot_list(period: Period) -> list[ResultSnapshot]:
 
 
 def compute_job_latest(period: Period) -> ComputeJob | None:
-    return period.compute_jobs.select_related("started_by", "snapshot").order_by("-queued_at", "-pk").first()
+    return period.compute_jobs.select_related("created_by", "snapshot").order_by("-created_at", "-pk").first()
 
 
 def compute_job_list(period: Period, limit: int = 10) -> list[ComputeJob]:
     return list(
-        period.compute_jobs.select_related("started_by", "snapshot").order_by("-queued_at", "-pk")[:limit]
+        period.compute_jobs.select_related("created_by", "snapshot").order_by("-created_at", "-pk")[:limit]
     )
 
 
@@ -104,6 +105,9 @@ class RankingRow:
     areas: list  # area indices (Decimal or None) in the order of BlockRanking.areas
     tier: int
     previous_index: Decimal | None = None
+    predecessors: list = field(
+        default_factory=list
+    )  # PredecessorRank: merged from two or more, no rank change
 
     @property
     def agency(self):
@@ -230,7 +234,7 @@ def block_ranking(
         .select_related("agency")
         .order_by(F("rank").asc(nulls_last=True), "-exact_index", "agency__position", "agency__name")
     )
-    previous = _previous_indices(snapshot, [r.agency for r in results]) if with_previous else {}
+    previous, merged = _previous_indices(snapshot, [r.agency for r in results]) if with_previous else ({}, {})
     rows = []
     by_code = {band.code: band for band in bands}
     for result in results:
@@ -239,6 +243,7 @@ def block_ranking(
             areas=[_decimal(result.area_indices.get(area.code)) for area in areas],
             tier=tiers.get(result.band_code, len(bands) or 1) if result.ranked else 0,  # 0: no band colour
             previous_index=previous.get(result.agency_id),
+            predecessors=merged.get(result.agency_id, []),
         )
         rows.append(row)
         if result.band_code in by_code:
@@ -253,24 +258,30 @@ def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
 
 
-def _previous_indices(snapshot: ResultSnapshot, agencies: list[Agency]) -> dict[int, Decimal]:
-    """Agency id → its index (or its single predecessor's) in the snapshot rank changes compared with."""
+def _previous_indices(
+    snapshot: ResultSnapshot, agencies: list[Agency]
+) -> tuple[dict[int, Decimal], dict[int, list[PredecessorRank]]]:
+    """Agency id → its index (or its single predecessor's) in the snapshot rank changes compared with; and
+    agency id → its predecessors with their rank and index there, for agencies merged from two or more
+    (agencies/lineage.py). 2 queries."""
     if snapshot.previous_snapshot_id is None or not agencies:
-        return {}
-    indices = dict(
-        AgencyResult.objects.filter(snapshot=snapshot.previous_snapshot_id).values_list("agency_id", "index")
-    )
-    predecessors = defaultdict(list)
-    through = Agency.predecessors.through.objects.filter(from_agency__in=agencies)
-    for successor, predecessor in through.values_list("from_agency_id", "to_agency_id"):
-        predecessors[successor].append(predecessor)
-    out = {}
+        return {}, {}
+    previous = {
+        agency_id: (rank, index)
+        for agency_id, rank, index in AgencyResult.objects.filter(
+            snapshot=snapshot.previous_snapshot_id
+        ).values_list("agency_id", "rank", "index")
+    }
+    formers = formers_of(agency.id for agency in agencies)
+    out, merged = {}, {}
     for agency in agencies:
-        if agency.id in indices:
-            out[agency.id] = indices[agency.id]
-        elif len(predecessors[agency.id]) == 1 and predecessors[agency.id][0] in indices:
-            out[agency.id] = indices[predecessors[agency.id][0]]
-    return out
+        found = formers.get(agency.id, [])
+        source = carried_key(agency.id, [f.id for f in found], previous)
+        if source is not None:
+            out[agency.id] = previous[source][1]
+        elif is_merged(found):
+            merged[agency.id] = predecessor_ranks(found, previous)
+    return out, merged
 
 
 SORTS = ("rank", "name", "index", "points", "change", "band", "head")
@@ -346,6 +357,9 @@ class AgencyReport:
     previous_result: AgencyResult | None
     rows: list[TreeRow]
     block_size: int
+    predecessors: list = field(
+        default_factory=list
+    )  # PredecessorRank: merged from two or more, no rank change
 
 
 def agency_result_get(snapshot: ResultSnapshot, agency_code: str) -> AgencyResult | None:
@@ -367,21 +381,23 @@ def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyRepor
         )
     )
     parent_ids = {node.parent_id for node in nodes}
-    depth: dict[int, int] = {}
-    for node in ordered_nodes(nodes):
+    depth = node_depths(ordered_nodes(nodes))
+    for node in nodes:
         node.has_children = node.id in parent_ids
-        depth[node.id] = 0 if node.parent_id is None else depth[node.parent_id] + 1
     current = {n.node_id: n for n in NodeResult.objects.filter(snapshot=snapshot, agency=agency)}
-    previous_result, previous = None, {}
+    previous_result, previous, merged = None, {}, []
     if snapshot.previous_snapshot_id:
-        candidates = [agency.id, *agency.predecessors.values_list("id", flat=True)]
-        previous_rows = list(
-            AgencyResult.objects.filter(snapshot=snapshot.previous_snapshot_id, agency_id__in=candidates)
-            .select_related("agency", "snapshot__period")
-            .order_by("agency_id")
-        )
-        own = [r for r in previous_rows if r.agency_id == agency.id]
-        previous_result = own[0] if own else (previous_rows[0] if len(previous_rows) == 1 else None)
+        formers = formers_of([agency.id]).get(agency.id, [])
+        rows = {
+            row.agency_id: row
+            for row in AgencyResult.objects.filter(
+                snapshot=snapshot.previous_snapshot_id, agency_id__in=[agency.id, *(f.id for f in formers)]
+            ).select_related("agency", "snapshot__period")
+        }
+        source = carried_key(agency.id, [f.id for f in formers], rows)
+        previous_result = rows[source] if source is not None else None
+        if previous_result is None and is_merged(formers):
+            merged = predecessor_ranks(formers, {pk: (row.rank, row.index) for pk, row in rows.items()})
         if previous_result is not None:
             previous = {
                 n.node.code: n
@@ -398,7 +414,7 @@ def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyRepor
                 row.previous_area_index = _decimal(previous_result.area_indices.get(node.code))
         rows.append(row)
     block_size = AgencyResult.objects.filter(snapshot=snapshot, block=result.block_id, ranked=True).count()
-    return AgencyReport(agency, result, previous_result, rows, block_size)
+    return AgencyReport(agency, result, previous_result, rows, block_size, merged)
 
 
 # Comparing two snapshots -------------------------------------------------------------------------
@@ -501,11 +517,8 @@ def method_blocks(period: Period) -> list[MethodBlock]:
     for criteria_set in sets:
         ordered = ordered_nodes(nodes[criteria_set.id])
         parent_ids = {node.parent_id for node in ordered}
-        depth: dict[int, int] = {}
-        rows = []
-        for node in ordered:
-            depth[node.id] = 0 if node.parent_id is None else depth[node.parent_id] + 1
-            rows.append((node, depth[node.id], node.id in parent_ids))
+        depth = node_depths(ordered)
+        rows = [(node, depth[node.id], node.id in parent_ids) for node in ordered]
         max_total = sum((n.max_points for n in ordered if n.parent_id is None and not n.is_bonus), Decimal(0))
         blocks.append(
             MethodBlock(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
@@ -10,13 +12,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import policy
 from agencies.models import Period, PeriodState
 from agencies.workflow import TransitionRefused, period_transition
+from parindex.refusals import Refused
 
 from . import engine
 from .exports import open_data_files
+from .formats import CriteriaFileError, criteria_set_from_document, validate_document
 from .inputs import period_inputs
-from .models import AgencyResult, JobStage, NodeResult, ResultSnapshot, SnapshotDownload
+from .models import AgencyResult, CriteriaSet, JobStage, NodeResult, ResultSnapshot, SnapshotDownload
 
 STORED = Decimal("0.0001")
 EXACT = Decimal("0.000001")
@@ -167,10 +172,8 @@ PUBLISH_OLDER = _("A correction must be a later computation than the published o
 PUBLISH_NOT_CONFIRMED = _("Confirm the publication first: it cannot be undone.")
 
 
-class PublicationRefused(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+class PublicationRefused(Refused):
+    """A publication the rules do not allow (parindex.refusals)."""
 
 
 def snapshot_current_published(period: Period) -> ResultSnapshot | None:
@@ -219,7 +222,7 @@ def snapshot_publish(
             period_transition(
                 period=period,
                 name="publish",
-                user=acting_user,
+                acting_user=acting_user,
                 comment=note,
                 confirmed=True,
                 override_reason=override_reason,
@@ -251,3 +254,68 @@ def snapshot_publish(
         publication_note=note,
     )
     return ResultSnapshot.objects.select_related("period", "published_by").get(pk=locked.pk)
+
+
+# --- criteria sets ----------------------------------------------------------------------------------
+
+CRITERIA_NOT_ALLOWED = _("You cannot import criteria sets.")
+CRITERIA_EXISTS = _("%(period)s/%(block)s already has a criteria set: replace it, or leave it.")
+
+
+class CriteriaImportRefused(Refused):
+    """The import is refused as a whole: `conflict` when the period's state or its existing set forbids it
+    now (the document may be fine), otherwise the user may not import at all."""
+
+    def __init__(self, message, *, conflict: bool = False):
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def criteria_document_digest(document) -> str:
+    """The SHA-256 of the document's canonical JSON: the audit names which document was imported."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def criteria_set_import(
+    document,
+    *,
+    period: Period,
+    block,
+    acting_user,
+    replace: bool = False,
+    locations=None,
+    via: str = "api",
+):
+    """Imports a `parindex-criteria/1` document as the period's set for the block (or replaces it), as
+    the `import_criteria` command and the API do. The policy (agencies.policy, Obj.CRITERIA: Home Affairs
+    while the period is a draft) is asked for a person; `acting_user=None` is the operator at the server
+    (the command), who is held to the period's state too. A bad document raises
+    scoring.formats.CriteriaFileError with every problem; nothing is stored. The set's history names
+    who, how (`via`) and the document's SHA-256."""
+    if acting_user is not None and not acting_user.has_perm("scoring.add_criteriaset"):
+        raise CriteriaImportRefused(CRITERIA_NOT_ALLOWED)
+    who = policy.audience(acting_user) if acting_user is not None else policy.Audience.SUPERUSER
+    if not policy.may_use(who, policy.Obj.CRITERIA, write=True):
+        raise CriteriaImportRefused(CRITERIA_NOT_ALLOWED)
+    period = Period.objects.select_for_update().get(pk=period.pk)  # no opening of the period meanwhile
+    if refusal := policy.write_refusal(who, policy.Obj.CRITERIA, period):
+        raise CriteriaImportRefused(refusal, conflict=True)
+    existing = CriteriaSet.objects.select_for_update().filter(period=period, block=block).first()
+    if existing is not None and not replace:
+        raise CriteriaImportRefused(
+            CRITERIA_EXISTS % {"period": period.code, "block": block.code}, conflict=True
+        )
+    if not isinstance(document, Mapping):  # a list or a number: nothing else to check
+        raise CriteriaFileError(validate_document(document))
+    reason = f"criteria import ({via}): sha256 {criteria_document_digest(document)}"
+    return criteria_set_from_document(
+        period=period,
+        block=block,
+        document=document,
+        locations=locations,
+        replace=replace,
+        acting_user=acting_user,
+        change_reason=reason,
+    )

@@ -31,7 +31,8 @@ def quote(text: str) -> str:
 def main(po_path, *dict_paths):
     translations = {}
     for path in dict_paths:
-        translations.update(runpy.run_path(path)["VI"])
+        namespace = runpy.run_path(path)
+        translations.update(namespace.get("VI") or namespace["TRANSLATIONS"])
     with open(po_path, encoding="utf-8") as handle:
         text = handle.read()
     missing = []

@@ -1,6 +1,13 @@
+"""Surveys in the admin. Responses, second entries, survey values and import jobs are inputs or their
+records: read-only, even for a superuser. A questionnaire's structure is read-only too (its import checks
+it whole). What is left, the sample plan's counts and the removal of one-time links, follows the policy
+(Obj.SURVEY, Obj.SURVEY_LINKS: until approval) through agencies.admin_policy."""
+
 from django.contrib import admin
 
-from parindex.admin_readonly import InputsReadOnlyInline, InputsReadOnlyMixin
+from agencies.admin_policy import PolicyAdminMixin
+from agencies.policy import Obj
+from parindex.admin_readonly import HistoryAdmin, InputsReadOnlyInline, InputsReadOnlyMixin
 
 from .models import (
     Answer,
@@ -26,12 +33,12 @@ class SurveyValueAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     raw_id_fields = ("node",)
 
 
-class RespondentGroupInline(admin.TabularInline):
+class RespondentGroupInline(InputsReadOnlyInline):
     model = RespondentGroup
     extra = 0
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(InputsReadOnlyInline):
     model = Question
     extra = 0
     fields = ("position", "number", "text", "node", "is_sipas", "sipas_element")
@@ -39,39 +46,28 @@ class QuestionInline(admin.TabularInline):
     show_change_link = True
 
 
-class GroupWeightInline(admin.TabularInline):
+class GroupWeightInline(InputsReadOnlyInline):
     model = GroupWeight
     extra = 0
     raw_id_fields = ("node",)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (
-            db_field.name == "group"
-            and request.resolver_match
-            and request.resolver_match.kwargs.get("object_id")
-        ):
-            kwargs["queryset"] = RespondentGroup.objects.filter(
-                questionnaire_id=request.resolver_match.kwargs["object_id"]
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = ("code", "title", "period", "block")
     list_filter = ("period", "block")
     search_fields = ("code", "title")
     inlines = [RespondentGroupInline, QuestionInline, GroupWeightInline]
 
 
-class AnswerOptionInline(admin.TabularInline):
+class AnswerOptionInline(InputsReadOnlyInline):
     model = AnswerOption
     extra = 0
     fields = ("position", "key", "label", "coefficient", "satisfied")
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = ("number", "text", "questionnaire", "node", "is_sipas", "sipas_element")
     list_filter = ("questionnaire__period", "questionnaire", "is_sipas")
     list_select_related = ("questionnaire", "node")
@@ -81,11 +77,15 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SamplePlan)
-class SamplePlanAdmin(admin.ModelAdmin):
+class SamplePlanAdmin(PolicyAdminMixin, HistoryAdmin):
+    """The planned count (links and printed forms are made up to it) while the survey runs; audited."""
+
     list_display = ("questionnaire", "agency", "group", "planned")
     list_filter = ("questionnaire__period", "questionnaire")
     list_select_related = ("questionnaire", "agency", "group")
-    list_editable = ("planned",)
+    readonly_fields = ("questionnaire", "agency", "group")
+    policy_kind = Obj.SURVEY
+    period_path = "questionnaire__period"
 
 
 class AnswerInline(InputsReadOnlyInline):
@@ -106,7 +106,7 @@ class ResponseAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "file_name",
@@ -122,33 +122,31 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ("questionnaire",)
     readonly_fields = [field.name for field in ImportBatch._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SecondEntry)
-class SecondEntryAdmin(admin.ModelAdmin):
+class SecondEntryAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
     list_display = ("serial", "questionnaire", "group", "agency", "entered_by", "created_at")
     list_filter = ("questionnaire__period", "questionnaire")
     list_select_related = ("questionnaire", "group", "agency", "entered_by")
     search_fields = ("serial",)
     readonly_fields = [field.name for field in SecondEntry._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(SurveyToken)
-class SurveyTokenAdmin(admin.ModelAdmin):
-    """Links are made from the sample plan on the online page; here they can be looked up or removed."""
+class SurveyTokenAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Links are made from the sample plan on the online page; here they can be looked up, or removed
+    while the survey runs (Obj.SURVEY_LINKS)."""
 
     list_display = ("questionnaire", "agency", "group", "created_at", "used_at")
     list_filter = ("questionnaire__period", "questionnaire", ("used_at", admin.EmptyFieldListFilter))
     list_select_related = ("questionnaire", "agency", "group")
     readonly_fields = [field.name for field in SurveyToken._meta.fields]
+    policy_kind = Obj.SURVEY_LINKS
+    period_path = "questionnaire__period"
 
-    def has_add_permission(self, request):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        # an answered link is the record of how its response came in: it is kept with the response
+        return (obj is None or obj.used_at is None) and super().has_delete_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every field is the link's own record

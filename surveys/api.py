@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Period
+from parindex.formatting import message_text
 
 from .imports import problems_from_data
 from .jobs import import_job_start
@@ -63,8 +63,8 @@ def _problems(problems) -> list[dict]:
         {
             "row": problem.row if isinstance(problem, CellProblem) else None,
             "column": problem.column if isinstance(problem, CellProblem) else None,
-            "where": problem.where.render(gettext),
-            "message": problem.message.render(gettext),
+            "where": message_text(problem.where),
+            "message": message_text(problem.message),
         }
         for problem in problems[:PROBLEMS_SHOWN]
     ]

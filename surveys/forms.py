@@ -96,6 +96,18 @@ class EntryForm(forms.Form):
         return [(entry, self[f"q{entry.question.id}"]) for entry in self.questions]
 
 
+class CorrectionForm(EntryForm):
+    """The first entry of a form corrected from its paper copy: the same boxes, and why."""
+
+    reason = forms.CharField(
+        label=_("Why the first entry is corrected"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Say why the first entry is corrected (e.g. checked against the paper form).")
+        },
+    )
+
+
 class OnlineForm(forms.Form):
     """The public form of a one-time link: one choice per question asked of the link's group."""
 

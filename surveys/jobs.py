@@ -18,11 +18,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from parindex.jobs import job_claim, job_enqueue
+from parindex.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_progress, jobs_expire
 
-from .imports import Progress, responses_file_check, responses_import
-from .models import ImportBatch, ImportStatus, Questionnaire
+from .imports import Progress, responses_import
+from .models import ImportBatch, Questionnaire
 from .problems import SurveyFileError
+from .response_rows import responses_file_check
 from .services import survey_inputs_check
 
 
@@ -33,29 +34,29 @@ def import_job_start(*, questionnaire: Questionnaire, upload: UploadedFile, acti
     survey_inputs_check(questionnaire.period)
     responses_file_check(upload)
     with transaction.atomic():
+        jobs_expire(ImportBatch.objects.filter(questionnaire=questionnaire))
         batch = ImportBatch(
             questionnaire=questionnaire,
             file_name=(upload.name or "")[:255],
-            status=ImportStatus.QUEUED,
+            status=JobStatus.QUEUED,
             created_by=acting_user,
         )
         batch.upload.save(Path(upload.name or "phieu").name, upload, save=False)
         batch.save()
         from .tasks import import_responses
 
-        job_enqueue(
-            import_responses, ImportBatch, batch.pk, queued=ImportStatus.QUEUED, failed=ImportStatus.FAILED
-        )
+        job_enqueue(import_responses, ImportBatch, batch.pk, queued=JobStatus.QUEUED, failed=JobStatus.FAILED)
     return batch
 
 
 @contextmanager
 def _progress_writer(batch_id: int):
-    """A callback writing the percent done to the batch row, where other connections can read it."""
+    """A callback writing the percent done (and the job's heartbeat, parindex.jobs) to the batch row,
+    where other connections can read it."""
     if connection.vendor != "postgresql":
 
         def write(percent: int) -> None:
-            ImportBatch.objects.filter(pk=batch_id).update(progress=percent)
+            job_progress(ImportBatch, batch_id, percent)
 
         yield write
         return
@@ -64,7 +65,10 @@ def _progress_writer(batch_id: int):
 
     def write(percent: int) -> None:
         with side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [percent, batch_id])
+            cursor.execute(
+                f"UPDATE {table} SET progress = %s, updated_at = %s WHERE id = %s AND status = %s",
+                [percent, timezone.now(), batch_id, JobStatus.RUNNING],
+            )
 
     try:
         yield write
@@ -93,7 +97,7 @@ def import_job_run(*, batch_id: int, progress: Progress | None = None) -> Import
     """The worker's side: claims the queued batch, imports its file whole or not at all, and records the
     outcome on the batch (stored, unchanged, refused with its problems, or failed). A batch that is not
     queued any more (already run, or redelivered) is left alone and None returned."""
-    if not job_claim(ImportBatch, batch_id, queued=ImportStatus.QUEUED, running=ImportStatus.RUNNING):
+    if not job_claim(ImportBatch, batch_id):
         return None
     batch = ImportBatch.objects.select_related("questionnaire__period", "created_by").get(pk=batch_id)
     with _progress_writer(batch_id) as write:
@@ -115,9 +119,7 @@ def import_job_run(*, batch_id: int, progress: Progress | None = None) -> Import
         except SurveyFileError:
             pass  # recorded on the batch: refused, with its problems
         except Exception:
-            ImportBatch.objects.filter(pk=batch_id).update(
-                status=ImportStatus.FAILED, finished_at=timezone.now()
-            )
+            job_fail(ImportBatch, batch_id)
             raise
     batch.refresh_from_db()
     return batch

@@ -1,7 +1,8 @@
 """Survey operators see the survey pages and nothing else of the app.
 
 Listed in settings.MIDDLEWARE after AuthenticationMiddleware. For a user whose role is survey operator
-(superusers excepted), any page outside /khao-sat/ and the surveys API is refused with 403, except
+(superusers excepted), any page outside /khao-sat/, the surveys API and the API's survey import jobs
+(agencies.policy.OPERATOR_API_URLS: what the survey pages show) is refused with 403, except
 logging in and out, password reset, the language switch and static files; the home page (where logging
 in lands) sends them to the surveys index.
 """
@@ -35,6 +36,7 @@ class SurveyOperatorFence:
         """Path prefixes an operator may open, resolved once (the URLconf is loaded by then)."""
         if self._allowed is None:
             prefixes = [reverse(name) for name in self.ALLOWED_NAMES]
+            prefixes += [reverse("api-v1:survey-imports-jobs")]  # its jobs' list and each job
             prefixes += ["/api/v1/surveys/", "/dat-lai-mat-khau/", "/" + settings.STATIC_URL.lstrip("/")]
             self._allowed = tuple(prefixes)
         return self._allowed

@@ -4,6 +4,9 @@ questionnaires, sample plans, responses and answers they are aggregated from."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parindex.jobs import BackgroundJob
 
 
 class SurveyValueSource(models.TextChoices):
@@ -66,6 +69,8 @@ class Questionnaire(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "code"], name="unique_questionnaire_code_in_period")
         ]
+        # What the survey pages and API ask (surveys.permissions): survey operators and Home Affairs.
+        permissions = [("operate_surveys", _("Can enter, import and follow survey responses"))]
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
 
@@ -226,6 +231,7 @@ class SamplePlan(models.Model):
         related_name="sample_plans",
     )
     planned = models.PositiveIntegerField(_("planned count"))
+    history = HistoricalRecords()  # a count changed in the admin: who, when, from what
 
     class Meta:
         ordering = ["questionnaire", "id"]
@@ -241,23 +247,12 @@ class SamplePlan(models.Model):
         return f"{self.agency} · {self.group}: {self.planned}"
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting to start")
-    RUNNING = "running", _("Importing")
-    STORED = "stored", _("Stored")
-    UNCHANGED = "unchanged", _("Nothing new (every serial already stored)")
-    REFUSED = "refused", _("Refused")
-    FAILED = "failed", _("Stopped by an error")
-
-
-IMPORT_FINISHED = (ImportStatus.STORED, ImportStatus.UNCHANGED, ImportStatus.REFUSED, ImportStatus.FAILED)
-
-
-class ImportBatch(models.Model):
+class ImportBatch(BackgroundJob):
     """One response file offered for import: stored whole, found already stored, or refused whole.
 
     A file uploaded on the page is saved to storage and imported by a Celery job; the batch is the job's
-    row: status and progress while it runs, the problems when it is refused."""
+    row (parindex.jobs: the lifecycle every job shares): status and progress while it runs, the
+    problems when it is refused."""
 
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -272,24 +267,12 @@ class ImportBatch(models.Model):
     added = models.PositiveIntegerField(_("responses added"), default=0)
     skipped = models.PositiveIntegerField(_("responses already stored"), default=0)
     problems = models.PositiveIntegerField(_("problems"), default=0)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
-    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     problem_list = models.JSONField(
         _("problems found"),
         default=list,
         blank=True,
         help_text=_("Where and what, as translatable templates."),
     )
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -299,9 +282,9 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.file_name or self.sha256[:12]} · {self.get_status_display()}"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in IMPORT_FINISHED
+    def progress_counts(self) -> tuple[int | None, int | None]:
+        """Responses settled (added or already stored) of the file's rows."""
+        return self.added + self.skipped, self.rows or None
 
 
 class ResponseSource(models.TextChoices):
@@ -428,6 +411,35 @@ class SecondEntry(models.Model):
         return f"{self.questionnaire.code} · {self.serial} (2)"
 
 
+class ResponseCorrection(models.Model):
+    """A first entry corrected from its paper form (after the mismatch report): who, when, why, and the
+    form as it was and as it is now (group and agency codes, question number → option key)."""
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+
+    class Meta:
+        ordering = ["response", "corrected_at", "pk"]
+        verbose_name = _("correction of a response")
+        verbose_name_plural = _("corrections of responses")
+
+    def __str__(self):
+        return f"{self.response} · {self.corrected_at:%d/%m/%Y %H:%M}"
+
+
 class SurveyToken(models.Model):
     """A one-time link to the online form for one planned respondent: the questionnaire, the group
     and the agency are fixed by the token; the first response sent uses it up."""
@@ -460,3 +472,61 @@ class SurveyToken(models.Model):
 
     def __str__(self):
         return f"{self.questionnaire.code} · {self.agency} · {self.group}"
+
+
+class SurveyAggregation(models.Model):
+    """The audit entry of one aggregation of a period's responses into survey values: who, when, how many."""
+
+    period = models.ForeignKey(
+        "agencies.Period",
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="survey_aggregations",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    written = models.PositiveIntegerField(_("values written"))
+    removed = models.PositiveIntegerField(_("values removed"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("survey aggregation")
+        verbose_name_plural = _("survey aggregations")
+
+    def __str__(self):
+        return f"{self.period} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PrintedForms(BackgroundJob):
+    """The printable questionnaires of a sample plan, one per respondent with its serial and the QR code
+    of its one-time link, built by a Celery job into one PDF kept in the default storage."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="printed_forms"
+    )
+    # The job's status in the words of the page (parindex.jobs runs it: claim, enqueue, expiry).
+    status = models.CharField(_("status"), max_length=16, choices=PrintStatus, default=PrintStatus.QUEUED)
+    forms = models.PositiveIntegerField(_("forms"), default=0)
+    storage_name = models.CharField(_("stored as"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("printed questionnaires")
+        verbose_name_plural = _("printed questionnaires")
+
+    def __str__(self):
+        return f"{self.questionnaire.code} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def progress_counts(self) -> tuple[int | None, int | None]:
+        """Forms printed (known once the PDF is built)."""
+        return self.forms, self.forms if self.status == PrintStatus.DONE else None

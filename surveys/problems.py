@@ -22,6 +22,9 @@ def location(row: int | None, column: str | None = None, sheet: str | None = Non
     """Where in a file: sheet (XLSX only), row and column, as far as known."""
     if row is None and column is None:
         return M(gettext_noop("file"))
+    if column is not None and str(column).strip().isdigit():
+        # A numbered column holds the answers to that question: say "question 1", not "column 1".
+        return _question_location(row, str(column).strip(), sheet)
     if row is None:
         return M(gettext_noop("column %(column)s"), column=column)
     if sheet and column:
@@ -48,3 +51,16 @@ class SurveyFileError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def _question_location(row: int | None, question: str, sheet: str | None) -> Message:
+    if row is None:
+        return M(gettext_noop("question %(question)s"), question=question)
+    if sheet:
+        return M(
+            gettext_noop("sheet %(sheet)s, row %(row)s, question %(question)s"),
+            sheet=sheet,
+            row=row,
+            question=question,
+        )
+    return M(gettext_noop("row %(row)s, question %(question)s"), row=row, question=question)

@@ -16,6 +16,7 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.utils.translation import gettext
 
 from agencies.models import Agency, Period
+from parindex.history import Entry, value_text, who_text
 
 from .models import (
     Answer,
@@ -25,9 +26,12 @@ from .models import (
     Questionnaire,
     RespondentGroup,
     Response,
+    ResponseCorrection,
     SamplePlan,
     SecondEntry,
     SurveyToken,
+    SurveyValue,
+    SurveyValueSource,
 )
 
 HUNDRED = Decimal(100)
@@ -414,3 +418,90 @@ def survey_link_counts(*, questionnaire: Questionnaire) -> list[LinkCount]:
         .select_related("agency", "group")
         .order_by("agency__position", "agency__code", "group__position", "group__code")
     ]
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    """What an aggregation left in place, for the sentence that reports it (surveys.views.values_refresh)."""
+
+    questionnaires: tuple[str, ...]  # titles
+    responses: int
+    aggregated: int  # values aggregated from responses
+    agencies: int
+    criteria: int
+    kept: int  # values entered by hand or imported, kept as overrides
+
+
+def survey_refresh_summary(*, period) -> RefreshSummary:
+    """Three queries whatever the number of agencies: the questionnaires with their responses counted,
+    and the period's survey values by source."""
+    questionnaires = list(
+        Questionnaire.objects.filter(period=period).annotate(n=Count("responses")).values_list("title", "n")
+    )
+    values = SurveyValue.objects.filter(node__criteria_set__period=period).aggregate(
+        aggregated=Count("pk", filter=Q(source=SurveyValueSource.AGGREGATED)),
+        agencies=Count("agency", filter=Q(source=SurveyValueSource.AGGREGATED), distinct=True),
+        criteria=Count("node", filter=Q(source=SurveyValueSource.AGGREGATED), distinct=True),
+        kept=Count("pk", filter=~Q(source=SurveyValueSource.AGGREGATED)),
+    )
+    return RefreshSummary(
+        questionnaires=tuple(title for title, _n in questionnaires),
+        responses=sum(n for _title, n in questionnaires),
+        **values,
+    )
+
+
+def response_corrections(*, questionnaire: Questionnaire, serials=None) -> dict[str, list[Entry]]:
+    """The corrections of these forms (None: every form of the questionnaire) as history entries (parindex.history): who, when, the reason, and
+    each change from what to what in words (a group and an agency by name, an answer by its option's
+    label), oldest first. Four queries whatever the number of forms."""
+    corrections = ResponseCorrection.objects.filter(response__questionnaire=questionnaire)
+    if serials is not None:
+        corrections = corrections.filter(response__serial__in=serials)
+    corrections = list(
+        corrections.select_related("response", "corrected_by").order_by(
+            "response__serial", "corrected_at", "pk"
+        )
+    )
+    if not corrections:
+        return {}
+    groups = dict(questionnaire.groups.values_list("code", "name"))
+    agencies = dict(Agency.objects.values_list("code", "name"))
+    options = {
+        (number, key): label
+        for number, key, label in AnswerOption.objects.filter(
+            question__questionnaire=questionnaire
+        ).values_list("question__number", "key", "label")
+    }
+    entries = defaultdict(list)
+    for correction in corrections:
+        before, after = correction.before or {}, correction.after or {}
+        changes = []
+        for part, label, names in (
+            ("group", gettext("group"), groups),
+            ("agency", gettext("agency"), agencies),
+        ):
+            if before.get(part) != after.get(part):
+                changes.append(
+                    (label, value_text(before.get(part), names), value_text(after.get(part), names))
+                )
+        old, new = before.get("answers") or {}, after.get("answers") or {}
+        for number in sorted(set(old) | set(new), key=lambda n: (len(n), n)):
+            if old.get(number) != new.get(number):
+                changes.append(
+                    (
+                        gettext("question %(question)s") % {"question": number},
+                        value_text(options.get((number, old.get(number)), old.get(number))),
+                        value_text(options.get((number, new.get(number)), new.get(number))),
+                    )
+                )
+        entries[correction.response.serial].append(
+            Entry(
+                when=correction.corrected_at,
+                who=who_text(correction.corrected_by),
+                stage=gettext("Correction of the first entry"),
+                changes=changes,
+                detail=correction.reason,
+            )
+        )
+    return dict(entries)

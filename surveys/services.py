@@ -24,18 +24,22 @@ from .models import (
     Questionnaire,
     RespondentGroup,
     Response,
+    ResponseCorrection,
     ResponseSource,
     SamplePlan,
     SecondEntry,
+    SurveyAggregation,
     SurveyToken,
     SurveyValue,
     SurveyValueSource,
 )
+from .printing import form_serial, token_for_serial
 from .selectors import survey_leaf_values
 
 STORED = Decimal("0.000001")
 ZERO, ONE = Decimal(0), Decimal(1)
 UPSERT_BATCH = 5000
+AGGREGATION_NOT_YOURS = _("Only Home Affairs aggregates the survey values.")
 
 
 def stored_value(value: Decimal) -> Decimal:
@@ -50,15 +54,25 @@ def survey_inputs_check(period: Period) -> None:
 
 
 @transaction.atomic
-def survey_values_refresh(*, period: Period) -> int:
+def survey_values_refresh(*, period: Period, acting_user=None) -> int:
     """Writes the aggregated value (selectors.combine_group_means) of every agency × survey leaf of the
     period that has valid answers, and returns how many were written.
+
+    `acting_user` asks the policy (SURVEY_VALUES: Home Affairs while the period's inputs are open); None
+    is the system (the command, the sample), held only by approval's freeze. Each run is recorded
+    (SurveyAggregation: who, when, how many written and removed).
 
     Values entered by hand or imported are overrides and are kept; an aggregated value of a leaf the
     questionnaires score whose answers are gone is deleted. A fixed number of queries: two to aggregate,
     one to find overrides, one upsert per 5,000 values and one delete.
     """
-    survey_inputs_check(period)
+    who = policy.audience(acting_user) if acting_user is not None else None
+    if who is None:
+        survey_inputs_check(period)
+    elif not policy.may_use(who, policy.Obj.SURVEY_VALUES, write=True):
+        raise ValidationError(AGGREGATION_NOT_YOURS, code="not_yours")
+    elif refusal := policy.write_refusal(who, policy.Obj.SURVEY_VALUES, period):
+        raise ValidationError(refusal, code="frozen")
     started = timezone.now()
     values = survey_leaf_values(period=period)
     overrides = set(
@@ -86,11 +100,12 @@ def survey_values_refresh(*, period: Period) -> int:
     )
     # Every row written above has updated_at ≥ started; an older aggregated value of a leaf the period's
     # questionnaires score has lost its answers. Leaves no question scores are not the responses' to clear.
-    SurveyValue.objects.filter(
+    removed, _by_model = SurveyValue.objects.filter(
         node__in=Question.objects.filter(questionnaire__period=period, node__isnull=False).values("node_id"),
         source=SurveyValueSource.AGGREGATED,
         updated_at__lt=started,
     ).delete()
+    SurveyAggregation.objects.create(period=period, by=acting_user, written=len(rows), removed=removed)
     return len(rows)
 
 
@@ -184,6 +199,10 @@ def response_enter(
         questionnaire=questionnaire, serial=serial, group=group, agency=agency, answers=answers
     )
     serial = serial.strip()
+    # A printed form's serial names its one-time link: stored as printed, and the link is used up.
+    link = token_for_serial(questionnaire, serial)
+    if link is not None:
+        serial = form_serial(link)
     if (
         "serial" not in errors
         and Response.objects.filter(questionnaire=questionnaire, serial=serial).exists()
@@ -209,6 +228,9 @@ def response_enter(
         Answer(response=response, question_id=question_id, option_id=option_id)
         for question_id, option_id in chosen
     )
+    if link is not None and link.used_at is None:
+        link.used_at, link.response = timezone.now(), response
+        link.save(update_fields=["used_at", "response"])
     return response
 
 
@@ -255,6 +277,75 @@ def second_entry_record(
         raise ValidationError(
             {"serial": ValidationError(SERIAL_CHECKED, params={"serial": serial})}
         ) from None
+
+
+REASON_MISSING = _("Say why the first entry is corrected (e.g. checked against the paper form).")
+
+
+def _typed(response: Response) -> dict:
+    """The form as stored: group and agency codes, question number → option key."""
+    return {
+        "group": response.group.code,
+        "agency": response.agency.code,
+        "answers": dict(
+            Answer.objects.filter(response=response)
+            .order_by("question__position", "question_id")
+            .values_list("question__number", "option__key")
+        ),
+    }
+
+
+@transaction.atomic
+def response_correct(
+    *,
+    questionnaire: Questionnaire,
+    serial: str,
+    group: RespondentGroup,
+    agency,
+    answers: dict[int, str],
+    reason: str,
+    acting_user,
+) -> Response:
+    """Corrects the first entry of a form from its paper copy (the mismatch report shows where the two
+    typings differ): group, agency and every answer replaced at once, with the reason and the form before
+    and after kept in a ResponseCorrection. The policy's survey entry rule applies (closed after approval)."""
+    survey_inputs_check(questionnaire.period)
+    if acting_user is not None:
+        period = Period.objects.get(pk=questionnaire.period_id)
+        if refusal := policy.write_refusal(policy.audience(acting_user), policy.Obj.SURVEY, period):
+            raise ValidationError(refusal, code="refused")
+    errors, chosen = _entry_check(
+        questionnaire=questionnaire, serial=serial, group=group, agency=agency, answers=answers
+    )
+    serial = serial.strip()
+    response = (
+        Response.objects.select_for_update()
+        .select_related("group", "agency")
+        .filter(questionnaire=questionnaire, serial=serial)
+        .first()
+    )
+    if response is None and "serial" not in errors:
+        errors["serial"] = [ValidationError(SERIAL_NOT_ENTERED, params={"serial": serial})]
+    if not reason.strip():
+        errors["reason"] = [ValidationError(REASON_MISSING)]
+    if errors:
+        raise ValidationError(errors)
+    before = _typed(response)
+    response.group, response.agency = group, agency
+    response.save(update_fields=["group", "agency"])
+    Answer.objects.filter(response=response).delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=question_id, option_id=option_id)
+        for question_id, option_id in chosen
+    )
+    ResponseCorrection.objects.create(
+        response=response,
+        corrected_by=acting_user,
+        reason=reason.strip(),
+        before=before,
+        after=_typed(response),
+    )
+    return response
 
 
 # --- online survey --------------------------------------------------------------------------------
@@ -308,7 +399,10 @@ def online_response_store(*, token: str, answers: dict[int, str]) -> Response:
     if link.used_at is not None:
         raise TokenUsed(token)
     survey_inputs_check(link.questionnaire.period)
-    serial = f"TT{link.pk:06d}"
+    serial = form_serial(link)
+    # The printed form of this link was typed in already: one respondent, one response.
+    if Response.objects.filter(questionnaire=link.questionnaire, serial=serial).exists():
+        raise TokenUsed(token)
     errors, chosen = _entry_check(
         questionnaire=link.questionnaire, serial=serial, group=link.group, agency=link.agency, answers=answers
     )

@@ -11,29 +11,49 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.models import Period
 from agencies.policy import period_inputs_refusal
+from parindex.formatting import message_text
 from parindex.safe_files import csv_text
 
-from .forms import EntryForm, OnlineForm, ResponsesFileForm, agency_number, group_number
+from .forms import CorrectionForm, EntryForm, OnlineForm, ResponsesFileForm, agency_number, group_number
 from .imports import problems_from_data, responses_template_xlsx
 from .jobs import import_job_start
-from .models import ImportBatch, Questionnaire, SamplePlan, SurveyToken
+from .models import (
+    Answer,
+    ImportBatch,
+    PrintedForms,
+    PrintStatus,
+    Questionnaire,
+    Response,
+    SamplePlan,
+    SurveyToken,
+)
 from .permissions import may_manage_online_survey, may_operate_surveys, may_refresh_survey_values
+from .printing import printed_forms_start
 from .problems import SurveyFileError
-from .selectors import entry_questions, sample_progress, second_entry_mismatches, survey_link_counts
+from .selectors import (
+    entry_questions,
+    response_corrections,
+    sample_progress,
+    second_entry_mismatches,
+    survey_link_counts,
+    survey_refresh_summary,
+)
 from .services import (
     TOKEN_USED,
     TokenUsed,
     online_response_store,
+    response_correct,
     response_enter,
     second_entry_record,
     survey_values_refresh,
@@ -135,7 +155,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except SurveyFileError as error:  # over the file limits: refused before it is stored
         for problem in error.problems:
-            form.add_error("file", problem.message.render(gettext))
+            form.add_error("file", message_text(problem.message))
         return _questionnaire_page(request, questionnaire, form, status=400)
     url = reverse("surveys:questionnaire", args=[questionnaire.pk])
     return redirect(f"{url}?{urlencode({'lan-nhap': batch.pk})}")
@@ -168,14 +188,29 @@ def values_refresh(request: HttpRequest, period_pk: int) -> HttpResponse:
         raise PermissionDenied
     period = get_object_or_404(Period, pk=period_pk)
     try:
-        written = survey_values_refresh(period=period)
+        written = survey_values_refresh(period=period, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("surveys:index")
-    messages.success(
-        request,
-        gettext("%(period)s: %(count)s survey values written.") % {"period": period, "count": written},
-    )
+    summary = survey_refresh_summary(period=period)
+    text = gettext(
+        "%(period)s: %(count)s survey values written from %(responses)s questionnaires (%(surveys)s), "
+        "for %(agencies)s agencies on %(criteria)s survey criteria."
+    ) % {
+        "period": period,
+        "count": written,
+        "responses": summary.responses,
+        "surveys": "; ".join(summary.questionnaires) or "—",
+        "agencies": summary.agencies,
+        "criteria": summary.criteria,
+    }
+    if summary.kept:
+        text += " " + ngettext(
+            "%(kept)s value entered by hand or imported was kept as it is.",
+            "%(kept)s values entered by hand or imported were kept as they are.",
+            summary.kept,
+        ) % {"kept": summary.kept}
+    messages.success(request, text)
     return redirect("surveys:index")
 
 
@@ -190,13 +225,50 @@ def _entry_lists(questionnaire: Questionnaire):
     return groups, agencies, entry_questions(questionnaire=questionnaire)
 
 
-def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
+def _entry(request: HttpRequest, pk: int, *, second: bool, serial: str | None = None) -> HttpResponse:
+    """Typing a form: the first entry, the blind second entry, or (`serial`) the correction of a first
+    entry from its paper copy, prefilled with what was typed."""
     _operator(request)
     questionnaire = _questionnaire(pk)
+    correcting = None
+    if serial is not None:
+        correcting = get_object_or_404(
+            Response.objects.select_related("group", "agency"), questionnaire=questionnaire, serial=serial
+        )
     groups, agencies, questions = _entry_lists(questionnaire)
     lists = {"groups": groups, "agencies": agencies, "questions": questions}
+    form_class = CorrectionForm if correcting else EntryForm
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and correcting is not None:
+        data = request.POST.copy()
+        data["serial"] = correcting.serial  # the form corrected is the one of the page
+        form = form_class(data, **lists)
+        if refusal := period_inputs_refusal(questionnaire.period):  # the service refuses it too
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 409
+        elif form.is_valid():
+            try:
+                response_correct(
+                    questionnaire=questionnaire,
+                    serial=correcting.serial,
+                    group=form.cleaned_data["group"],
+                    agency=form.cleaned_data["agency"],
+                    answers=form.answers(),
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    gettext("The first entry of form %(serial)s was corrected.")
+                    % {"serial": correcting.serial},
+                )
+                return redirect("surveys:mismatches", questionnaire.pk)
+        status = status if status == 409 else 400
+    elif request.method == "POST":
         form = EntryForm(request.POST, **lists)
         if refusal := period_inputs_refusal(questionnaire.period):  # the service refuses it too
             form.is_valid()
@@ -230,6 +302,17 @@ def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
                 kept = {"nhom": request.POST.get("group", ""), "co-quan": request.POST.get("agency", "")}
                 return redirect(f"{request.path}?{urlencode(kept)}")
         status = status if status == 409 else 400
+    elif correcting is not None:
+        typed = dict(Answer.objects.filter(response=correcting).values_list("question_id", "option__key"))
+        form = CorrectionForm(
+            initial={
+                "serial": correcting.serial,
+                "group": correcting.group.code,
+                "agency": correcting.agency.code,
+                **{f"q{question_id}": key for question_id, key in typed.items()},
+            },
+            **lists,
+        )
     else:
         form = EntryForm(
             initial={"group": request.GET.get("nhom", ""), "agency": request.GET.get("co-quan", "")}, **lists
@@ -242,6 +325,19 @@ def _entry(request: HttpRequest, pk: int, *, second: bool) -> HttpResponse:
             "questionnaire": questionnaire,
             "form": form,
             "second": second,
+            "correcting": correcting,
+            "corrections": response_corrections(questionnaire=questionnaire, serials=[correcting.serial]).get(
+                correcting.serial, []
+            )
+            if correcting
+            else [],
+            "differences": [
+                row
+                for row in second_entry_mismatches(questionnaire=questionnaire).mismatches
+                if row.serial == correcting.serial
+            ]
+            if correcting
+            else [],
             "groups": [(group_number(n), g) for n, g in enumerate(groups, start=1)],
             "agencies": [(agency_number(n, len(agencies)), a) for n, a in enumerate(agencies, start=1)],
             "entry_data": {
@@ -267,12 +363,23 @@ def second_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def correct(request: HttpRequest, pk: int, serial: str) -> HttpResponse:
+    """The first entry of one form, corrected from its paper copy with a reason (from the mismatch report)."""
+    return _entry(request, pk, second=False, serial=serial)
+
+
+@login_required
 @require_safe
 def mismatches(request: HttpRequest, pk: int) -> HttpResponse:
     _operator(request)
     questionnaire = _questionnaire(pk)
     report = second_entry_mismatches(questionnaire=questionnaire)
-    return render(request, "surveys/mismatches.html", {"questionnaire": questionnaire, "report": report})
+    corrections = response_corrections(questionnaire=questionnaire)
+    return render(
+        request,
+        "surveys/mismatches.html",
+        {"questionnaire": questionnaire, "report": report, "corrections": corrections.items()},
+    )
 
 
 # --- online links ----------------------------------------------------------------------------------
@@ -378,3 +485,31 @@ def online_answer(request: HttpRequest, token: str) -> HttpResponse:
                 return _public(render(request, "surveys/online_thanks.html", context))
         status = 400
     return _public(render(request, "surveys/online_form.html", {**context, "form": form}, status=status))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def printed_forms(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable questionnaires with QR codes (Home Affairs): POST queues a new PDF; GET shows the
+    latest job, and with ?tai=1 downloads its PDF."""
+    _online_manager(request)
+    questionnaire = _questionnaire(pk)
+    if request.method == "POST":
+        try:
+            printed_forms_start(questionnaire=questionnaire, acting_user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        return redirect("surveys:printed", pk=questionnaire.pk)
+    latest = PrintedForms.objects.filter(questionnaire=questionnaire).first()
+    if request.GET.get("tai") == "1":
+        if latest is None or latest.status != PrintStatus.DONE:
+            raise Http404
+        response = FileResponse(
+            default_storage.open(latest.storage_name, "rb"),
+            as_attachment=True,
+            filename=f"phieu-in-{questionnaire.code}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    return render(request, "surveys/printed.html", {"questionnaire": questionnaire, "job": latest})

@@ -1,6 +1,12 @@
 """Shared fixtures: evidence and reports go to a temporary MEDIA_ROOT; tasks run eagerly unless a test asks."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Speed is measured in bench/, not in tests: Hypothesis' 200 ms deadline per example failed a file
+# round trip on the shared 2-core machine at a high load (FlakyFailure, "Unreliable test timings").
+hypothesis_settings.register_profile("parindex", deadline=None)
+hypothesis_settings.load_profile("parindex")
 
 
 @pytest.fixture(autouse=True)

@@ -54,8 +54,10 @@ def _reset_producer():
 
 
 @contextmanager
-def celery_worker(log_path: Path):
-    """Starts a worker on a fresh queue; tasks sent meanwhile from this process go to it through Redis."""
+def celery_worker(log_path: Path, workers: int = 1):
+    """Starts a worker on a fresh queue; tasks sent meanwhile from this process go to it through Redis.
+    With `workers` > 1, that many worker processes share the queue (logs: worker.log, worker-2.log…)
+    and the context yields the list of processes."""
     redis_or_skip()
     if connection.vendor != "postgresql":
         pytest.skip("the worker test needs PostgreSQL")
@@ -68,33 +70,64 @@ def celery_worker(log_path: Path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "parindex.settings_test",
     }
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "parindex", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    log_paths = [
+        log_path,
+        *(log_path.with_name(f"{log_path.stem}-{n}{log_path.suffix}") for n in range(2, workers + 1)),
+    ]
+    logs = [open(path, "w") for path in log_paths]  # noqa: SIM115 - closed below
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "parindex",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+                "-n",
+                f"{queue}-{n}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        for n, log in enumerate(logs, start=1)
+    ]
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     try:
         deadline = time.monotonic() + 60
-        while "ready" not in log_path.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Celery worker did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
+        for process, path in zip(processes, log_paths, strict=True):
+            while "ready" not in path.read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the Celery worker did not start:\n{path.read_text()}")
+                time.sleep(0.2)
         _reset_producer()
         celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
-        yield process
+        yield processes[0] if workers == 1 else processes
     finally:
         celery_app.conf.update(saved)
         _reset_producer()
-        if process.poll() is None:
-            process.terminate()
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        log.close()
+        for log in logs:
+            log.close()
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.05, what: str = "a condition"):

@@ -42,6 +42,13 @@ def _self_assessment(user) -> bool:
     )
 
 
+def _period_url(user) -> str | None:
+    """Home Affairs' page of the period under way (web.views.period_current picks it: no query here)."""
+    if not (user.is_superuser or user.has_perm("agencies.manage_period_workflow")):
+        return None
+    return reverse("period_current")
+
+
 def navigation(request) -> dict:
     """Context processor: nav_* entries, computed only when a template reads them (partials never do)."""
     user = getattr(request, "user", None)
@@ -50,4 +57,5 @@ def navigation(request) -> dict:
     return {
         "nav_appraisal_url": lambda: _appraisal_url(user),
         "nav_self_assessment": lambda: _self_assessment(user),
+        "nav_period_url": lambda: _period_url(user),
     }

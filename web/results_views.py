@@ -162,11 +162,14 @@ def compute(request, period_code: str):
     period = _period(period_code)
     if request.method == "POST":
         try:
-            compute_job_start(period=period, acting_user=request.user)
+            job = compute_job_start(period=period, acting_user=request.user)
         except ComputeRefused as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("The computation is queued; its progress shows below."))
+            # Without a broker the job has already run: "queued" beside "done 100 %" would contradict it.
+            job.refresh_from_db(fields=["status"])
+            if job.is_active:
+                messages.success(request, _("The computation is queued; its progress shows below."))
         return redirect("results:compute", period.code)
     return render(
         request,
@@ -187,7 +190,7 @@ def job(request, period_code: str, job_id: int):
     """The progress bar alone, polled by htmx while the job is queued or running; once it has ended the
     page reloads to list the new version."""
     period = _period(period_code)
-    job = get_object_or_404(period.compute_jobs.select_related("started_by", "snapshot"), pk=job_id)
+    job = get_object_or_404(period.compute_jobs.select_related("created_by", "snapshot"), pk=job_id)
     response = render(request, "web/results/_job.html", {"period": period, "job": job})
     if request.htmx and not job.is_active:
         response["HX-Refresh"] = "true"  # the page reloads once: new version listed, button enabled

@@ -148,9 +148,23 @@ def _leaves_are_survey(block: BlockData, node) -> bool:
 
 
 def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
+    """The draft report: its front matter, parts I–VI in order, the signature block; fixed dates, so the
+    same snapshot gives the same bytes."""
     w = _Writer()
+    title = _front_matter(w, data, config)
+    blocks = [block for block in data.blocks if block.results]
+    _organisation(w, data, blocks)
+    _results_by_band(w, blocks)
+    _heads_of_agencies(w, blocks)
+    _reviews(w, blocks, data.year)
+    _rank_changes(w, data, blocks)
+    _closing(w, config)
+    return _docx_bytes(w, title, data.stamp)
+
+
+def _front_matter(w: _Writer, data: SnapshotData, config: ReportSettings) -> str:
+    """The issuer and national motto, the report's title; returns the title."""
     year = data.year
-    stamp = data.stamp
     issuer = [("b", line) for line in (config.issuer_name,) if line]
     w.two_columns(
         [*issuer, ("", "—————"), ("", config.report_number)],
@@ -167,13 +181,22 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
     w.para(title, bold=True, center=True)
     w.para("Phần thứ nhất", bold=True, center=True)
     w.para(f"KẾT QUẢ ĐÁNH GIÁ, XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}", bold=True, center=True)
-    blocks = [block for block in data.blocks if block.results]
+    return title
 
-    # I. Organisation of the assessment
+
+def _organisation(w: _Writer, data: SnapshotData, blocks: list[BlockData]) -> None:
+    """I. Who was assessed, the method, the survey and the steps of the assessment."""
     w.heading("I. CÔNG TÁC TRIỂN KHAI ĐÁNH GIÁ, XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
     w.heading("1. Đối tượng đánh giá, xác định Chỉ số CCHC")
     for block in blocks:
         w.para(f"- {block.block.name}: {count_vi(len(block.results))} cơ quan, đơn vị.")
+    _method(w, blocks)
+    _survey_counts(w, data, blocks)
+    _process(w, data)
+
+
+def _method(w: _Writer, blocks: list[BlockData]) -> None:
+    """I.2. Each block's areas and points, by evidence and by survey."""
     w.heading("2. Phương pháp xác định")
     for position, block in enumerate(blocks):
         w.mixed(("b", f"{chr(ord('a') + position)}) Đối với Chỉ số CCHC của {inline(block.block.name)}"))
@@ -214,6 +237,10 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
                 w.para(
                     f"- {node.title}: tối đa {points_vi(node.max_points)} điểm, không tính vào tổng điểm tối đa."
                 )
+
+
+def _survey_counts(w: _Writer, data: SnapshotData, blocks: list[BlockData]) -> None:
+    """I.3. Questionnaires collected, per block and respondent group."""
     w.heading("3. Tổ chức điều tra xã hội học")
     if data.survey.has_responses:
         total = sum(c.collected for c in data.survey.counts)
@@ -235,6 +262,10 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
     else:
         w.para("Hệ thống chưa có số phiếu điều tra theo nhóm đối tượng của kỳ đánh giá này.", italic=True)
         w.para(PLACEHOLDER, placeholder=True)
+
+
+def _process(w: _Writer, data: SnapshotData) -> None:
+    """I.4. Self-assessment and appraisal, with their windows."""
     w.heading("4. Quy trình đánh giá, chấm điểm")
     windows = data.windows
     w.heading("4.1. Công tác tự đánh giá, chấm điểm của cơ quan, đơn vị")
@@ -254,7 +285,9 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
         if kind in windows:
             w.mixed(("", f"- {text} ("), ("i", window_phrase(windows[kind])), ("", ")."))
 
-    # II. Results by band
+
+def _results_by_band(w: _Writer, blocks: list[BlockData]) -> None:
+    """II. Each block's agencies by band."""
     w.heading("II. KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CCHC")
     for position, block in enumerate(blocks, start=1):
         groups = block.band_groups()
@@ -268,7 +301,9 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
                 f"- Nhóm đạt Chỉ số tổng hợp {label} so với điểm tối đa: {_with_list(len(group.members), _names(group.members))}"
             )
 
-    # III. Heads of agencies
+
+def _heads_of_agencies(w: _Writer, blocks: list[BlockData]) -> None:
+    """III. The head-class rules and each block's heads by class."""
     w.heading("III. ĐÁNH GIÁ TRÁCH NHIỆM CỦA NGƯỜI ĐỨNG ĐẦU CƠ QUAN HÀNH CHÍNH VỀ CÔNG TÁC CCHC")
     rules = blocks[0].head_rules if blocks else []
     for rule in rules:
@@ -288,7 +323,9 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
         italic=True,
     )
 
-    # IV. Reviews
+
+def _reviews(w: _Writer, blocks: list[BlockData], year: int) -> None:
+    """IV. Agencies that must hold a review."""
     w.heading("IV. CƠ QUAN, ĐƠN VỊ PHẢI TỔ CHỨC KIỂM ĐIỂM")
     triggers = blocks[0].review_triggers if blocks else []
     if triggers:
@@ -308,7 +345,10 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
     else:
         w.para(f"Năm {year} không có cơ quan, đơn vị nào thuộc diện phải kiểm điểm.")
 
-    # V. Rank changes
+
+def _rank_changes(w: _Writer, data: SnapshotData, blocks: list[BlockData]) -> None:
+    """V. Rises and falls against the previous period."""
+    year = data.year
     previous = data.previous_period
     w.heading(f"V. THAY ĐỔI THỨ HẠNG SO VỚI NĂM {previous.year if previous else year - 1}")
     if previous is None:
@@ -327,7 +367,9 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
             + "."
         )
 
-    # What the officials write
+
+def _closing(w: _Writer, config: ReportSettings) -> None:
+    """VI. What the officials write, part two, recipients and signature."""
     w.heading("VI. NHẬN XÉT CHUNG")
     for heading in ("1. Ưu điểm", "2. Tồn tại, hạn chế", "3. Nguyên nhân của tồn tại, hạn chế"):
         w.heading(heading)
@@ -344,6 +386,9 @@ def report_docx(data: SnapshotData, config: ReportSettings) -> bytes:
         recipients, [*signer, ("", ""), ("", ""), ("", ""), ("b", config.signer_name)], widths=(8.0, 8.0)
     )
 
+
+def _docx_bytes(w: _Writer, title: str, stamp) -> bytes:
+    """The document with fixed properties and zip dates (the snapshot's stamp)."""
     properties = w.document.core_properties
     moment = stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     properties.author = properties.last_modified_by = "ParIndex"

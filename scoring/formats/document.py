@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
+from parindex.formatting import message_text
 from scoring.engine import HEAD_CLASSES, EngineError, Message
 from scoring.engine.model import gettext_noop
 from scoring.engine.ranking import TIE_RULES
@@ -29,7 +30,7 @@ class Problem:
     message: Message
 
     def __str__(self):
-        return f"{self.where.render(gettext)}: {self.message.render(gettext)}"
+        return f"{message_text(self.where)}: {message_text(self.message)}"
 
 
 class CriteriaFileError(ValueError):
@@ -63,7 +64,7 @@ def canonical_params(rule: str | None, params: Mapping | None) -> dict:
     if rule == "threshold":
         bands = []
         for band in params.get("bands") or []:
-            entry = {
+            entry: dict[str, str | bool | None] = {
                 "min": None if band.get("min") in (None, "") else plain_decimal(band["min"]),
                 "max": None if band.get("max") in (None, "") else plain_decimal(band["max"]),
             }
@@ -91,10 +92,21 @@ def _number(value, where: Message, what: str, problems: list[Problem]) -> Decima
 
 def validate_document(document: Mapping, locations: Mapping[str, Message] | None = None) -> list[Problem]:
     """All problems of a document; `locations` maps a node code to where it came from (e.g. a sheet row)."""
-    locations = locations or {}
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         return [Problem(M(gettext_noop("file")), M(gettext_noop("the document must be an object")))]
+    nodes = _check_header(document, problems)
+    tree = _CriteriaCheck(problems, locations or {})
+    for position, node in enumerate(nodes, start=1):
+        tree.check(node, M(gettext_noop("criterion %(position)s"), position=position))
+    _check_bands(document.get("bands"), problems)
+    _check_head_rules(document.get("head_rules"), problems)
+    _check_triggers(document.get("review_triggers"), tree.areas, problems)
+    return problems
+
+
+def _check_header(document: Mapping, problems: list[Problem]) -> list:
+    """Format, tie rule and the agencies not ranked; returns the top-level criteria (a list)."""
     if document.get("format", FORMAT) != FORMAT:
         problems.append(
             Problem(
@@ -129,11 +141,20 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
     if not isinstance(nodes, list) or not nodes:
         problems.append(Problem(M(gettext_noop("criteria")), M(gettext_noop("the set has no criteria"))))
         nodes = []
+    return nodes
 
-    seen: dict[str, Message] = {}
-    areas: set[str] = set()
 
-    def check(node, path: Message) -> Decimal:
+class _CriteriaCheck:
+    """The tree's checks: codes seen (with where), content areas found (for the review triggers)."""
+
+    def __init__(self, problems: list[Problem], locations: Mapping[str, Message]):
+        self.problems, self.locations = problems, locations
+        self.seen: dict[str, Message] = {}
+        self.areas: set[str] = set()
+
+    def check(self, node, path: Message) -> Decimal:
+        """One criterion and its sub-criteria; returns its max (0 when unusable) for its parent's sum."""
+        problems, seen, locations = self.problems, self.seen, self.locations
         if not isinstance(node, Mapping):
             problems.append(Problem(path, M(gettext_noop("a criterion must be an object"))))
             return Decimal(0)
@@ -160,7 +181,7 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
         if max_points is not None and max_points < 0:
             problems.append(Problem(where, M(gettext_noop("negative max %(max)s"), max=max_points)))
         if node.get("is_area"):
-            areas.add(code)
+            self.areas.add(code)
         if node.get("source") not in (None, "", *SOURCES):
             problems.append(
                 Problem(
@@ -177,62 +198,68 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
             problems.append(Problem(where, M(gettext_noop("children must be a list"))))
             children = []
         if children:
-            if node.get("rule"):
-                problems.append(
-                    Problem(
-                        where, M(gettext_noop("only leaves have a rule; this criterion has sub-criteria"))
-                    )
-                )
-            child_sum = Decimal(0)
-            for position, child in enumerate(children, start=1):
-                child_max = check(
-                    child,
-                    M(gettext_noop("sub-criterion %(position)s of %(code)s"), position=position, code=code),
-                )
-                if isinstance(child, Mapping) and not child.get("is_bonus"):
-                    child_sum += child_max
-            if max_points is not None and not node.get("is_bonus"):
-                if child_sum > max_points:
-                    problems.append(
-                        Problem(
-                            where,
-                            M(
-                                gettext_noop(
-                                    "sub-criteria maxima sum to %(sum)s, over the criterion's max %(max)s"
-                                ),
-                                sum=child_sum,
-                                max=max_points,
-                            ),
-                        )
-                    )
-                elif child_sum < max_points:
-                    problems.append(
-                        Problem(
-                            where,
-                            M(
-                                gettext_noop(
-                                    "sub-criteria maxima sum to %(sum)s, under the criterion's max %(max)s"
-                                ),
-                                sum=child_sum,
-                                max=max_points,
-                            ),
-                        )
-                    )
+            self._check_children(node, children, code, where, max_points)
         elif max_points is not None:
-            for message in validate_rule_params(node.get("rule"), node.get("params"), max_points):
-                problems.append(Problem(where, message))
-            if node.get("rule") == "survey" and node.get("source") not in (None, "", "survey"):
-                problems.append(
-                    Problem(where, M(gettext_noop("a survey criterion must have the source 'survey'")))
-                )
+            self._check_leaf(node, where, max_points)
         return max_points if max_points is not None and max_points >= 0 else Decimal(0)
 
-    for position, node in enumerate(nodes, start=1):
-        check(node, M(gettext_noop("criterion %(position)s"), position=position))
+    def _check_children(self, node, children: list, code: str, where: Message, max_points) -> None:
+        """A criterion with sub-criteria has no rule, and its max is the sum of theirs (bonus aside)."""
+        problems = self.problems
+        if node.get("rule"):
+            problems.append(
+                Problem(where, M(gettext_noop("only leaves have a rule; this criterion has sub-criteria")))
+            )
+        child_sum = Decimal(0)
+        for position, child in enumerate(children, start=1):
+            child_max = self.check(
+                child,
+                M(gettext_noop("sub-criterion %(position)s of %(code)s"), position=position, code=code),
+            )
+            if isinstance(child, Mapping) and not child.get("is_bonus"):
+                child_sum += child_max
+        if max_points is not None and not node.get("is_bonus"):
+            if child_sum > max_points:
+                problems.append(
+                    Problem(
+                        where,
+                        M(
+                            gettext_noop(
+                                "sub-criteria maxima sum to %(sum)s, over the criterion's max %(max)s"
+                            ),
+                            sum=child_sum,
+                            max=max_points,
+                        ),
+                    )
+                )
+            elif child_sum < max_points:
+                problems.append(
+                    Problem(
+                        where,
+                        M(
+                            gettext_noop(
+                                "sub-criteria maxima sum to %(sum)s, under the criterion's max %(max)s"
+                            ),
+                            sum=child_sum,
+                            max=max_points,
+                        ),
+                    )
+                )
 
-    _check_bands(document.get("bands"), problems)
-    _check_head_rules(document.get("head_rules"), problems)
-    triggers = document.get("review_triggers") or []
+    def _check_leaf(self, node, where: Message, max_points: Decimal) -> None:
+        """A leaf's rule and its parameters; a survey leaf takes its values from the survey."""
+        problems = self.problems
+        for message in validate_rule_params(node.get("rule"), node.get("params"), max_points):
+            problems.append(Problem(where, message))
+        if node.get("rule") == "survey" and node.get("source") not in (None, "", "survey"):
+            problems.append(
+                Problem(where, M(gettext_noop("a survey criterion must have the source 'survey'")))
+            )
+
+
+def _check_triggers(triggers, areas: set[str], problems: list[Problem]) -> None:
+    """Each review trigger names a content area of the set and a number."""
+    triggers = triggers or []
     for position, trigger in enumerate(triggers if isinstance(triggers, list) else [], start=1):
         where = M(gettext_noop("review trigger %(position)s"), position=position)
         if not isinstance(trigger, Mapping):
@@ -249,7 +276,6 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
                 )
             )
         _number(trigger.get("below"), where, "below", problems)
-    return problems
 
 
 def _check_bands(bands, problems: list[Problem]) -> None:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from agencies.models import Agency, Block, Period
-from scoring.engine.model import gettext_noop
+from scoring.engine.model import Message, gettext_noop
 from scoring.engine.rules import to_decimal
-from scoring.inputs import ordered_nodes
 from scoring.models import Band, CriteriaNode, CriteriaSet, HeadClassRule, ReviewTrigger
+from scoring.nodes import ordered_nodes
 
 from .document import (
     FORMAT,
@@ -30,10 +30,15 @@ def criteria_set_from_document(
     period: Period,
     block: Block,
     document: Mapping,
-    locations: Mapping[str, str] | None = None,
+    locations: Mapping[str, Message] | None = None,
     replace: bool = False,
+    acting_user=None,
+    change_reason: str = "",
 ) -> CriteriaSet:
-    """Validates the whole document, then stores it in one transaction; raises CriteriaFileError listing every problem."""
+    """Validates the whole document, then stores it in one transaction; raises CriteriaFileError listing every problem.
+
+    The policy and the audit are scoring.services.criteria_set_import's: `acting_user` and
+    `change_reason` only name who and why in the set's history (the replaced set's and the new one's)."""
     problems = validate_document(document, locations)
     existing = CriteriaSet.objects.filter(period=period, block=block).first()
     if existing is not None and not replace:
@@ -63,13 +68,18 @@ def criteria_set_from_document(
         raise CriteriaFileError(problems)
     with transaction.atomic():
         if existing is not None:
+            existing._history_user = acting_user
+            existing._change_reason = change_reason or None
             existing.delete()
-        criteria_set = CriteriaSet.objects.create(
+        criteria_set = CriteriaSet(
             period=period,
             block=block,
             name=document.get("name") or f"{block.name} {period.code}",
             tie_rule=document.get("tie_rule", "shared"),
         )
+        criteria_set._history_user = acting_user
+        criteria_set._change_reason = change_reason or None
+        criteria_set.save()
         position = 0
 
         def store(node: Mapping, parent: CriteriaNode | None):

@@ -3,27 +3,17 @@ threshold bands, one each for bands, head-class rules and review triggers. Heade
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parindex.safe_files import (
-    FileRefused,
-    columns_sheet,
-    file_limits,
-    keyed_rows,
-    number_cell,
-    sheet_rows,
-    xlsx_keep_text,
-    xlsx_open,
-)
+from parindex.safe_files import sheet_rows
 from scoring.engine.model import gettext_noop
 from scoring.engine.rules import RULES
 
-from .document import FORMAT, SOURCES, CriteriaFileError, M, Problem, canonical_params, plain_decimal
+from .document import FORMAT, SOURCES, CriteriaFileError, M, Problem, canonical_params
+from .workbook import YES, SheetReader, header_sheet, number_cell, workbook_bytes, workbook_read
 
 INFO, TREE, OPTIONS, BANDS, HEADS, TRIGGERS = (
     "Thông tin",
@@ -50,18 +40,14 @@ HEAD_COLUMNS = [
     ("min_area_index", "Mọi lĩnh vực từ (%)", 20),
 ]
 TRIGGER_COLUMNS = [("area_code", "Mã lĩnh vực", 14), ("below", "Chỉ số dưới (%)", 16)]
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
 def _yes(value) -> bool:
-    return str(value or "").strip().lower() in {"x", "1", "true", "có", "co", "yes"}
+    return str(value or "").strip().lower() in YES
 
 
 _number_cell = number_cell
-
-
-def _sheet(workbook: Workbook, title: str, columns, rows):
-    return columns_sheet(workbook, title, columns, rows, fill=HEADER_FILL)
+_sheet = header_sheet
 
 
 def document_to_xlsx(document: dict) -> bytes:
@@ -145,59 +131,16 @@ def document_to_xlsx(document: dict) -> bytes:
         TRIGGER_COLUMNS,
         [{**t, "below": _number_cell(t["below"])} for t in document.get("review_triggers", [])],
     )
-    xlsx_keep_text(workbook)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
-class _Reader:
-    """Reads rows of one sheet by column key, collecting problems with sheet/row/column."""
+class _Reader(SheetReader):
+    """A criteria sheet: numbers are read as Decimal accepts them (no other check here)."""
 
-    def __init__(self, workbook, title: str, columns, problems: list[Problem], limits):
-        self.title, self.columns, self.problems, self.limits = title, columns, problems, limits
-        self.sheet = workbook[title] if title in workbook.sheetnames else None
-        if self.sheet is None:
-            problems.append(
-                Problem(
-                    M(gettext_noop("sheet %(sheet)s"), sheet=title), M(gettext_noop("the sheet is missing"))
-                )
-            )
-
-    def where(self, row: int, key: str | None = None) -> object:
-        if key is None:
-            return M(gettext_noop("sheet %(sheet)s, row %(row)s"), sheet=self.title, row=row)
-        column = next(header for k, header, _ in self.columns if k == key)
-        return M(
-            gettext_noop("sheet %(sheet)s, row %(row)s, column %(column)s"),
-            sheet=self.title,
-            row=row,
-            column=column,
-        )
-
-    def rows(self):
-        if self.sheet is None:
-            return
-        yield from keyed_rows(self.sheet, self.columns, self.limits)
-
-    def text(self, row: dict, key: str) -> str:
-        value = row.get(key)
-        return "" if value is None else str(value).strip()
-
-    def number(self, number: int, row: dict, key: str, required: bool = True) -> str | None:
-        value = row.get(key)
-        if value in (None, ""):
-            if required:
-                self.problems.append(
-                    Problem(self.where(number, key), M(gettext_noop("a number is required")))
-                )
-            return None
+    def parse_number(self, value) -> Decimal | None:
         try:
-            return plain_decimal(Decimal(str(value).strip().replace(",", ".")))
+            return Decimal(str(value).strip().replace(",", "."))
         except (InvalidOperation, ValueError):
-            self.problems.append(
-                Problem(self.where(number, key), M(gettext_noop("%(value)s is not a number"), value=value))
-            )
             return None
 
 
@@ -205,20 +148,27 @@ def xlsx_to_document(data: bytes) -> tuple[dict, dict]:
     """The document in a workbook and each node's location (sheet and row); raises CriteriaFileError
     naming sheet, row and column for every cell it cannot read, or the limit a file exceeds
     (parindex.safe_files: measured before it is parsed)."""
-    limits = file_limits("list")
-    try:
-        workbook = xlsx_open(data, limits)
-        try:
-            return _read_document(workbook, limits)
-        finally:
-            workbook.close()
-    except FileRefused as refused:
-        raise CriteriaFileError([Problem(M(gettext_noop("file")), refused.message)]) from None
+    return workbook_read(data, _read_document, CriteriaFileError)
 
 
 def _read_document(workbook, limits) -> tuple[dict, dict]:
+    """Each sheet in turn; any problem refuses the workbook with all of them."""
     problems: list[Problem] = []
     document: dict = {"format": FORMAT, "tie_rule": "shared"}
+    _read_info(workbook, limits, document)
+    roots, nodes, locations = _read_tree(_Reader(workbook, TREE, TREE_COLUMNS, problems, limits))
+    _read_options(_Reader(workbook, OPTIONS, OPTION_COLUMNS, problems, limits), nodes)
+    _read_rules(workbook, limits, problems, document)
+    if problems:
+        raise CriteriaFileError(problems)
+    for node in roots:
+        _canonical_node(node)
+    document["nodes"] = roots
+    return document, locations
+
+
+def _read_info(workbook, limits, document: dict) -> None:
+    """The information sheet: format, name, tie rule, period, block and the agencies not ranked."""
     if INFO in workbook.sheetnames:
         for values in sheet_rows(workbook[INFO], limits, header_rows=0):
             if (
@@ -233,7 +183,10 @@ def _read_document(workbook, limits) -> tuple[dict, dict]:
                     code.strip() for code in text.replace(";", ",").split(",") if code.strip()
                 ]
 
-    tree = _Reader(workbook, TREE, TREE_COLUMNS, problems, limits)
+
+def _read_tree(tree: _Reader) -> tuple[list[dict], dict[str, dict], dict[str, object]]:
+    """The tree sheet, parents on a row above their children: (roots, node by code, where each code is)."""
+    problems = tree.problems
     nodes: dict[str, dict] = {}
     locations: dict[str, object] = {}
     roots: list[dict] = []
@@ -268,8 +221,12 @@ def _read_document(workbook, limits) -> tuple[dict, dict]:
             )
         if code and code not in nodes:
             nodes[code] = node
+    return roots, nodes, locations
 
-    options = _Reader(workbook, OPTIONS, OPTION_COLUMNS, problems, limits)
+
+def _read_options(options: _Reader, nodes: dict[str, dict]) -> None:
+    """The levels and threshold bands of the tree's leaves, into their parameters."""
+    problems = options.problems
     for number, row in options.rows():
         node = nodes.get(options.text(row, "code"))
         if node is None:
@@ -289,7 +246,7 @@ def _read_document(workbook, limits) -> tuple[dict, dict]:
                 level["label"] = options.text(row, "label")
             node["params"].setdefault("levels", []).append(level)
         elif node.get("rule") == "threshold":
-            band = {
+            band: dict[str, str | bool | None] = {
                 "min": options.number(number, row, "min", required=False),
                 "max": options.number(number, row, "max", required=False),
                 "points": options.number(number, row, "points"),
@@ -311,6 +268,9 @@ def _read_document(workbook, limits) -> tuple[dict, dict]:
                 )
             )
 
+
+def _read_rules(workbook, limits, problems: list[Problem], document: dict) -> None:
+    """Bands, head-class rules and review triggers."""
     bands = _Reader(workbook, BANDS, BAND_COLUMNS, problems, limits)
     document["bands"] = [
         {
@@ -334,21 +294,16 @@ def _read_document(workbook, limits) -> tuple[dict, dict]:
         {"area_code": triggers.text(row, "area_code"), "below": triggers.number(number, row, "below")}
         for number, row in triggers.rows()
     ]
-    if problems:
-        raise CriteriaFileError(problems)
 
-    def finish(node: dict):
-        if node.get("children"):
-            node.pop("params", None)
-            for child in node["children"]:
-                finish(child)
-        else:
-            params = canonical_params(node.get("rule"), node.get("params"))
-            node.pop("params", None)
-            if params:
-                node["params"] = params
 
-    for node in roots:
-        finish(node)
-    document["nodes"] = roots
-    return document, locations
+def _canonical_node(node: dict) -> None:
+    """A parent keeps no parameters; a leaf keeps its rule's canonical ones."""
+    if node.get("children"):
+        node.pop("params", None)
+        for child in node["children"]:
+            _canonical_node(child)
+    else:
+        params = canonical_params(node.get("rule"), node.get("params"))
+        node.pop("params", None)
+        if params:
+            node["params"] = params

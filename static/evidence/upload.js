@@ -3,7 +3,7 @@
    named by the form's data-target. Without JavaScript the form posts normally. */
 (function () {
   "use strict";
-  if (window.parindexEvidenceUpload) return; // the partial includes this script each time it is swapped in
+  if (window.parindexEvidenceUpload) return; // loaded once per page; the guard keeps a second copy harmless
   window.parindexEvidenceUpload = true;
 
   function dropZone(event) {

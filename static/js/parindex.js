@@ -35,3 +35,26 @@
     applySizes(document);
   }
 })();
+
+// A table wider than its box scrolls inside it (.table-responsive, <pre>): the box takes keyboard focus
+// so it can be scrolled without a mouse (WCAG 2.1.1; axe scrollable-region-focusable).
+(function () {
+  "use strict";
+  function focusableScrollers(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    Array.prototype.forEach.call(scope.querySelectorAll(".table-responsive, pre"), function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) {
+          var caption = box.querySelector("caption, h2, h3");
+          box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+        }
+      }
+    });
+  }
+  if (window.htmx) window.htmx.onLoad(focusableScrollers);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  else focusableScrollers(document);
+  window.addEventListener("resize", function () { focusableScrollers(document); });
+})();

@@ -40,16 +40,18 @@ def test_a_change_is_recorded_with_actor_old_and_new_values(noivu, focal, gtvt):
     assert focal.role == "agency_head" and list(focal.groups.values_list("name", flat=True)) == [
         "agency_head"
     ]
-    latest = user_account_changes(user=focal)[0]
-    assert latest["who"] == noivu and latest["reason"] == "new head"
-    assert latest["fields"] == [("role", "Agency focal point", "Agency head")]
+    with translation.override("en"):
+        latest = user_account_changes(user=focal)[0]
+    assert latest.who == (noivu.get_full_name() or noivu.username) and latest.detail == "new head"
+    assert latest.changes == [("role", "Agency focal point", "Agency head")]
 
 
 def test_deactivating_an_account_is_recorded(noivu, focal, gtvt):
     user_account_change(acting_user=noivu, user=focal, role="focal_point", agency=gtvt, is_active=False)
     focal.refresh_from_db()
     assert not focal.is_active
-    assert user_account_changes(user=focal)[0]["fields"] == [("active", True, False)]
+    with translation.override("en"):
+        assert user_account_changes(user=focal)[0].changes == [("active", "yes", "no")]
 
 
 @pytest.mark.parametrize("role", ["home_affairs", "council", "secretariat_lead", "appraiser"])
@@ -109,7 +111,9 @@ def test_the_accounts_page_lists_only_manageable_accounts_and_changes_through_th
     )
     assert response.status_code == 302
     focal.refresh_from_db()
-    assert focal.role == "agency_head" and user_account_changes(user=focal)[0]["who"] == noivu
+    assert focal.role == "agency_head" and user_account_changes(user=focal)[0].who == (
+        noivu.get_full_name() or noivu.username
+    )
 
 
 @pytest.mark.parametrize("role", ["council", "focal_point", "appraiser", "survey_operator"])

@@ -70,12 +70,14 @@ def submitted_round(world):
     focal = world.users["focal"]
     for code, data in SELF.items():
         item = world.item(code)
-        item_self_score(item=item, user=focal, expected_version=item.version, data=data)
-    assessment_submit(period=world.period, agency=world.agency, user=focal, explanation="Không có văn bản")
+        item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
+    assessment_submit(
+        period=world.period, agency=world.agency, acting_user=focal, explanation="Không có văn bản"
+    )
     period_transition(
         period=world.period,
         name="start_appraisal",
-        user=world.users["home_affairs"],
+        acting_user=world.users["home_affairs"],
         confirmed=True,
         override_reason=NOT_READY,
     )
@@ -111,7 +113,7 @@ def test_an_unsubmitted_agency_cannot_save_scores_once_self_assessment_is_over(
     page = page.decode()
     assert "Read only." in page and "In progress" not in page
     with pytest.raises(ValidationError, match="cannot be changed|approved"):
-        evidence_attach(item=item, uploaded_file=SimpleUploadedFile("a.pdf", pdf_bytes()), user=focal)
+        evidence_attach(item=item, uploaded_file=SimpleUploadedFile("a.pdf", pdf_bytes()), acting_user=focal)
 
 
 def test_self_assessment_still_saves_while_the_period_is_in_self_assessment(client, world):
@@ -201,11 +203,11 @@ def test_a_survey_import_is_refused_on_an_approved_period(approved_survey):
 def test_the_agency_history_hides_the_appraisal_until_the_explanation_round(client, world):
     submitted_round(world)
     appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
     )
     item = world.item("1.1")
     appraisal.item_appraise(
-        item=item, user=world.users["appraiser"], expected_version=item.version,
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version,
         data={"points": "1"}, comment="Kế hoạch ban hành muộn",
     )  # fmt: skip
     client.force_login(world.users["focal"])
@@ -231,11 +233,11 @@ def double_round(world):
         period=world.period,
         cells={(None, ""): world.users["appraiser"].pk},
         seconds={(None, ""): second.pk},
-        user=world.users["lead"],
+        acting_user=world.users["lead"],
     )
     item = world.item("1.1")
     appraisal.item_appraise(
-        item=item, user=world.users["appraiser"], expected_version=item.version,
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version,
         data={"points": "1"}, comment="Thiếu văn bản số 12",
     )  # fmt: skip
     world.users["second"] = second
@@ -286,7 +288,7 @@ def test_an_earlier_assignment_gives_no_access_to_a_later_period(world, client, 
     AppraisalAssignment.objects.create(period=earlier, appraiser=world.users["appraiser"])
     item = world.item("1.1")
     evidence = evidence_attach(
-        item=item, uploaded_file=SimpleUploadedFile("a.pdf", pdf_bytes()), user=world.users["focal"]
+        item=item, uploaded_file=SimpleUploadedFile("a.pdf", pdf_bytes()), acting_user=world.users["focal"]
     )
     api = api_for(world.users["appraiser"], settings)
     assert api.get("/api/v1/assessment/items/").json()["results"] == []
@@ -306,11 +308,11 @@ def test_window_kind_is_checked_for_explanation_evidence(world):
     """Boundary: in the explanation round an appraised item takes evidence again."""
     submitted_round(world)
     appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
     )
     item = world.item("1.1")
     appraisal.item_appraise(
-        item=item, user=world.users["appraiser"], expected_version=item.version,
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version,
         data={"points": "1"}, comment="Thiếu",
     )  # fmt: skip
     set_state(world.period, PeriodState.EXPLANATION)
@@ -318,7 +320,7 @@ def test_window_kind_is_checked_for_explanation_evidence(world):
     evidence_attach(
         item=world.item("1.1"),
         uploaded_file=SimpleUploadedFile("b.pdf", pdf_bytes("b")),
-        user=world.users["focal"],
+        acting_user=world.users["focal"],
     )
     assert EvidenceFile.objects.count() == 1
 
@@ -330,19 +332,21 @@ def submitted(world):
     focal = world.users["focal"]
     for code, data in SELF.items():
         item = world.item(code)
-        item_self_score(item=item, user=focal, expected_version=item.version, data=data)
-    return assessment_submit(period=world.period, agency=world.agency, user=focal, explanation="Không có")
+        item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
+    return assessment_submit(
+        period=world.period, agency=world.agency, acting_user=focal, explanation="Không có"
+    )
 
 
 def test_the_head_signs_off_until_approval_and_not_after(world):
     """Sign-off is open in every state before approval (the last one, council, included)."""
     submitted(world)
     set_state(world.period, PeriodState.COUNCIL)
-    signed = assessment_sign_off(period=world.period, agency=world.agency, user=world.users["head"])
+    signed = assessment_sign_off(period=world.period, agency=world.agency, acting_user=world.users["head"])
     assert signed.signed_off_by == world.users["head"]
     set_state(world.period, PeriodState.APPROVED)
     with pytest.raises(AssessmentRefused, match="are approved: its inputs can no longer change"):
-        assessment_sign_off(period=world.period, agency=world.agency, user=world.users["head"])
+        assessment_sign_off(period=world.period, agency=world.agency, acting_user=world.users["head"])
 
 
 def test_home_affairs_reopens_only_during_self_assessment(world):
@@ -350,11 +354,14 @@ def test_home_affairs_reopens_only_during_self_assessment(world):
     set_state(world.period, PeriodState.APPRAISAL)
     with pytest.raises(AssessmentRefused, match="cannot be changed while the period is in the state"):
         assessment_reopen(
-            period=world.period, agency=world.agency, user=world.users["home_affairs"], reason="x"
+            period=world.period, agency=world.agency, acting_user=world.users["home_affairs"], reason="x"
         )
     assert Submission.objects.get(period=world.period, agency=world.agency).locked
     set_state(world.period, PeriodState.SELF_ASSESSMENT)
     reopened = assessment_reopen(
-        period=world.period, agency=world.agency, user=world.users["home_affairs"], reason="Thiếu hồ sơ"
+        period=world.period,
+        agency=world.agency,
+        acting_user=world.users["home_affairs"],
+        reason="Thiếu hồ sơ",
     )
     assert not reopened.locked

@@ -22,22 +22,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from accounts.models import AccountImport, AccountImportStatus
+from accounts.models import AccountImport
 from agencies import policy
 from agencies.models import Period, PeriodState, PeriodTransition
 from agencies.policy import Audience, Outcome
 from assessment import appraisal
 from assessment.models import AppraisalAssignment, AssessmentItem, SecondAppraisal, Submission
 from assessment.services import assessment_submit, item_self_score
-from evidence.models import EvidenceFile, EvidenceLink
+from evidence.models import EvidenceCheck, EvidenceFile, EvidenceLink
 from evidence.services import evidence_attach
 from measures.models import MeasureImport, MeasureValue
+from parindex.jobs import JobStatus
 from reports.models import ReportBundle
 from scoring.jobs import compute_job_start
 from scoring.models import ResultSnapshot
 from scoring.services import snapshot_publish
 from surveys.formats import questionnaire_from_document
-from surveys.models import ImportBatch, Response, SecondEntry, SurveyToken, SurveyValue
+from surveys.models import ImportBatch, PrintedForms, Response, SecondEntry, SurveyToken, SurveyValue
 from tests.evidence.factories import pdf_bytes, upload
 from tests.factories import UserFactory
 from tests.public.builders import NOT_READY
@@ -89,11 +90,11 @@ def build_world():
     focal = w.users["focal"]
     for code, data in SELF.items():
         item = w.item(code)
-        item_self_score(item=item, user=focal, expected_version=item.version, data=data)
-    w.evidence = evidence_attach(item=w.item("1.1"), uploaded_file=upload(pdf_bytes()), user=focal)
-    assessment_submit(period=w.period, agency=w.agency, user=focal, explanation="Không có")
+        item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
+    w.evidence = evidence_attach(item=w.item("1.1"), uploaded_file=upload(pdf_bytes()), acting_user=focal)
+    assessment_submit(period=w.period, agency=w.agency, acting_user=focal, explanation="Không có")
     appraisal.assignments_replace(
-        period=w.period, cells={(None, ""): w.users["appraiser"].pk}, user=w.users["lead"]
+        period=w.period, cells={(None, ""): w.users["appraiser"].pk}, acting_user=w.users["lead"]
     )
     w.users["unassigned"] = UserFactory(username="appraiser2", role="appraiser")
     w.users["superuser"] = get_user_model().objects.create_superuser("root", "root@example.org", "demo")
@@ -107,6 +108,9 @@ def build_world():
         token="t" * 22, questionnaire=w.questionnaire, group=group, agency=w.agency
     )
     w.batch = ImportBatch.objects.create(questionnaire=w.questionnaire, file_name="a.csv")
+    w.response = Response.objects.create(  # a typed form, for its correction page
+        questionnaire=w.questionnaire, serial="P-001", group=group, agency=w.agency, source="entered"
+    )
     w.job = compute_job_start(period=w.period, acting_user=w.users["home_affairs"], enqueue=False)
     from scoring.jobs import compute_job_run
 
@@ -118,13 +122,13 @@ def build_world():
     stored = default_storage.save("reports/bang.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     w.bundle = ReportBundle.objects.create(
         snapshot=w.snapshot,
-        requested_by=w.users["home_affairs"],
+        created_by=w.users["home_affairs"],
         status="succeeded",
         file_name="bang.zip",
         storage_name=stored,
     )
     w.account_import = AccountImport.objects.create(
-        file_name="tai-khoan.xlsx", status=AccountImportStatus.CREATED, created_by=w.users["home_affairs"]
+        file_name="tai-khoan.xlsx", status=JobStatus.CREATED, created_by=w.users["home_affairs"]
     )
     content = b"not a workbook"
     w.measure_import = MeasureImport.objects.create(
@@ -133,8 +137,10 @@ def build_world():
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
-        uploaded_by=w.users["home_affairs"],
+        created_by=w.users["home_affairs"],
     )
+    w.printed = PrintedForms.objects.create(questionnaire=w.questionnaire, created_by=w.users["home_affairs"])
+    w.check, _created = EvidenceCheck.objects.get_or_create(evidence=w.evidence)
     return w
 
 
@@ -160,9 +166,11 @@ def kwargs_for(name: str, w, file_name: str) -> dict:
         "name": "open_explanation",
         "uidb64": "MQ",
         "import_id": w.measure_import.pk,
+        "serial": w.response.serial,
     }
     by_name = {
         "evidence:download": {"pk": w.evidence.pk},
+        "evidence:check_retry": {"pk": w.evidence.pk},
         "evidence-api:file-detail": {"pk": w.evidence.pk},
         "assessment-api:item-detail": {"pk": item.pk},
         "assessment-api:appraisal-item-detail": {"pk": item.pk},
@@ -172,6 +180,12 @@ def kwargs_for(name: str, w, file_name: str) -> dict:
         "accounts:change": {"pk": w.users["focal"].pk},
         "accounts:import_job": {"pk": w.account_import.pk},
         "accounts:import_status": {"pk": w.account_import.pk},
+        "api-v1:survey-imports-job": {"job_id": w.batch.pk},
+        "api-v1:account-imports-job": {"job_id": w.account_import.pk},
+        "api-v1:measure-imports-job": {"job_id": w.measure_import.pk},
+        "api-v1:report-bundles-job": {"job_id": w.bundle.pk},
+        "api-v1:evidence-checks-job": {"job_id": w.check.pk},
+        "api-v1:printed-forms-job": {"job_id": w.printed.pk},
     }
     resolved = dict(by_name.get(name, {}))
     if "pk" not in resolved and ("phieu/" in _route(name) or "questionnaires/" in _route(name)):
@@ -264,7 +278,7 @@ def check(response, outcome: Outcome, access: policy.Access, write: bool, who: A
     if status == 404 and access.read != policy.Obj.PUBLISHED:
         return "404 where the policy lets the user read"
     if outcome == Outcome.ALLOW:
-        ok = {200, 201, 204, 302, 304, 400, 409, 410} if write else {200, 302, 304, 410}
+        ok = {200, 201, 202, 204, 302, 304, 400, 409, 410} if write else {200, 302, 304, 410}
         return None if status in ok else f"{status} where the policy allows"
     # REFUSE: readable but not writable: a refusal status, or the page (or the next one) with a message.
     if status in REFUSAL_STATUSES or refusal_shown(response):

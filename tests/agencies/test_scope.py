@@ -82,6 +82,15 @@ def test_survey_operators_and_users_without_role_see_nothing(agencies, role):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SURVEY_OPERATOR, Role.APPRAISER, ""])
+def test_only_an_agency_role_is_scoped_by_the_agency_on_the_account(agencies, role):
+    """User.clean() keeps an agency off other roles' accounts, but the database does not: an operator,
+    an appraiser without assignments or a user without role recorded with an agency still reads none."""
+    scope = scope_in(UserFactory(role=role, agency=agencies[0]), PeriodFactory())
+    assert seen(scope) == set()
+
+
+@pytest.mark.django_db
 def test_an_appraiser_sees_the_agencies_assigned_to_them(agencies):
     period = PeriodFactory()
     appraiser, colleague = UserFactory(role=Role.APPRAISER), UserFactory(role=Role.APPRAISER)

@@ -58,14 +58,14 @@ def test_each_transition_from_each_state_for_each_role(state, name):
             else gettext("You are not allowed to take this step.")
         )
         with pytest.raises(TransitionRefused, match=re.escape(expected)):
-            period_transition(period=period, name=name, user=user, comment="vì")
+            period_transition(period=period, name=name, acting_user=user, comment="vì")
         assert Period.objects.get(pk=period.pk).state == state
     if state in sources:
         user = UserFactory(username=f"ok-{name}-{state}", role=allowed_role)
         period_transition(
             period=period,
             name=name,
-            user=user,
+            acting_user=user,
             comment="Đề nghị rà soát lại lĩnh vực 3",
             confirmed=True,
             override_reason="Theo kế hoạch",
@@ -79,15 +79,17 @@ def test_each_transition_from_each_state_for_each_role(state, name):
 def test_a_refusal_says_why():
     period = PeriodFactory(year=2031, state=S.DRAFT)
     with pytest.raises(TransitionRefused, match="not possible while the period is in the state “Draft”"):
-        period_transition(period=period, name="publish", user=UserFactory(username="hn", role="home_affairs"))
+        period_transition(
+            period=period, name="publish", acting_user=UserFactory(username="hn", role="home_affairs")
+        )
     with pytest.raises(TransitionRefused, match="not allowed"):
         period_transition(
-            period=period, name="open_self_assessment", user=UserFactory(username="c", role="council")
+            period=period, name="open_self_assessment", acting_user=UserFactory(username="c", role="council")
         )
     council = UserFactory(username="hd", role="council")
     period = PeriodFactory(year=2032, state=S.COUNCIL)
     with pytest.raises(TransitionRefused, match="Give a comment"):
-        period_transition(period=period, name="return_to_secretariat", user=council, comment=" ")
+        period_transition(period=period, name="return_to_secretariat", acting_user=council, comment=" ")
 
 
 def test_opening_self_assessment_freezes_the_criteria_sets():
@@ -98,7 +100,7 @@ def test_opening_self_assessment_freezes_the_criteria_sets():
     period_transition(
         period=period,
         name="open_self_assessment",
-        user=UserFactory(username="nv", role="home_affairs"),
+        acting_user=UserFactory(username="nv", role="home_affairs"),
         confirmed=True,
         override_reason="Chưa có tài khoản đầu mối",
     )

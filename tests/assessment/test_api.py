@@ -59,6 +59,9 @@ def test_the_focal_point_scores_through_the_api_with_versions(api, world):
     response = api.patch(url, {"version": 1, "input": {"points": "1.25"}, "note": "API"}, format="json")
     assert response.status_code == 200 and response.json()["self_input"] == {"points": "1.25"}
     assert response.json()["version"] == 2
+    # a client retrying after a lost answer sends the old version: what is stored is what it asks
+    again = api.patch(url, {"version": 1, "input": {"points": "1.25"}, "note": "API"}, format="json")
+    assert again.status_code == 200 and again.json()["version"] == 2
     stale = api.patch(url, {"version": 1, "input": {"points": "2"}}, format="json")
     assert stale.status_code == 409 and stale.json()["self_input"] == {"points": "1.25"}
     bad = api.patch(url, {"version": 2, "input": {"points": "9"}}, format="json")

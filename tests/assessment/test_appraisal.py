@@ -42,19 +42,21 @@ def round_world(world):
     for agency, focal in ((world.agency, world.users["focal"]), (world.other, world.users["other_focal"])):
         for code, data in SELF.items():
             item = world.item(code, agency)
-            item_self_score(item=item, user=focal, expected_version=item.version, data=data)
-        assessment_submit(period=world.period, agency=agency, user=focal, explanation="Không có văn bản")
+            item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
+        assessment_submit(
+            period=world.period, agency=agency, acting_user=focal, explanation="Không có văn bản"
+        )
     period_transition(
         period=world.period,
         name="start_appraisal",
-        user=world.users["home_affairs"],
+        acting_user=world.users["home_affairs"],
         confirmed=True,
         override_reason="Chưa ký duyệt",
     )
     appraisal.assignments_replace(
         period=world.period,
         cells={(None, "1"): world.users["appraiser"].pk, (None, "2"): world.users["lead"].pk},
-        user=world.users["lead"],
+        acting_user=world.users["lead"],
     )
     for name in ("focal", "other_focal", "appraiser"):
         world.users[name].email = f"{name}@tinh.gov.vn"
@@ -66,7 +68,7 @@ def step(world, name, who="lead", comment=""):
     period_transition(
         period=world.period,
         name=name,
-        user=world.users[who],
+        acting_user=world.users[who],
         comment=comment,
         confirmed=True,
         override_reason="Theo lịch của Hội đồng",
@@ -131,13 +133,13 @@ def test_one_full_round_is_recorded_step_by_step(client, round_world, django_cap
     with pytest.raises(AssessmentRefused, match=re.escape(gettext("Appraisal is not open for this period."))):
         appraisal.item_appraise(
             item=item,
-            user=world.users["appraiser"],
+            acting_user=world.users["appraiser"],
             expected_version=item.version,
             data={"points": "0"},
             comment="x",
         )
     corrected = appraisal.item_correct(
-        item=item, user=world.users["home_affairs"], data={"points": "1.5"}, reason="Sai sót nhập liệu"
+        item=item, acting_user=world.users["home_affairs"], data={"points": "1.5"}, reason="Sai sót nhập liệu"
     )
     assert corrected.final_input == {"points": "1.5"}
     reasons = [h.history_change_reason for h in item.history.order_by("history_date")]
@@ -157,7 +159,7 @@ def test_an_appraiser_cannot_touch_an_unassigned_item(client, round_world):
     with pytest.raises(AssessmentRefused, match="not assigned"):
         appraisal.item_appraise(
             item=unassigned,
-            user=world.users["appraiser"],
+            acting_user=world.users["appraiser"],
             expected_version=unassigned.version,
             data={"value": "50"},
             comment="x",
@@ -220,7 +222,7 @@ def test_who_may_open_each_appraisal_page(
 def test_an_agency_never_reads_another_agencys_appraisal(client, round_world):
     world = round_world
     appraisal.item_appraise(
-        item=world.item("1.1", world.other), user=world.users["appraiser"], expected_version=world.item("1.1", world.other).version,
+        item=world.item("1.1", world.other), acting_user=world.users["appraiser"], expected_version=world.item("1.1", world.other).version,
         data={"points": "0"}, comment="Sở B thiếu kế hoạch",
     )  # fmt: skip
     step(world, "open_explanation")
@@ -242,7 +244,7 @@ def test_only_the_lead_assigns_and_assignments_can_be_rebalanced(client, round_w
     with pytest.raises(
         AssessmentRefused, match=re.escape(gettext("Only the secretariat lead assigns appraisers."))
     ):
-        appraisal.assignments_replace(period=world.period, cells={}, user=world.users["appraiser"])
+        appraisal.assignments_replace(period=world.period, cells={}, acting_user=world.users["appraiser"])
     client.force_login(world.users["lead"])
     client.post(
         reverse("appraisal:assignments", args=[world.period.code]),
@@ -261,7 +263,7 @@ def test_the_review_shows_differences_largest_first_and_provisional_indices(clie
         item = world.item(code)
         appraisal.item_appraise(
             item=item,
-            user=world.users["appraiser"],
+            acting_user=world.users["appraiser"],
             expected_version=item.version,
             data=data,
             comment=comment,
@@ -287,12 +289,12 @@ def test_the_inbox_of_5000_items_reads_in_a_fixed_number_of_queries(client, worl
     period_transition(
         period=world.period,
         name="start_appraisal",
-        user=world.users["home_affairs"],
+        acting_user=world.users["home_affairs"],
         confirmed=True,
         override_reason="Chưa ký duyệt",
     )
     appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
     )
     client.force_login(world.users["appraiser"])
     with CaptureQueriesContext(connection) as small:
@@ -361,7 +363,7 @@ def test_home_affairs_corrects_an_approved_score_from_the_item_page(client, roun
     world = round_world
     item = world.item("1.1")
     appraisal.item_appraise(
-        item=item, user=world.users["appraiser"], expected_version=item.version, data={"points": "2"}
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "2"}
     )
     step(world, "send_to_council")
     step(world, "approve", who="council")
@@ -409,3 +411,31 @@ def test_the_appraisal_api_matrix(round_world, settings, user, listed, patch):
     )
     assert response.status_code == patch
     assert (world.item("1.1").appraised_input is not None) == (patch == 200)
+
+
+def test_the_explanation_page_opens_each_items_evidence_with_its_badges(
+    client, round_world, django_capture_on_commit_callbacks
+):
+    """In the explanation round the focal point adds a file to an appraised item; the page's evidence
+    panel of that item (fetched from item_files) shows the file's signature badge."""
+    from evidence.services import evidence_attach
+    from tests.evidence.factories import pdf_bytes, upload
+
+    world = round_world
+    client.force_login(world.users["appraiser"])
+    post_item(client, world, "1.1", points="1", comment="Thiếu kế hoạch")
+    post_item(client, world, "1.2", level="dung_han")
+    step(world, "open_explanation")
+    item = world.item("1.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_attach(
+            item=item,
+            uploaded_file=upload(pdf_bytes("bo sung"), "bo-sung.pdf"),
+            acting_user=world.users["focal"],
+        )
+    client.force_login(world.users["focal"])
+    page = client.get(reverse("appraisal:explain", args=[world.period.code])).content.decode()
+    panel_url = reverse("evidence:item_files", args=[item.pk])
+    assert f'hx-get="{panel_url}"' in page
+    panel = client.get(panel_url, headers={"HX-Request": "true"}).content.decode()
+    assert "bo-sung.pdf" in panel and 'data-check="unsigned"' in panel and "Not signed" in panel

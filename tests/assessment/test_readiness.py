@@ -108,7 +108,9 @@ def test_a_step_with_gaps_and_no_reason_is_refused_and_changes_nothing(name):
     period = bare_period(SOURCE[name])
     assert not period_readiness(period=period, name=name).ready
     with pytest.raises(TransitionRefused, match="state the reason for going ahead"):
-        period_transition(period=period, name=name, user=user_for(name), confirmed=True, override_reason="  ")
+        period_transition(
+            period=period, name=name, acting_user=user_for(name), confirmed=True, override_reason="  "
+        )
     period.refresh_from_db()
     assert period.state == SOURCE[name] and not PeriodTransition.objects.filter(period=period).exists()
     assert not period.criteria_sets.filter(frozen_at__isnull=False).exists()
@@ -122,7 +124,7 @@ def test_a_step_without_confirmation_is_refused(name):
         period_transition(
             period=world.period,
             name=name,
-            user=world.users[ROLE[name]],
+            acting_user=world.users[ROLE[name]],
             comment="Rà soát",
             override_reason="x",
         )
@@ -136,7 +138,11 @@ def test_with_a_reason_the_step_proceeds_and_records_reason_and_gaps(name):
     gaps = period_readiness(period=period, name=name).as_record()
     user = user_for(name)
     period_transition(
-        period=period, name=name, user=user, confirmed=True, override_reason=" Quyết định của Chủ tịch "
+        period=period,
+        name=name,
+        acting_user=user,
+        confirmed=True,
+        override_reason=" Quyết định của Chủ tịch ",
     )
     record = PeriodTransition.objects.get(period=period)
     assert (record.name, record.source, record.by) == (name, SOURCE[name], user)
@@ -153,7 +159,7 @@ def test_when_everything_is_ready_a_confirmation_suffices(name):
     period_transition(
         period=world.period,
         name=name,
-        user=world.users[ROLE[name]],
+        acting_user=world.users[ROLE[name]],
         comment="Rà soát lĩnh vực 2",
         confirmed=True,
         snapshot=snapshot,

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server."""
 
 import os
+import time
 
 import pytest
 
@@ -30,3 +31,24 @@ def login(page, live_server, username, password="demo"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _page_quiet_before_teardown(request):
+    """A test ends only once its page's requests are answered, and then leaves the page: a save still on
+    its way (or a retry timer firing) when the database is flushed deadlocks the flush or writes into the
+    next test's database."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    pending = set()
+    page.on("request", lambda sent: pending.add(sent))
+    page.on("requestfinished", lambda done: pending.discard(done))
+    page.on("requestfailed", lambda failed: pending.discard(failed))
+    yield
+    deadline = time.monotonic() + 15
+    while pending and time.monotonic() < deadline and not page.is_closed():
+        page.wait_for_timeout(100)
+    if not page.is_closed():
+        page.goto("about:blank")

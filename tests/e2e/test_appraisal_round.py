@@ -48,17 +48,19 @@ def test_appraise_explain_reappraise_approve(live_server, page):
     world = self_assessment_world()
     for code, data in SELF.items():
         item = world.item(code)
-        item_self_score(item=item, user=world.users["focal"], expected_version=item.version, data=data)
-    assessment_submit(period=world.period, agency=world.agency, user=world.users["focal"], explanation="—")
+        item_self_score(item=item, acting_user=world.users["focal"], expected_version=item.version, data=data)
+    assessment_submit(
+        period=world.period, agency=world.agency, acting_user=world.users["focal"], explanation="—"
+    )
     period_transition(
         period=world.period,
         name="start_appraisal",
-        user=world.users["home_affairs"],
+        acting_user=world.users["home_affairs"],
         confirmed=True,
         override_reason="Sở B chưa nộp",
     )
     appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, user=world.users["lead"]
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
     )
     target = world.item("1.1")
 

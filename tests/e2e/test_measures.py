@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from measures.models import ImportStatus, MeasureImport
+from measures.models import MeasureImport
+from parindex.jobs import JobStatus
 from tests.e2e.conftest import login
 from tests.worlds import self_assessment_world
 
@@ -41,9 +42,7 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
     # English: the Vietnamese catalog is regenerated at merge (scripts/translations/measures_vi.py)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     login(page, live_server, "home_affairs")
-    page.goto(f"{live_server.url}/")
-    if width < 992:
-        page.locator(".navbar-toggler").click()  # the links of the home page are in the content
+    page.goto(f"{live_server.url}/ky/{world.period.code}/")  # the period page lists its pages
     page.locator(f"a[href='/so-lieu/{world.period.code}/']").first.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Measured data and survey values"
@@ -65,7 +64,7 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
     assert "Unknown agency code so-z." in problems and "C (Giá trị)" not in problems
     assert "A (Mã cơ quan)" in problems and "B (Mã tiêu chí)" in problems
     page.screenshot(path=str(shots / f"measures-problems-{width}.png"), full_page=True)
-    assert MeasureImport.objects.get().status == ImportStatus.REFUSED
+    assert MeasureImport.objects.get().status == JobStatus.REFUSED
     page.goto(f"{live_server.url}/so-lieu/{world.period.code}/")
 
     good = tmp_path / "so-lieu-2026.xlsx"
@@ -88,7 +87,7 @@ def test_home_affairs_previews_and_confirms_a_file(live_server, page, tmp_path, 
     page.locator("#confirm").click()
     page.wait_for_load_state()
     assert "3 values of so-lieu-2026.xlsx are stored." in page.locator(".alert-success").inner_text()
-    assert MeasureImport.objects.get(file_name="so-lieu-2026.xlsx").status == ImportStatus.STORED
+    assert MeasureImport.objects.get(file_name="so-lieu-2026.xlsx").status == JobStatus.STORED
     page.screenshot(path=str(shots / f"measures-page-{width}.png"), full_page=True)
     assert world.item("2.1").final_input == {"value": "95.5"}
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from agencies.models import Period, PeriodState
+from parindex.jobs import JobStatus
 from sample.loader import load_sample
-from scoring.models import ComputeJob, JobStatus
+from scoring.models import ComputeJob
 from scoring.selectors import latest_snapshot
 from tests.e2e.conftest import login
 from tests.worker import worker_or_eager
@@ -63,7 +64,7 @@ def test_compute_publish_and_read_the_public_ranking(live_server, page, browser,
     bar = page.locator("[role=progressbar]").first
     assert bar.get_attribute("aria-valuenow") == "100"
     job = ComputeJob.objects.get(period__code="2022")
-    assert job.status == JobStatus.SUCCEEDED and job.snapshot.version == 2 and job.started_by == official
+    assert job.status == JobStatus.SUCCEEDED and job.snapshot.version == 2 and job.created_by == official
 
     page.locator("[data-job-done] a").first.click()
     page.wait_for_load_state()

@@ -12,6 +12,7 @@ def test_official_sees_the_ranking(live_server, page, tmp_path):
     """After login the ranking shows Sở GTVT first at 90,30 and Sở Y tế last, with rank changes."""
     load_sample()
     login(page, live_server, "noivu")
+    page.goto(f"{live_server.url}/noi-bo/")  # the home says what to do; the results have their page
     first_row = page.locator("table").first.locator("tbody tr").first
     assert "Sở Giao thông vận tải" in first_row.inner_text()
     assert "90,30" in first_row.inner_text()

@@ -22,6 +22,8 @@ def wait_saved(page, world, code):
 
 def test_focal_point_scores_uploads_and_submits(live_server, page, tmp_path):
     world = self_assessment_world()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     login(page, live_server, "focal")
     page.goto(f"{live_server.url}/tu-danh-gia/")
     assert page.url.endswith("/tu-danh-gia/2026/so-a/")
@@ -43,11 +45,17 @@ def test_focal_point_scores_uploads_and_submits(live_server, page, tmp_path):
     evidence = tmp_path / "Kế hoạch CCHC 2026.pdf"
     evidence.write_bytes(PDF)
     item = world.item("1.1")
+    # the page brings upload.js itself: a file chosen the moment the panel opens goes through it, never
+    # posted away from the page while a script fetched with the panel is still on its way (CI saw that)
+    page.route("**/evidence/upload*.js", lambda route: route.abort())
     page.locator("#node-1\\.1 details.evidence summary").click()
     page.locator(f"#evidence-item-{item.pk} input[type=file]").set_input_files(str(evidence))
     page.locator(f"#evidence-item-{item.pk} button[type=submit]").first.click()
     page.locator(f"#evidence-item-{item.pk}", has_text="Kế hoạch CCHC 2026.pdf").wait_for(timeout=10_000)
+    assert page.url.endswith("/tu-danh-gia/2026/so-a/")  # sent by upload.js, not posted away from the page
     page.locator(f"#file-count-{item.pk}", has_text="(1)").wait_for(timeout=10_000)  # the page follows
+    page.wait_for_load_state("networkidle")
+    assert errors == []  # every out-of-band file count has its target (no htmx:oobErrorNoTarget)
     assert "1.1," not in page.locator("#completeness").inner_text()
 
     # SAVE_SCREENSHOTS=1 refreshes the picture kept in docs/; otherwise it goes to the test's tmp dir

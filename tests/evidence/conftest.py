@@ -66,7 +66,7 @@ def world(db) -> World:
     evidence = evidence_attach(
         item=item,
         uploaded_file=upload(pdf_bytes(), "Quyết định số 15 phê duyệt kế hoạch.pdf"),
-        user=users["focal_point"],
+        acting_user=users["focal_point"],
         document_number="15/QĐ-UBND",
     )
     return World(agency, other_agency, item, other_item, evidence, users)

@@ -41,7 +41,7 @@ def evidence_upload_for_other_agency(world) -> EvidenceFile:
     return evidence_attach(
         item=world.other_item,
         uploaded_file=upload(png_bytes(), "khac.png"),
-        user=world.users["other_focal_point"],
+        acting_user=world.users["other_focal_point"],
     )
 
 
@@ -117,7 +117,7 @@ def test_api_upload_is_checked_by_content(world, login):
     assert response.status_code == 400
     assert response.json() == {
         "file": [
-            "The file ke-hoach.pdf is a application/x-dosexec file; allowed: PDF, Word, Excel, OpenDocument, JPG, PNG, ZIP."
+            "The file ke-hoach.pdf is not a PDF file, although its name ends in .pdf; allowed: PDF, Word, Excel, OpenDocument, JPG, PNG, ZIP."
         ]
     }
 
@@ -159,3 +159,47 @@ def test_schema_describes_the_evidence_endpoints(world, login):
     upload_body = schema["paths"]["/api/v1/evidence/files/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload_body
     assert "EvidenceFile" in schema["components"]["schemas"]
+
+
+def test_files_show_their_check_results_and_flags_to_who_sees_them(world, login):
+    """The signature badge's state, the duplicate flag (staff only) and the date flag, as the pages show."""
+    import datetime
+
+    from evidence.models import EvidenceCheck, SignatureState
+    from evidence.services import evidence_attach
+
+    EvidenceCheck.objects.update_or_create(
+        evidence=world.evidence,
+        defaults={"status": "done", "signature": SignatureState.ALTERED, "signer_name": "Nguyễn Văn A"},
+    )
+    period = world.item.node.criteria_set.period
+    EvidenceFile.objects.filter(pk=world.evidence.pk).update(
+        document_date=datetime.date(period.year - 1, 5, 2)
+    )
+    # The same bytes uploaded by the other agency for its item of the same period.
+    evidence_attach(
+        item=world.other_item, uploaded_file=upload(pdf_bytes()), acting_user=world.users["other_focal_point"]
+    )
+    staff = login(world.users["home_affairs"]).get(detail(world.evidence.pk)).json()
+    assert staff["check"]["status"] == "done"
+    assert staff["check"]["signature"] == "altered"
+    assert staff["check"]["signer_name"] == "Nguyễn Văn A"
+    assert staff["flags"]["period"] == period.code
+    assert staff["flags"]["duplicated"] is True
+    assert staff["flags"]["duplicate_agencies"] == [world.other_agency.name]
+    assert staff["flags"]["outside_year"] is True
+    listed = {row["id"]: row for row in login(world.users["home_affairs"]).get(LIST).json()["results"]}
+    assert listed[world.evidence.pk]["flags"] == staff["flags"]
+    own = login(world.users["focal_point"]).get(detail(world.evidence.pk)).json()
+    assert own["check"]["signature"] == "altered"
+    assert own["flags"]["duplicated"] is False  # an agency is not told what other agencies uploaded
+    assert own["flags"]["outside_year"] is True
+
+
+def test_a_file_not_yet_checked_and_linked_to_no_item_has_no_results(world, login):
+    from evidence.models import EvidenceCheck
+
+    EvidenceCheck.objects.filter(evidence=world.evidence).delete()
+    row = login(world.users["home_affairs"]).get(detail(world.evidence.pk)).json()
+    assert row["check"] is None
+    assert row["flags"]["duplicated"] is False

@@ -56,7 +56,7 @@ def test_upload_stores_the_bytes_with_hash_size_and_type(world, content, name, c
     evidence = evidence_upload(
         agency=world.agency,
         uploaded_file=upload(content, name),
-        user=world.users["focal_point"],
+        acting_user=world.users["focal_point"],
         document_number="15/KH-UBND",
         document_date=timezone.localdate(),
         summary="Kế hoạch CCHC",
@@ -78,7 +78,9 @@ def test_the_same_file_twice_is_stored_once(world):
     """A second upload of the same bytes, under any name, returns the first row and stores nothing."""
     before = stored_files()
     again = evidence_upload(
-        agency=world.agency, uploaded_file=upload(pdf_bytes(), "ban-sao.pdf"), user=world.users["focal_point"]
+        agency=world.agency,
+        uploaded_file=upload(pdf_bytes(), "ban-sao.pdf"),
+        acting_user=world.users["focal_point"],
     )
     assert again == world.evidence
     assert again.original_name == "Quyết định số 15 phê duyệt kế hoạch.pdf"
@@ -89,16 +91,20 @@ def test_the_same_file_twice_is_stored_once(world):
 def test_another_agency_stores_its_own_copy(world):
     """Deduplication is per agency: agencies never share a row."""
     theirs = evidence_upload(
-        agency=world.other_agency, uploaded_file=upload(pdf_bytes()), user=world.users["other_focal_point"]
+        agency=world.other_agency,
+        uploaded_file=upload(pdf_bytes()),
+        acting_user=world.users["other_focal_point"],
     )
     assert theirs != world.evidence and theirs.sha256 == world.evidence.sha256
     assert len(stored_files()) == 2
 
 
 def test_refused_file_stores_nothing(world):
-    with pytest.raises(ValidationError, match="is a application/x-dosexec file"):
+    with pytest.raises(ValidationError, match="is not a PDF file"):
         evidence_upload(
-            agency=world.agency, uploaded_file=upload(EXE_BYTES, "setup.pdf"), user=world.users["focal_point"]
+            agency=world.agency,
+            uploaded_file=upload(EXE_BYTES, "setup.pdf"),
+            acting_user=world.users["focal_point"],
         )
     assert EvidenceFile.objects.count() == 1 and len(stored_files()) == 1
 
@@ -111,7 +117,7 @@ def test_invalid_details_leave_no_stored_file(world):
         evidence_upload(
             agency=world.agency,
             uploaded_file=upload(png_bytes()),
-            user=world.users["focal_point"],
+            acting_user=world.users["focal_point"],
             document_number="x" * 101,
         )
     assert len(stored_files()) == 1
@@ -119,8 +125,11 @@ def test_invalid_details_leave_no_stored_file(world):
 
 def test_one_file_supports_several_items_of_its_agency(world):
     second_item = AssessmentItemFactory(agency=world.agency)
-    link = evidence_link(item=second_item, evidence=world.evidence, user=world.users["focal_point"])
-    assert evidence_link(item=second_item, evidence=world.evidence, user=world.users["focal_point"]) == link
+    link = evidence_link(item=second_item, evidence=world.evidence, acting_user=world.users["focal_point"])
+    assert (
+        evidence_link(item=second_item, evidence=world.evidence, acting_user=world.users["focal_point"])
+        == link
+    )
     assert set(world.evidence.links.values_list("item", flat=True)) == {world.item.pk, second_item.pk}
 
 
@@ -128,7 +137,7 @@ def test_link_to_an_item_of_another_agency_is_refused(world):
     with pytest.raises(
         ValidationError, match="belongs to another agency and cannot support this item"
     ) as caught:
-        evidence_link(item=world.other_item, evidence=world.evidence, user=world.users["home_affairs"])
+        evidence_link(item=world.other_item, evidence=world.evidence, acting_user=world.users["home_affairs"])
     assert caught.value.messages == [
         "The file Quyết định số 15 phê duyệt kế hoạch.pdf belongs to another agency and cannot support this item."
     ]
@@ -145,7 +154,7 @@ def test_attach_rolls_back_the_upload_when_the_link_is_refused(world, monkeypatc
     monkeypatch.setattr(services, "evidence_link", refuse)
     with pytest.raises(ValidationError, match=re.escape("['no']")):  # the refused link's own message
         services.evidence_attach(
-            item=world.item, uploaded_file=upload(png_bytes()), user=world.users["focal_point"]
+            item=world.item, uploaded_file=upload(png_bytes()), acting_user=world.users["focal_point"]
         )
     assert EvidenceFile.objects.count() == 1
     assert len(stored_files()) == 1
@@ -154,7 +163,7 @@ def test_attach_rolls_back_the_upload_when_the_link_is_refused(world, monkeypatc
 def test_delete_removes_links_row_and_file(world, django_capture_on_commit_callbacks):
     path = Path(settings.MEDIA_ROOT) / world.evidence.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        evidence_delete(evidence=world.evidence, user=world.users["focal_point"])
+        evidence_delete(evidence=world.evidence, acting_user=world.users["focal_point"])
     assert not EvidenceFile.objects.exists() and not EvidenceLink.objects.exists()
     assert not path.exists()
 
@@ -172,7 +181,7 @@ def test_delete_is_refused_once_an_item_is_submitted(world, status, django_captu
             ValidationError, match="which has been submitted; it can no longer be deleted"
         ) as caught,
     ):
-        evidence_delete(evidence=world.evidence, user=world.users["focal_point"])
+        evidence_delete(evidence=world.evidence, acting_user=world.users["focal_point"])
     assert caught.value.messages == [
         f"The file Quyết định số 15 phê duyệt kế hoạch.pdf supports criterion {world.item.node.code}, "
         "which has been submitted; it can no longer be deleted."
@@ -185,12 +194,12 @@ def test_self_scored_items_do_not_block_deletion(world, django_capture_on_commit
     world.item.status = ItemStatus.SELF_SCORED
     world.item.save()
     with django_capture_on_commit_callbacks(execute=True):
-        evidence_delete(evidence=world.evidence, user=world.users["focal_point"])
+        evidence_delete(evidence=world.evidence, acting_user=world.users["focal_point"])
     assert not EvidenceFile.objects.exists()
 
 
 def test_unlink_keeps_the_file_for_other_items(world):
-    evidence_unlink(item=world.item, evidence=world.evidence, user=world.users["focal_point"])
+    evidence_unlink(item=world.item, evidence=world.evidence, acting_user=world.users["focal_point"])
     assert not world.item.evidence_links.exists()
     assert EvidenceFile.objects.filter(pk=world.evidence.pk).exists()
 
@@ -202,7 +211,7 @@ def test_unlink_is_refused_once_the_item_is_submitted(world):
     with pytest.raises(
         ValidationError, match="has been submitted; its evidence can no longer be removed"
     ) as caught:
-        evidence_unlink(item=world.item, evidence=world.evidence, user=world.users["focal_point"])
+        evidence_unlink(item=world.item, evidence=world.evidence, acting_user=world.users["focal_point"])
     assert caught.value.messages == [
         f"Criterion {world.item.node.code} has been submitted; its evidence can no longer be removed."
     ]
@@ -216,7 +225,7 @@ def test_history_records_upload_link_and_delete_with_the_user(world, django_capt
     assert (created.history_type, created.history_user, created.sha256) == ("+", user, world.evidence.sha256)
     assert EvidenceLink.history.filter(evidence_id=evidence_id, history_type="+").get().history_user == user
     with django_capture_on_commit_callbacks(execute=True):
-        evidence_delete(evidence=world.evidence, user=user)
+        evidence_delete(evidence=world.evidence, acting_user=user)
     deleted = EvidenceFile.history.filter(id=evidence_id).latest("history_date")
     assert (deleted.history_type, deleted.history_user, deleted.original_name) == (
         "-",
@@ -228,5 +237,7 @@ def test_history_records_upload_link_and_delete_with_the_user(world, django_capt
 
 def test_attach_uploads_and_links(world):
     item = AssessmentItemFactory(agency=world.agency)
-    evidence = evidence_attach(item=item, uploaded_file=upload(png_bytes()), user=world.users["focal_point"])
+    evidence = evidence_attach(
+        item=item, uploaded_file=upload(png_bytes()), acting_user=world.users["focal_point"]
+    )
     assert list(item.evidence_links.values_list("evidence", flat=True)) == [evidence.pk]

@@ -14,13 +14,14 @@ from django.utils import translation
 
 from accounts.imports import AccountsFileError, accounts_read
 from accounts.models import AccountImport, User
+from parindex.jobs import JobStatus
 from parindex.safe_files import FileRefused, file_limits, sheet_rows, xlsx_open, zip_check
 from scoring.formats import CriteriaFileError
 from scoring.formats.xlsx import xlsx_to_document
 from scoring.models import CriteriaSet
 from surveys.formats import xlsx_to_questionnaire
 from surveys.imports import responses_import
-from surveys.models import ImportBatch, ImportStatus, Response
+from surveys.models import ImportBatch, Response
 from surveys.problems import SurveyFileError
 from tests.factories import BlockFactory, PeriodFactory, UserFactory
 from tests.surveys.factories import make_survey
@@ -156,7 +157,7 @@ def test_the_command_refuses_a_bomb_quickly(survey, tmp_path, capsys):
     assert timer.seconds < QUICK
     assert f"file: {BOMB_SIZE}" in capsys.readouterr().err
     assert not Response.objects.exists()
-    assert ImportBatch.objects.get().status == ImportStatus.REFUSED  # recorded, with no response
+    assert ImportBatch.objects.get().status == JobStatus.REFUSED  # recorded, with no response
 
 
 def test_a_file_over_the_row_cap_is_refused_by_the_job_and_the_cap_itself_imports(

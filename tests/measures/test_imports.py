@@ -19,14 +19,16 @@ from assessment import appraisal
 from assessment.appraisal_selectors import appraiser_items
 from assessment.models import ItemStatus, Submission, SubmissionStatus
 from assessment.services import AssessmentRefused, assessment_submit, item_self_score
-from measures.models import ImportStatus, MeasureImport, MeasureValue
+from measures.models import MeasureImport, MeasureValue
 from measures.services import (
     MeasuresRefused,
     measures_check,
     measures_confirm,
+    measures_discard,
     measures_import,
     measures_preview,
 )
+from parindex.jobs import JobStatus
 from scoring.formats import criteria_set_from_document
 from scoring.models import NodeResult
 from scoring.services import period_compute
@@ -104,7 +106,7 @@ def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(
     assert response.url == reverse("measures:preview", args=[world.period.code, measure_import.pk])
     html = client.get(response.url).content.decode()
     assert "4 values will change" in html and "95.5" in html and "80 / 100" in html and "0.9" in html
-    assert measure_import.status == ImportStatus.PREVIEWED
+    assert measure_import.status == JobStatus.PREVIEWED
     assert world.item("2.1").appraised_input is None and not MeasureValue.objects.exists()
     assert not SurveyValue.objects.exists()
 
@@ -123,7 +125,7 @@ def test_the_page_previews_old_and_new_values_and_stores_only_on_confirm(
     assert measure.value == Decimal("95.5") and measure.source_document == SOURCE
     assert measure.source_date == date(2023, 1, 5)
     measure_import.refresh_from_db()
-    assert measure_import.status == ImportStatus.STORED and measure_import.values == 4
+    assert measure_import.status == JobStatus.STORED and measure_import.values == 4
     assert measure_import.sha256 == hashlib.sha256(content).hexdigest()
     assert (
         measure_import.file_name == "so-lieu.xlsx" and measure_import.stored_by == world.users["home_affairs"]
@@ -157,7 +159,7 @@ def test_a_second_import_is_audited_value_by_value(world):
     }
     assert item_history[-1].history_change_reason == "measured data: t2.csv"
     assert world.item("2.1").appraised_input == {"value": "85"}
-    imports = MeasureImport.objects.filter(status=ImportStatus.STORED).order_by("pk")
+    imports = MeasureImport.objects.filter(status=JobStatus.STORED).order_by("pk")
     assert [(i.file_name, i.sha256) for i in imports] == [
         ("t1.xlsx", hashlib.sha256(first_file).hexdigest()),
         ("t2.csv", hashlib.sha256(second_file).hexdigest()),
@@ -195,7 +197,7 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_stored(world):
             "Criterion 1.1 is scored from evidence, not from measured data or the survey: the agency self-scores it.",
         ),
         (6, "B", "Criterion 2 has sub-criteria: values are entered on its leaves."),
-        (7, "B", "Criterion 2.1 of huyen-x's block does not exist (huyen-x is in UBND huyện)."),
+        (7, "B", "Criterion 2.1 does not exist in the block of huyen-x (block: UBND huyện)."),
         (8, "C", "nhiều is not a number."),
         (9, "C", "A survey value is between 0 and 1 (or 0% and 100%); 1,5 is not."),
         (10, "C", "The rule of criterion 2.2 refuses this value: achieved must be ≥ 0 and target > 0."),
@@ -229,7 +231,7 @@ def test_the_page_lists_the_problems_of_a_refused_file_in_vietnamese(
         response = upload(client, world, xlsx([["so-z", "2.1", "95", "", SOURCE, "05/01/2023", ""]]))
     html = client.get(response.url).content.decode()
     assert "Không có cơ quan mã so-z." in html and "(Mã cơ quan)" in html
-    assert MeasureImport.objects.get().status == ImportStatus.REFUSED and not MeasureValue.objects.exists()
+    assert MeasureImport.objects.get().status == JobStatus.REFUSED and not MeasureValue.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -320,10 +322,27 @@ def test_approval_freezes_the_values(client, world, state):
         measures_import(period=world.period, content=xlsx(GOOD), file_name="b.xlsx", acting_user=home_affairs)
     with pytest.raises(MeasuresRefused, match="are approved: its inputs can no longer change"):
         measures_confirm(measure_import=pending, acting_user=home_affairs)
+    with pytest.raises(MeasuresRefused, match="are approved: its inputs can no longer change"):
+        measures_discard(measure_import=pending, acting_user=home_affairs)  # not only refused by the page
+    assert MeasureImport.objects.get(pk=pending.pk).status == JobStatus.PREVIEWED
     client.force_login(home_affairs)
     html = upload(client, world, xlsx(GOOD)).content.decode()
     assert "its inputs can no longer change" in html
     assert not MeasureValue.objects.exists() and world.item("2.1").final_input is None
+
+
+def test_a_preview_is_discarded_while_the_inputs_are_open_and_the_discard_is_audited(world):
+    home_affairs = world.users["home_affairs"]
+    pending, _plan = measures_preview(
+        period=world.period, content=xlsx(GOOD), file_name="a.xlsx", acting_user=home_affairs
+    )
+    measures_discard(measure_import=pending, acting_user=home_affairs)
+    pending.refresh_from_db()
+    assert pending.status == JobStatus.DISCARDED
+    assert pending.history.first().history_user == home_affairs
+    with pytest.raises(MeasuresRefused):
+        measures_discard(measure_import=pending, acting_user=home_affairs)  # once only
+    assert not MeasureValue.objects.exists()
 
 
 def test_only_home_affairs_imports(client, world):
@@ -390,7 +409,7 @@ def test_the_focal_point_cannot_self_score_a_data_leaf(client, world):
     assert "Measured data, entered by Home Affairs:" in page and "95.5" in page
     assert f"Source: {SOURCE}, 05/01/2023" in page
     with pytest.raises(AssessmentRefused, match="measured data entered by Home Affairs"):
-        item_self_score(item=item, user=world.users["focal"], expected_version=item.version, data={}, applicable=False,
+        item_self_score(item=item, acting_user=world.users["focal"], expected_version=item.version, data={}, applicable=False,
                         not_applicable_reason="x")  # fmt: skip
 
 
@@ -399,8 +418,10 @@ def test_submission_does_not_wait_for_measured_data(world):
     focal = world.users["focal"]
     for code, data in {"1.1": {"points": "2"}, "1.2": {"level": "dung_han"}, "1.3": {"value": "0"}}.items():
         item = world.item(code)
-        item_self_score(item=item, user=focal, expected_version=item.version, data=data)
-    assessment_submit(period=world.period, agency=world.agency, user=focal, explanation="Không có văn bản")
+        item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
+    assessment_submit(
+        period=world.period, agency=world.agency, acting_user=focal, explanation="Không có văn bản"
+    )
     assert Submission.objects.get(agency=world.agency).status == SubmissionStatus.SUBMITTED
 
 
@@ -412,14 +433,14 @@ def test_no_appraiser_handles_measured_data_but_the_agency_may_explain_it(world)
     listed = set(appraiser_items(period=world.period, user=lead).values_list("node__code", flat=True))
     assert listed == {"1.1", "1.2", "1.3"}
     item = world.item("2.1")
-    appraisal.assignments_replace(period=world.period, cells={(None, ""): lead.pk}, user=lead)
+    appraisal.assignments_replace(period=world.period, cells={(None, ""): lead.pk}, acting_user=lead)
     with pytest.raises(AssessmentRefused, match="measured data entered by Home Affairs"):
         appraisal.item_appraise(
-            item=item, user=lead, expected_version=item.version, data={"value": "50"}, comment="x"
+            item=item, acting_user=lead, expected_version=item.version, data={"value": "50"}, comment="x"
         )
     Period.objects.filter(pk=world.period.pk).update(state=PeriodState.EXPLANATION)
     explained = appraisal.item_explain(
-        item=item, user=focal, expected_version=item.version, text="Số liệu đã cập nhật đến 31/12"
+        item=item, acting_user=focal, expected_version=item.version, text="Số liệu đã cập nhật đến 31/12"
     )
     assert explained.status == ItemStatus.DISPUTED and explained.final_input == {"value": "95.5"}
     Period.objects.filter(pk=world.period.pk).update(state=PeriodState.REAPPRAISAL)
@@ -517,10 +538,14 @@ def test_the_template_lists_each_agency_with_the_data_and_survey_leaves_of_its_b
 
 def test_the_home_page_links_home_affairs_to_the_measured_data(client, world):
     client.force_login(world.users["home_affairs"])
-    assert reverse("measures:page", args=[world.period.code]) in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("measures:page", args=[world.period.code])
+        in client.get(reverse("results_index")).content.decode()
+    )
     client.force_login(world.users["focal"])
     assert (
-        reverse("measures:page", args=[world.period.code]) not in client.get(reverse("home")).content.decode()
+        reverse("measures:page", args=[world.period.code])
+        not in client.get(reverse("results_index")).content.decode()
     )
 
 
@@ -555,5 +580,5 @@ def test_after_approval_the_pages_refuse_every_write_with_the_policys_message(
         response = client.post(reverse(name, args=[world.period.code, measure_import.pk]), follow=True)
         assert "its inputs can no longer change" in response.content.decode()
     measure_import.refresh_from_db()
-    assert measure_import.status == ImportStatus.PREVIEWED and MeasureImport.objects.count() == 1
+    assert measure_import.status == JobStatus.PREVIEWED and MeasureImport.objects.count() == 1
     assert not MeasureValue.objects.exists()

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from measures.models import ImportStatus, MeasureImport, MeasureValue
+from measures.models import MeasureImport, MeasureValue
 from measures.services import measures_import
 from measures.tasks import check_measures, store_measures
+from parindex.jobs import JobStatus
 from tests.files.hostile import zip_bomb
 from tests.measures.test_imports import GOOD, SOURCE, csv_bytes, xlsx
 from tests.worlds import self_assessment_world
@@ -77,14 +78,14 @@ def test_the_upload_answers_at_once_and_the_job_builds_the_preview(
     queued = MeasureImport.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("measures:preview", args=[world.period.code, queued.pk])
-    assert queued.status == ImportStatus.QUEUED and queued.preview == [] and len(callbacks) == 1
+    assert queued.status == JobStatus.QUEUED and queued.preview == [] and len(callbacks) == 1
     status_url = reverse("measures:status", args=[world.period.code, queued.pk])
     html = client.get(response.url).content.decode()
     assert "<progress" in html and f'hx-get="{status_url}"' in html and 'id="changes"' not in html
 
     callbacks[0]()  # the transaction committed: the task runs (eagerly here)
     queued.refresh_from_db()
-    assert queued.status == ImportStatus.PREVIEWED and queued.progress == 100 and queued.finished_at
+    assert queued.status == JobStatus.PREVIEWED and queued.progress == 100 and queued.finished_at
     assert [(c["agency"], c["criterion"], c["new"]) for c in queued.preview][:2] == [
         ("so-a", "2.1", "95.5"),
         ("so-a", "2.2", "80 / 100"),
@@ -101,7 +102,7 @@ def test_a_refused_file_shows_its_problems_on_the_job_page_in_the_readers_langua
     with django_capture_on_commit_callbacks(execute=True):  # the worker runs in English
         response = post(client, world, xlsx([["so-z", "2.1", "95", "", SOURCE, "05/01/2023", ""]]))
     refused = MeasureImport.objects.get()
-    assert refused.status == ImportStatus.REFUSED and refused.preview == []
+    assert refused.status == JobStatus.REFUSED and refused.preview == []
     english = client.get(response.url).content.decode()
     assert "Unknown agency code so-z." in english and "1 problem." in english
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
@@ -128,12 +129,12 @@ def test_a_redelivered_task_runs_nothing(client, world, home_affairs, django_cap
     finished, preview = job.finished_at, job.preview
     assert check_measures(job.pk) is None
     job.refresh_from_db()
-    assert job.status == ImportStatus.PREVIEWED and job.finished_at == finished and job.preview == preview
+    assert job.status == JobStatus.PREVIEWED and job.finished_at == finished and job.preview == preview
 
-    MeasureImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, preview=[], progress=40)
+    MeasureImport.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, preview=[], progress=40)
     assert check_measures(job.pk) is None  # another worker holds it
     job.refresh_from_db()
-    assert job.status == ImportStatus.RUNNING and job.preview == [] and job.progress == 40
+    assert job.status == JobStatus.RUNNING and job.preview == [] and job.progress == 40
 
 
 def test_a_job_of_a_period_approved_meanwhile_is_refused(
@@ -145,7 +146,7 @@ def test_a_job_of_a_period_approved_meanwhile_is_refused(
         response = post(client, world, xlsx(GOOD))
     Period.objects.filter(pk=world.period.pk).update(state=PeriodState.APPROVED)
     callbacks[0]()
-    assert MeasureImport.objects.get().status == ImportStatus.REFUSED
+    assert MeasureImport.objects.get().status == JobStatus.REFUSED
     assert "its inputs can no longer change" in client.get(response.url).content.decode()
 
 
@@ -159,14 +160,14 @@ def test_confirming_queues_the_storing_job_which_stores_once(
         confirm = client.post(reverse("measures:confirm", args=[world.period.code, job.pk]))
     assert confirm.status_code == 302 and confirm.url == response.url
     job.refresh_from_db()
-    assert job.status == ImportStatus.STORE_QUEUED and job.stored_by == home_affairs
+    assert job.status == JobStatus.STORE_QUEUED and job.stored_by == home_affairs
     assert not MeasureValue.objects.exists()
     html = client.get(response.url).content.decode()
     assert "<progress" in html and "The values are being stored" in html and 'id="confirm"' not in html
 
     callbacks[0]()
     job.refresh_from_db()
-    assert job.status == ImportStatus.STORED and job.values == 4 and job.via == "page" and job.stored_at
+    assert job.status == JobStatus.STORED and job.values == 4 and job.via == "page" and job.stored_at
     assert MeasureValue.objects.count() == 4
     assert "4 values of so-lieu.xlsx are stored." in client.get(response.url).content.decode()
     history = MeasureValue.objects.get(agency=world.agency, node__code="2.1").history.get()
@@ -194,7 +195,7 @@ def test_a_preview_outdated_before_its_storing_job_runs_is_refused_on_its_page(
     )
     callbacks[0]()
     job.refresh_from_db()
-    assert job.status == ImportStatus.REFUSED and job.values == 0
+    assert job.status == JobStatus.REFUSED and job.values == 0
     assert "Values changed since the preview" in client.get(response.url).content.decode()
     assert world.item("2.1").final_input == {"value": "50"} and MeasureValue.objects.count() == 1
 

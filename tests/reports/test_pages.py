@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import Agency
-from reports.models import BundleStatus, Numbering, ReportBundle
+from parindex.jobs import JobStatus
+from reports.models import Numbering, ReportBundle
 from reports.selectors import report_data
 from reports.services import bundle_write, report_bundle_build, report_bundle_start
 from reports.tables import table_specs
@@ -121,12 +123,12 @@ def test_bundle_job_builds_a_stored_zip(client, snapshot, make_user, django_capt
         response = client.post(start, {"formats": ["xlsx", "docx"]}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'hx-trigger="every 1s"' in response.content.decode()
     bundle = ReportBundle.objects.get()
-    assert bundle.status == BundleStatus.QUEUED and bundle.formats == "xlsx,docx" and len(callbacks) == 1
+    assert bundle.status == JobStatus.QUEUED and bundle.formats == "xlsx,docx" and len(callbacks) == 1
     # a second request while it is queued returns the same bundle
     assert report_bundle_start(snapshot=snapshot, acting_user=user, formats=["docx", "xlsx"]) == bundle
     build_report_bundle.apply(args=[bundle.pk])
     bundle.refresh_from_db()
-    assert bundle.status == BundleStatus.SUCCEEDED and bundle.progress == 100
+    assert bundle.status == JobStatus.SUCCEEDED and bundle.progress == 100
     specs = table_specs(report_data(snapshot))
     assert bundle.files_total == 1 + 1 + len(specs)
     content = default_storage.open(bundle.storage_name).read()
@@ -146,9 +148,7 @@ def test_bundle_job_builds_a_stored_zip(client, snapshot, make_user, django_capt
 
 @pytest.mark.parametrize("role", REFUSED)
 def test_bundle_download_is_refused_to_others(client, snapshot, make_user, role):
-    bundle = ReportBundle.objects.create(
-        snapshot=snapshot, status=BundleStatus.SUCCEEDED, storage_name="x.zip"
-    )
+    bundle = ReportBundle.objects.create(snapshot=snapshot, status=JobStatus.SUCCEEDED, storage_name="x.zip")
     client.force_login(make_user(role))
     assert client.get(reverse("reports:bundle_download", args=[bundle.pk])).status_code == 403
     assert client.get(reverse("reports:bundle_status", args=[bundle.pk])).status_code == 403
@@ -183,16 +183,29 @@ def test_render_reports_command_writes_the_expected_files(snapshot, tmp_path):
         call_command("render_reports", period="1999", out=str(tmp_path))
 
 
+def test_render_reports_writes_the_bundles_files_byte_for_byte(snapshot, tmp_path):
+    """The command renders in its own process, one file after another (no private pool any more): its
+    files are the ZIP's entries, same paths, same bytes, PDF included."""
+    call_command("render_reports", period="2022", out=str(tmp_path), format="xlsx,pdf")
+    written = {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    target = io.BytesIO()
+    assert bundle_write(snapshot, target, formats=["xlsx", "pdf"]) == len(written) == 1 + 39 + 39
+    archive = zipfile.ZipFile(target)
+    zipped = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+    assert zipped.keys() == written.keys()
+    assert [name for name in zipped if zipped[name] != written[name]] == []
+
+
 def test_a_silent_bundle_is_expired_and_does_not_block_a_new_one(snapshot, make_user):
     user = make_user(Role.HOME_AFFAIRS)
     stale = report_bundle_start(snapshot=snapshot, acting_user=user, formats=["docx"])
     ReportBundle.objects.filter(pk=stale.pk).update(
-        status=BundleStatus.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
+        status=JobStatus.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
     )
     fresh = report_bundle_start(snapshot=snapshot, acting_user=user, formats=["docx"])
     stale.refresh_from_db()
-    assert fresh != stale and stale.status == BundleStatus.FAILED and stale.message
-    assert fresh.status == BundleStatus.QUEUED
+    assert fresh != stale and stale.status == JobStatus.FAILED and stale.message
+    assert fresh.status == JobStatus.QUEUED
 
 
 def test_snapshot_page_query_count(client, snapshot, make_user, django_assert_max_num_queries):
@@ -201,3 +214,28 @@ def test_snapshot_page_query_count(client, snapshot, make_user, django_assert_ma
     with django_assert_max_num_queries(24):
         response = client.get(reverse("reports:snapshot", args=[snapshot.period.code, snapshot.version]))
     assert response.status_code == 200
+
+
+def test_the_zip_button_is_disabled_while_a_bundle_is_built(client, snapshot, make_user):
+    """The button says the ZIP is being built and cannot be pressed while a bundle of this computation is
+    queued or running; the polled progress gives it back once the bundle is done (out of band)."""
+    user = make_user(Role.HOME_AFFAIRS)
+    client.force_login(user)
+    page = reverse("reports:snapshot", args=[snapshot.period.code, snapshot.version])
+    html = client.get(page).content.decode()
+    button = re.search(r'<button[^>]*id="bundle-button"[^>]*>', html).group(0)
+    assert "disabled" not in button
+    assert 'hx-disabled-elt="find button"' in html and 'hx-indicator="#bundle-building"' in html
+    bundle = ReportBundle.objects.create(
+        snapshot=snapshot, created_by=user, status=JobStatus.RUNNING, progress=35
+    )
+    html = client.get(page).content.decode()
+    assert re.search(r'<button[^>]*id="bundle-button"[^>]*disabled', html)
+    status = client.get(reverse("reports:bundle_status", args=[bundle.pk])).content.decode()
+    assert 'data-width="35"' in status and "every 1s" in status
+    assert re.search(r'<button[^>]*id="bundle-button"[^>]*disabled[^>]*hx-swap-oob="true"', status)
+    bundle.status, bundle.progress = JobStatus.FAILED, 100
+    bundle.save()
+    status = client.get(reverse("reports:bundle_status", args=[bundle.pk])).content.decode()
+    oob = re.search(r'<button[^>]*id="bundle-button"[^>]*>', status).group(0)
+    assert 'hx-swap-oob="true"' in oob and "disabled" not in oob

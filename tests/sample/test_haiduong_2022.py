@@ -80,6 +80,7 @@ def loaded(django_db_setup, django_db_blocker):
         }
         sources = Counter(Response.objects.values_list("source", flat=True))
         answers = Answer.objects.filter(response__questionnaire__period__in=periods.values()).count()
+        evidence = _evidence_shown(periods[2022])
         transaction.set_rollback(True)
     return {
         "results": exported,
@@ -88,7 +89,65 @@ def loaded(django_db_setup, django_db_blocker):
         "responses": responses,
         "sources": sources,
         "answers": answers,
+        "evidence": evidence,
     }
+
+
+def _evidence_shown(period) -> dict:
+    """The sample's evidence checks, and the appraisal pages of its items as the secretariat lead sees them."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from assessment.models import AssessmentItem
+    from evidence.models import EvidenceCheck
+
+    checks = sorted(
+        EvidenceCheck.objects.values_list(
+            "evidence__agency__code", "evidence__original_name", "status", "signature"
+        )
+    )
+    client = Client()
+    client.force_login(User.objects.get(username="thuky1"))
+    pages = {}
+    for agency, code in (("so-gtvt", "1.1.1"), ("so-gtvt", "1.2"), ("so-y-te", "1.2"), ("nam-sach", "1.1.1")):
+        item = AssessmentItem.objects.get(
+            agency__code=agency, node__code=code, node__criteria_set__period=period
+        )
+        pages[agency, code] = client.get(
+            reverse("appraisal:item", args=[period.code, item.pk])
+        ).content.decode()
+    return {"checks": checks, "pages": pages, "search": _sample_search(period)}
+
+
+def _sample_search(period) -> dict:
+    """Who finds the phrase of Sở GTVT's plan (also uploaded by Sở Y tế): the agencies whose copy each
+    user finds, the appraiser before and after the lead assigns them Sở Y tế; the focal point's page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from agencies.models import Agency
+    from assessment.models import AppraisalAssignment
+    from evidence.search import evidence_search
+
+    phrase = "đường thủy nội địa"
+    users = {name: User.objects.get(username=name) for name in ("noivu", "thuky1", "thuky2", "so-gtvt")}
+
+    def found(name):
+        return sorted(hit.evidence.agency.code for hit in evidence_search(user=users[name], query=phrase))
+
+    shown = {"noivu": found("noivu"), "thuky1": found("thuky1"), "thuky2 unassigned": found("thuky2")}
+    AppraisalAssignment.objects.create(
+        period=period, agency=Agency.objects.get(code="so-y-te"), appraiser=users["thuky2"]
+    )
+    shown["thuky2 on so-y-te"] = found("thuky2")
+    client = Client()
+    client.force_login(users["so-gtvt"])
+    shown["focal point page"] = client.get(reverse("evidence:search"), {"q": phrase}).status_code
+    client.force_login(users["noivu"])
+    shown["noivu page"] = client.get(reverse("evidence:search"), {"q": "duong thuy noi dia"}).content.decode()
+    return shown
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +278,36 @@ def test_as_many_questionnaires_as_seed_002_counts(loaded):
         assert count[("ubnd-huyen", "dai-bieu-hdnd")] == 20 * 12
         assert count[("ubnd-huyen", "lanh-dao-so")] == 72 * 12
         assert count[("ubnd-huyen", "nguoi-dan")] + count[("ubnd-huyen", "doanh-nghiep")] == 1620
+
+
+def test_the_sample_evidence_shows_every_badge_on_the_appraisal_pages(loaded):
+    """Signed and verified, changed after signing, unsigned (and dated 2021), signed by an authority the
+    province does not trust, and one plan uploaded by two departments."""
+    assert loaded["evidence"]["checks"] == [
+        ("nam-sach", "Ke-hoach-CCHC-2022-Nam-Sach.pdf", "done", "unverified"),
+        ("so-gtvt", "Bao-cao-CCHC-quy-IV-So-GTVT.pdf", "done", "altered"),
+        ("so-gtvt", "Ke-hoach-CCHC-2022-So-GTVT.pdf", "done", "verified"),
+        ("so-y-te", "Bao-cao-CCHC-nam-So-Y-te.pdf", "done", "unsigned"),
+        ("so-y-te", "Ke-hoach-CCHC-2022-So-GTVT.pdf", "done", "verified"),
+    ]
+    pages = loaded["evidence"]["pages"]
+    plan = pages["so-gtvt", "1.1.1"]
+    assert 'data-check="verified"' in plan and "Nguyễn Văn Hùng" in plan
+    assert 'data-flag="duplicate"' in plan and "Sở Y tế" in plan
+    assert 'data-check="altered"' in pages["so-gtvt", "1.2"]
+    unsigned = pages["so-y-te", "1.2"]
+    assert 'data-check="unsigned"' in unsigned and 'data-flag="date"' in unsigned
+    assert 'data-check="unverified"' in pages["nam-sach", "1.1.1"]
+
+
+def test_search_finds_a_phrase_of_a_sample_pdf_only_for_who_may_see_it(loaded):
+    """Home Affairs and the lead find both copies of Sở GTVT's plan; an appraiser finds none until
+    assigned Sở Y tế, then only its copy; a focal point has no search page."""
+    search = loaded["evidence"]["search"]
+    assert search["noivu"] == search["thuky1"] == ["so-gtvt", "so-y-te"]
+    assert search["thuky2 unassigned"] == []
+    assert search["thuky2 on so-y-te"] == ["so-y-te"]
+    assert search["focal point page"] == 404
+    page = search["noivu page"]
+    assert 'data-hits="2"' in page and "Ke-hoach-CCHC-2022-So-GTVT.pdf" in page
+    assert "<mark>" in page and 'data-check="verified"' in page

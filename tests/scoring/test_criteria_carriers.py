@@ -7,6 +7,7 @@ check what an official may type (see `make mutate`, docs/testing.md).
 
 import copy
 import io
+import zipfile
 
 import pytest
 from django.utils import timezone, translation
@@ -576,3 +577,96 @@ def test_each_block_of_a_period_has_its_own_set(place):
     other = criteria_set_from_document(period=period, block=BlockFactory(code="xa"), document=document)
     assert other.block.code == "xa"
     assert CriteriaSet.objects.filter(period=period).count() == 2
+
+
+def test_only_the_agencies_named_are_kept_out_and_each_stranger_is_named(place):
+    period, block = place
+    AgencyFactory(code="so-tu-phap", block=block)  # of the block, not named: stays ranked
+    AgencyFactory(code="xa-1", block=BlockFactory(code="xa"))  # active in the period, another block
+    stored = criteria_set_from_document(
+        period=period, block=block, document={**full_document(), "unranked": ["so-y-te"]}
+    )
+    assert [agency.code for agency in stored.unranked_agencies.all()] == ["so-y-te"]
+    with pytest.raises(CriteriaFileError) as refusal:
+        criteria_set_from_document(
+            period=period,
+            block=block,
+            document={**full_document(), "unranked": ["so-y-te", "xa-1", "khong-co"]},
+            replace=True,
+        )
+    assert [str(p) for p in refusal.value.problems] == [
+        "agencies not ranked: xa-1 is not an agency of block so-nganh active in period 2022",
+        "agencies not ranked: khong-co is not an agency of block so-nganh active in period 2022",
+    ]
+    assert [agency.code for agency in CriteriaSet.objects.get().unranked_agencies.all()] == ["so-y-te"]
+
+
+def test_a_workbook_with_no_agency_kept_out_reads_back_an_empty_list():
+    document = {**full_document(), "unranked": []}
+    assert rows(load_workbook(io.BytesIO(document_to_xlsx(document))), INFO)[5][1] is None
+    assert xlsx_to_document(document_to_xlsx(document))[0] == document
+
+
+def test_a_workbook_carries_the_format_of_its_document():
+    """Whatever the document says, so that importing the workbook refuses a format it does not know."""
+    document = {**full_document(), "format": "parindex-criteria/2"}
+    assert xlsx_to_document(document_to_xlsx(document))[0]["format"] == "parindex-criteria/2"
+
+
+def test_unreadable_head_rule_cells_are_named_by_their_row():
+    def change(workbook):
+        workbook[HEADS]["B3"] = "tám mươi"
+
+    assert refused(edited(change)) == [
+        "sheet Người đứng đầu, row 3, column Chỉ số từ (%): tám mươi is not a number"
+    ]
+
+
+def test_every_row_of_the_information_sheet_counts_against_the_row_limit(settings):
+    """The information sheet has no header row: at a limit of 10 rows it may have 10, not 11 (the tree
+    sheet's 10 criteria under its header are within the same limit)."""
+    settings.FILE_LIMITS = {**settings.FILE_LIMITS, "list_rows": 10}
+
+    def info_rows(count):
+        def change(workbook):
+            while workbook[INFO].max_row < count:
+                workbook[INFO].append(["Ghi chú", "bỏ qua", "note"])
+
+        return change
+
+    assert xlsx_to_document(edited(info_rows(10)))[0] == full_document()
+    assert refused(edited(info_rows(11))) == [
+        "file: the sheet Thông tin declares 11 rows; at most 10 are accepted"
+    ]
+
+
+def with_empty_text(data: bytes, marker: str) -> bytes:
+    """The workbook with every cell holding `marker` turned into an empty text, as another program may
+    save it (openpyxl writes "" as an empty cell, but reads an empty text as "")."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    found = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                found += content.count(f"<t>{marker}</t>".encode())
+                content = content.replace(f"<t>{marker}</t>".encode(), b"<t></t>")
+            target.writestr(item, content)
+    assert found
+    return out.getvalue()
+
+
+def test_an_empty_text_cell_from_another_program_is_an_empty_cell():
+    def change(workbook):
+        workbook[INFO]["B1"] = "EMPTY-TEXT"  # format: the default stays
+        workbook[INFO]["B3"] = "EMPTY-TEXT"  # tie rule: the default stays
+
+    document, _ = xlsx_to_document(with_empty_text(edited(change), "EMPTY-TEXT"))
+    assert document == {**full_document(), "tie_rule": "shared"}
+
+    def number(workbook):
+        workbook[HEADS]["C2"] = "EMPTY-TEXT"
+
+    assert refused(with_empty_text(edited(number), "EMPTY-TEXT")) == [
+        "sheet Người đứng đầu, row 2, column Mọi lĩnh vực từ (%): a number is required"
+    ]

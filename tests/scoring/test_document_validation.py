@@ -75,6 +75,24 @@ def test_format_and_tie_rule(extra, expected):
     assert problems_of(minimal(**extra)) == expected
 
 
+@pytest.mark.parametrize(
+    ("unranked", "refused"),
+    [
+        ([], False),
+        (["so-y-te", "bql-kcn"], False),
+        ("so-y-te", True),  # a text, not a list
+        (None, True),
+        ({"so-y-te": True}, True),
+        (["so-y-te", " "], True),  # a blank code in a list
+        (["so-y-te", ""], True),
+        ([7], True),  # a code that is not text
+    ],
+)
+def test_agencies_not_ranked_are_a_list_of_codes(unranked, refused):
+    expected = ["agencies not ranked: 'unranked' must be a list of agency codes"] if refused else []
+    assert problems_of(minimal(unranked=unranked)) == expected
+
+
 @pytest.mark.parametrize("nodes", [None, [], {"code": "1"}])
 def test_a_set_without_criteria(nodes):
     document = minimal()
@@ -270,7 +288,8 @@ def test_bands_each_by_position():
     assert with_bands(band("A", "0", label=" ")) == ["band 1: the band has no label"]
     assert with_bands(band("A", "0", label=None)) == ["band 1: the band has no label"]
     assert with_bands(band("A", "0"), band("B", "x")) == ["band 2: min_index must be a number, not 'x'"]
-    assert with_bands(band("A", "0"), band("B", "0.00")) == ["band 2: two bands start at 0.00"]
+    # The number is written as people read it (message_text): "0", not the stored "0.00".
+    assert with_bands(band("A", "0"), band("B", "0.00")) == ["band 2: two bands start at 0"]
 
 
 @pytest.mark.parametrize(
@@ -320,6 +339,12 @@ def test_review_triggers_name_a_content_area():
     ]
     assert problems_of({**document, "review_triggers": [{"area_code": 1, "below": "x"}]}) == [
         "review trigger 1: below must be a number, not 'x'"
+    ]
+    # a trigger that is not an object does not stop the check of the triggers after it
+    assert problems_of({**document, "review_triggers": ["1", {"area_code": "2", "below": "x"}]}) == [
+        "review trigger 1: a review trigger must be an object",
+        "review trigger 2: 2 is not a content area of this set",
+        "review trigger 2: below must be a number, not 'x'",
     ]
 
 
@@ -403,6 +428,11 @@ def test_plain_decimal_is_the_shortest_exact_text(value, text):
                     {"min": "5", "max": None, "min_inclusive": False, "points": "0.5"},
                 ]
             },
+        ),
+        (
+            "threshold",  # an empty bound, typed or left empty, is open
+            {"bands": [{"min": "0", "max": "", "points": "1"}, {"min": "", "max": "0", "points": "0"}]},
+            {"bands": [{"min": "0", "max": None, "points": "1"}, {"min": None, "max": "0", "points": "0"}]},
         ),
         ("threshold", {}, {"bands": []}),
         ("proportional", {"target": "100.0"}, {"target": "100"}),

@@ -181,3 +181,54 @@ def test_refresh_query_count_does_not_grow_with_agencies(django_assert_max_num_q
     _answer_about_every_agency(survey, "y")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert survey_values_refresh(period=survey.period) == 2 * 32
+
+
+# --- the acting user, the policy and the audit entry (issue 13) -------------------------------------
+
+
+def test_aggregation_records_who_ran_it_and_how_many(survey):
+    from surveys.models import SurveyAggregation
+    from tests.factories import UserFactory
+
+    home_affairs = UserFactory(username="so-noi-vu", role="home_affairs")
+    assert survey_values_refresh(period=survey.period, acting_user=home_affairs) == 3
+    entry = SurveyAggregation.objects.get()
+    assert (entry.period, entry.by, entry.written, entry.removed) == (survey.period, home_affairs, 3, 0)
+    survey.questionnaire.responses.filter(agency=survey.b).delete()
+    assert survey_values_refresh(period=survey.period) == 2  # the command: the system acts
+    latest = SurveyAggregation.objects.first()
+    assert (latest.by, latest.written, latest.removed) == (None, 2, 1)
+
+
+@pytest.mark.parametrize("role", ["survey_operator", "secretariat_lead", "focal_point"])
+def test_only_home_affairs_aggregates(survey, role):
+    import re
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    from surveys.models import SurveyAggregation
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="x", role=role)
+    refusal = re.escape(gettext("Only Home Affairs aggregates the survey values."))
+    with pytest.raises(ValidationError, match=refusal):
+        survey_values_refresh(period=survey.period, acting_user=user)
+    assert not SurveyValue.objects.exists() and not SurveyAggregation.objects.exists()
+
+
+def test_an_approved_period_is_not_aggregated_again(survey):
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    from agencies.models import PeriodState
+    from agencies.policy import period_inputs_refusal
+    from tests.factories import UserFactory
+
+    Period = type(survey.period)
+    Period.objects.filter(pk=survey.period.pk).update(state=PeriodState.APPROVED)
+    survey.period.refresh_from_db()
+    home_affairs = UserFactory(username="so-noi-vu", role="home_affairs")
+    with pytest.raises(ValidationError, match=re.escape(period_inputs_refusal(survey.period))):
+        survey_values_refresh(period=survey.period, acting_user=home_affairs)

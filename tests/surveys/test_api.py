@@ -105,7 +105,7 @@ def test_a_refused_file_lists_every_problem_at_its_status_and_stores_nothing(
         {
             "row": None,
             "column": None,
-            "where": "row 7, column 2",
+            "where": "row 7, question 2",
             "message": "7 is not an option of question 2 (options: 1, 2, 3, 4, 9)",
         },
     ]

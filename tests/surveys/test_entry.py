@@ -149,7 +149,7 @@ def test_a_blind_second_entry_reports_each_difference_and_counts_once(
     ]
     page = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/doi-chieu/").content.decode()
     assert "Forms typed twice: 2; identical: 1." in page
-    assert "<tr><td>A-001</td><td>2</td><td>2</td><td>3</td></tr>" in page
+    assert "<tr><td>A-001</td><td>2</td><td>2</td><td>3</td>" in page  # then the link to correct it
 
 
 def test_a_second_entry_needs_another_operator_a_first_entry_and_happens_once(

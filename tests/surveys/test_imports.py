@@ -11,9 +11,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from parindex.jobs import JobStatus
 from surveys.imports import responses_import, responses_template_xlsx
 from surveys.management.commands.import_responses import Command as ImportResponses
-from surveys.models import Answer, ImportBatch, ImportStatus, Response
+from surveys.models import Answer, ImportBatch, Response
 from surveys.problems import CellProblem, SurveyFileError
 from surveys.selectors import survey_leaf_values
 
@@ -96,13 +97,13 @@ def problems_of(survey, data, *, match: str) -> list[str]:
     with pytest.raises(SurveyFileError, match=match) as refused:
         responses_import(questionnaire=survey.questionnaire, file=data, file_name="phieu.csv")
     assert (Response.objects.count(), stored_answers()) == before
-    assert ImportBatch.objects.order_by("-id").first().status == ImportStatus.REFUSED
+    assert ImportBatch.objects.order_by("-id").first().status == JobStatus.REFUSED
     return [str(problem) for problem in refused.value.problems]
 
 
 def test_csv_with_bom_is_imported(survey):
     batch = responses_import(questionnaire=survey.questionnaire, file=csv_bytes(GOOD), file_name="phieu.csv")
-    assert (batch.rows, batch.added, batch.skipped, batch.status) == (4, 4, 0, ImportStatus.STORED)
+    assert (batch.rows, batch.added, batch.skipped, batch.status) == (4, 4, 0, JobStatus.STORED)
     assert stored_answers() == EXPECTED
     assert set(Response.objects.values_list("source", "import_batch")) == {("imported", batch.id)}
     assert len(batch.sha256) == 64
@@ -148,7 +149,7 @@ def test_one_bad_row_refuses_the_file_and_every_problem_is_named(survey):
     assert problems == [
         "row 6, column Mã nhóm: unknown respondent group sinh-vien (expected hdnd, mttq, dan, huyen)",
         "row 7, column Mã cơ quan: agency huyen-x is not in the block this questionnaire assesses",
-        "row 7, column 1: 7 is not an option of question 1 (options: 1, 2, 3, 4, 9)",
+        "row 7, question 1: 7 is not an option of question 1 (options: 1, 2, 3, 4, 9)",
         "row 8, column Mã cơ quan: unknown agency so-khong-co",
         "row 9, column Số phiếu: serial P001 is repeated (first on row 2)",
         "row 10, column Số phiếu: the serial number is missing",
@@ -170,7 +171,7 @@ def test_problems_carry_row_and_column(survey):
 def test_an_xlsx_problem_names_the_spreadsheet_row(survey):
     rows = [*GOOD, ["", "", "", "", "", "", "", ""], ["P009", "dan", "so-a", "1", "8", "", "", ""]]
     problems = problems_of(survey, xlsx_bytes(rows), match="8 is not an option of question 2")
-    assert problems == ["row 7, column 2: 8 is not an option of question 2 (options: 1, 2, 3, 4, 9)"]
+    assert problems == ["row 7, question 2: 8 is not an option of question 2 (options: 1, 2, 3, 4, 9)"]
 
 
 def test_bad_headers_are_named(survey):
@@ -181,9 +182,9 @@ def test_bad_headers_are_named(survey):
         match="the column Mã nhóm is missing",
     )
     assert problems == [
-        "row 1, column 6: unknown column 6: expected Số phiếu, Mã nhóm, Mã cơ quan or a question number "
+        "row 1, question 6: unknown column 6: expected Số phiếu, Mã nhóm, Mã cơ quan or a question number "
         "of questionnaire so-nganh-2022",
-        "row 1, column 1: the column appears twice",
+        "row 1, question 1: the column appears twice",
         "row 1: the column Mã nhóm is missing",
     ]
 
@@ -192,7 +193,7 @@ def test_the_same_file_twice_is_stored_once(survey):
     data = csv_bytes(GOOD)
     responses_import(questionnaire=survey.questionnaire, file=data)
     again = responses_import(questionnaire=survey.questionnaire, file=data)
-    assert (again.added, again.skipped, again.status) == (0, 4, ImportStatus.UNCHANGED)
+    assert (again.added, again.skipped, again.status) == (0, 4, JobStatus.UNCHANGED)
     assert Response.objects.count() == 4
     assert stored_answers() == EXPECTED
 
@@ -215,9 +216,9 @@ def test_a_serial_stored_with_different_answers_is_a_conflict(survey):
     ) as refused:
         responses_import(questionnaire=survey.questionnaire, file=csv_bytes(changed))
     assert [str(p) for p in refused.value.problems] == [
-        "row 3, column 2: serial P002 is already stored with a different value here (stored: 3)",
+        "row 3, question 2: serial P002 is already stored with a different value here (stored: 3)",
         "row 4, column Mã cơ quan: serial P003 is already stored with a different value here (stored: so-a)",
-        "row 5, column 5: serial P004 is already stored with a different value here (stored: b)",
+        "row 5, question 5: serial P004 is already stored with a different value here (stored: b)",
     ]
     assert Response.objects.count() == 4
     assert stored_answers() == EXPECTED
@@ -253,9 +254,9 @@ def test_problems_in_several_batches_are_each_named_once(survey, small_batches):
     changed[3][3] = "3"  # P004 question 1: stored 1 (second batch)
     rows = [*changed, ["P005", "dan", "so-a", "x", "", "", "", ""]]
     assert problems_of(survey, csv_bytes(rows), match=re.escape("serial P004 is already stored")) == [
-        "row 2, column 1: serial P001 is already stored with a different value here (stored: 1)",
-        "row 5, column 1: serial P004 is already stored with a different value here (stored: 1)",
-        "row 6, column 1: x is not an option of question 1 (options: 1, 2, 3, 4, 9)",
+        "row 2, question 1: serial P001 is already stored with a different value here (stored: 1)",
+        "row 5, question 1: serial P004 is already stored with a different value here (stored: 1)",
+        "row 6, question 1: x is not an option of question 1 (options: 1, 2, 3, 4, 9)",
     ]
 
 
@@ -306,7 +307,7 @@ def test_command_exits_with_status_1(survey, tmp_path, capsys, monkeypatch):
         ImportResponses().run_from_argv(["manage.py", "import_responses", str(path), "--period", "2022"])
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert "row 2, column 1: 0 is not an option of question 1" in err
+    assert "row 2, question 1: 0 is not an option of question 1" in err
     assert "refused, 1 problem(s); no response was stored" in err
     assert not Response.objects.exists()
 

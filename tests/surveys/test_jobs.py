@@ -7,10 +7,11 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from accounts.models import Role
+from parindex.jobs import JobStatus
 from surveys import imports, jobs
 from surveys.imports import responses_import
 from surveys.jobs import import_job_run, import_job_start
-from surveys.models import Answer, ImportBatch, ImportStatus, Response
+from surveys.models import Answer, ImportBatch, Response
 from surveys.tasks import import_responses
 from tests.factories import UserFactory
 
@@ -65,11 +66,11 @@ def test_the_import_reports_progress_in_steps_up_to_100(survey, every_step):
 def test_an_import_job_stores_the_file_and_records_its_progress(survey, operator, every_step):
     upload = SimpleUploadedFile("phieu-30.csv", csv_bytes(rows(30)))
     batch = import_job_start(questionnaire=survey.questionnaire, upload=upload, acting_user=operator)
-    assert batch.status == ImportStatus.QUEUED and batch.upload.name.startswith("survey-imports/")
+    assert batch.status == JobStatus.QUEUED and batch.upload.name.startswith("survey-imports/")
     steps = []
     run = import_job_run(batch_id=batch.pk, progress=steps.append)
     assert (run.status, run.rows, run.added, run.progress, run.created_by) == (
-        ImportStatus.STORED, 30, 30, 100, operator,
+        JobStatus.STORED, 30, 30, 100, operator,
     )  # fmt: skip
     assert run.finished_at is not None and steps[-1] == 100 and len(steps) >= 5
     assert Response.objects.filter(import_batch=run).count() == 30
@@ -79,24 +80,24 @@ def test_an_import_job_stores_the_file_and_records_its_progress(survey, operator
 def test_a_refused_job_stores_nothing_and_keeps_every_problem(client, survey, operator):
     upload = SimpleUploadedFile("phieu-sai.csv", csv_bytes(rows(30, bad_row=17)))
     batch = import_job_start(questionnaire=survey.questionnaire, upload=upload, acting_user=operator)
-    assert import_responses.apply(args=[batch.pk]).get() == ImportStatus.REFUSED
+    assert import_responses.apply(args=[batch.pk]).get() == JobStatus.REFUSED
     batch.refresh_from_db()
-    assert (batch.status, batch.problems, batch.added, batch.progress) == (ImportStatus.REFUSED, 1, 0, 100)
+    assert (batch.status, batch.problems, batch.added, batch.progress) == (JobStatus.REFUSED, 1, 0, 100)
     assert not Response.objects.exists() and not Answer.objects.exists()
     text = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/lan-nhap/{batch.pk}/").content.decode()
     assert "The file was refused and no response was stored. Problems found: 1." in text
-    assert "row 17, column 1: 7 is not an option of question 1 (options: 1, 2, 3, 4, 9)" in text
+    assert "row 17, question 1: 7 is not an option of question 1 (options: 1, 2, 3, 4, 9)" in text
     assert "hx-trigger" not in text
 
 
 def test_the_page_polls_a_running_job_every_second_until_it_ends(client, survey, operator):
     batch = ImportBatch.objects.create(
-        questionnaire=survey.questionnaire, file_name="lon.csv", status=ImportStatus.RUNNING, progress=40
+        questionnaire=survey.questionnaire, file_name="lon.csv", status=JobStatus.RUNNING, progress=40
     )
     page = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/").content.decode()
     poll = f'hx-get="/khao-sat/phieu/{survey.questionnaire.pk}/lan-nhap/{batch.pk}/" hx-trigger="every 1s"'
     assert poll in page and 'data-width="40"' in page
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.STORED, rows=9, added=9, progress=100)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=JobStatus.STORED, rows=9, added=9, progress=100)
     text = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/lan-nhap/{batch.pk}/").content.decode()
     assert "9 rows: 9 responses added, 0 already stored with the same answers." in text
     assert "hx-trigger" not in text
@@ -112,7 +113,7 @@ def test_the_upload_page_queues_the_job_and_shows_its_outcome(
         )
     batch = ImportBatch.objects.get()
     assert response.url == f"/khao-sat/phieu/{survey.questionnaire.pk}/?lan-nhap={batch.pk}"
-    assert batch.status == ImportStatus.STORED and Response.objects.count() == 4
+    assert batch.status == JobStatus.STORED and Response.objects.count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,7 +121,7 @@ def test_the_upload_page_queues_the_job_and_shows_its_outcome(
 def test_progress_is_written_outside_the_import_transaction(survey):
     """The page reads progress while the import's transaction is still open (and may roll back); the
     responses it inserts lock the batch row only against key changes, so the progress update goes on."""
-    batch = ImportBatch.objects.create(questionnaire=survey.questionnaire, status=ImportStatus.RUNNING)
+    batch = ImportBatch.objects.create(questionnaire=survey.questionnaire, status=JobStatus.RUNNING)
     with pytest.raises(RuntimeError, match="^the import fails$"), transaction.atomic():
         Response.objects.create(
             questionnaire=survey.questionnaire,

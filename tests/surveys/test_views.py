@@ -1,12 +1,15 @@
 """Survey pages: only survey operators and Home Affairs; an upload is imported by a background job (inline
 without a broker), stored whole or refused with its problems shown on the page."""
 
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from accounts.models import Role
-from surveys.models import Response, SurveyValue
+from scoring.models import CriteriaNode
+from surveys.models import Response, SurveyValue, SurveyValueSource
 from tests.factories import UserFactory
 
 from .factories import make_survey
@@ -91,6 +94,28 @@ def test_only_home_affairs_aggregates(client, survey, operator, upload):
     response = client.post(f"/khao-sat/ky/{survey.period.pk}/tong-hop/", follow=True)
     assert "survey values written" in response.content.decode()
     assert SurveyValue.objects.count() == 3
+
+
+def test_the_aggregation_says_in_words_what_it_did(client, survey, operator, upload):
+    """Which survey, how many questionnaires, values, agencies and criteria; hand-entered values kept."""
+    upload(survey, csv_bytes(GOOD))
+    responses = Response.objects.count()
+    leaf = CriteriaNode.objects.filter(criteria_set=survey.criteria_set, rule="survey").first()
+    kept = SurveyValue.objects.create(
+        agency=survey.b, node=leaf, value="0.5", source=SurveyValueSource.MANUAL
+    )
+    client.force_login(UserFactory(username="noi-vu", role=Role.HOME_AFFAIRS))
+    html = unescape(client.post(f"/khao-sat/ky/{survey.period.pk}/tong-hop/", follow=True).content.decode())
+    aggregated = SurveyValue.objects.filter(source="aggregated")
+    agencies = aggregated.values("agency").distinct().count()
+    criteria = aggregated.values("node").distinct().count()
+    assert (
+        f"{survey.period}: {aggregated.count()} survey values written from {responses} questionnaires "
+        f"({survey.questionnaire.title}), for {agencies} agencies on {criteria} survey criteria."
+    ) in html
+    assert "1 value entered by hand or imported was kept as it is." in html
+    kept.refresh_from_db()
+    assert kept.source == SurveyValueSource.MANUAL
 
 
 def test_index_query_count_does_not_grow_with_questionnaires(

@@ -7,7 +7,8 @@ from django.core import mail
 from django.utils import translation
 from openpyxl import Workbook
 
-from accounts.models import AccountImport, AccountImportStatus, User
+from accounts.models import AccountImport, User
+from parindex.jobs import JobStatus
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_one_bad_row_creates_nothing_and_names_each_cell(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/tai-khoan/nhap/", {"file": upload})
     job = AccountImport.objects.get()
-    assert job.status == AccountImportStatus.REFUSED and job.created_count == 0
+    assert job.status == JobStatus.REFUSED and job.created_count == 0
     html = client.get(response["Location"]).content.decode()
     assert "Nothing was created" in html
     assert "row 3, column Tên đăng nhập: the username noivu already exists" in html
@@ -106,11 +107,11 @@ def test_the_request_only_queues_the_job_and_a_redelivered_task_runs_nothing(cli
     upload = workbook(["gtvt-1", "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"])
     response = client.post("/tai-khoan/nhap/", {"file": upload})
     job = AccountImport.objects.get()
-    assert response.status_code == 302 and job.status == AccountImportStatus.QUEUED
+    assert response.status_code == 302 and job.status == JobStatus.QUEUED
     assert job.created_by == home_affairs and not User.objects.filter(username="gtvt-1").exists()
     box = client.get(f"/tai-khoan/nhap/{job.pk}/trang-thai/").content.decode()
-    assert 'hx-trigger="every 1s"' in box and "Waiting to start" in box
-    assert account_import_run(job_id=job.pk).status == AccountImportStatus.CREATED
+    assert 'hx-trigger="every 1s"' in box and "Queued" in box
+    assert account_import_run(job_id=job.pk).status == JobStatus.CREATED
     assert account_import_run(job_id=job.pk) is None
     job.refresh_from_db()
     assert (job.created_count, job.progress, job.finished_at is not None) == (1, 100, True)

@@ -19,3 +19,22 @@ def test_every_message_has_a_vietnamese_translation():
 def test_the_compiled_catalog_is_current():
     with translation.override("vi"):
         assert translation.gettext("the file is not an XLSX workbook") == "tệp không phải là bảng tính XLSX"
+
+
+def test_every_plural_message_has_its_vietnamese_form():
+    """Vietnamese has one plural form (msgstr[0]); an empty one shows the English on a Vietnamese page."""
+    body = CATALOG.read_text(encoding="utf-8").partition("\n\n")[2]
+    plurals = re.findall(r"\nmsgid_plural .*\n", body)
+    empty = re.findall(r'\nmsgid (".*")\nmsgid_plural (?:".*"\n)+msgstr\[0\] ""\n(?!")', "\n" + body)
+    assert plurals, "the catalog has plural messages (ngettext/blocktranslate count)"
+    assert empty == []
+    with translation.override("vi"):
+        assert (
+            translation.ngettext(
+                "%(kept)s value entered by hand or imported was kept as it is.",
+                "%(kept)s values entered by hand or imported were kept as they are.",
+                3,
+            )
+            % {"kept": 3}
+            == "Giữ nguyên 3 giá trị nhập tay hoặc nhập từ tệp."
+        )

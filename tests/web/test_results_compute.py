@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from parindex.jobs import JobStatus
 from scoring import services
 from scoring.jobs import (
     COMPUTE_ALREADY_RUNNING,
@@ -20,7 +21,7 @@ from scoring.jobs import (
     compute_job_run,
     compute_job_start,
 )
-from scoring.models import AgencyResult, ComputeJob, JobStage, JobStatus, NodeResult, ResultSnapshot
+from scoring.models import AgencyResult, ComputeJob, JobStage, NodeResult, ResultSnapshot
 from scoring.services import period_compute
 from tests.public.builders import official, ranked_province
 

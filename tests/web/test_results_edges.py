@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import AssessmentItem
+from parindex.jobs import JobStatus
 from reports.selectors import report_data, report_settings_get
 from reports.tables import table_specs
-from scoring.models import ComputeJob, CriteriaSet, JobStatus
+from scoring.models import ComputeJob, CriteriaSet
 from scoring.services import period_compute
 from tests.public.builders import approved_province, official, published
 
@@ -121,8 +122,9 @@ def test_report_tables_keep_the_agency_out_of_ranks_and_bands(world):
     assert any(agencies[0].name in row.cells[1] for row in heads.rows if row.style != "section")
 
 
-def test_the_flag_is_editable_in_the_admin(client, world):
-    """Criteria set: the agencies not ranked; agency: the periods in which it is not ranked."""
+def test_the_flag_is_shown_in_the_admin_and_frozen_with_the_approved_set(client, world):
+    """Criteria set: the agencies not ranked; agency: the periods in which it is not ranked. Approved, the
+    set (flag included) is read-only, for a superuser too (tests/web/test_admin_policy.py: the draft)."""
     period, agencies, _ = world
     admin_user = official("quantri")
     admin_user.is_staff = admin_user.is_superuser = True
@@ -130,7 +132,8 @@ def test_the_flag_is_editable_in_the_admin(client, world):
     client.force_login(admin_user)
     criteria_set = CriteriaSet.objects.get(period=period)
     page = client.get(reverse("admin:scoring_criteriaset_change", args=[criteria_set.pk]))
-    assert page.status_code == 200 and 'name="unranked_agencies"' in page.content.decode()
+    assert page.status_code == 200 and 'name="unranked_agencies"' not in page.content.decode()
+    assert agencies[0].name in page.content.decode()
     agency_page = client.get(reverse("admin:agencies_agency_change", args=[agencies[0].pk]))
     assert agency_page.status_code == 200 and "CriteriaSet_unranked_agencies" in agency_page.content.decode()
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import PeriodState
-from scoring.models import ComputeJob, JobStatus, ResultSnapshot
+from parindex.jobs import JobStatus
+from scoring.models import ComputeJob, ResultSnapshot
 from scoring.services import period_compute
 from tests.factories import UserFactory
 from tests.public.builders import (
@@ -99,7 +100,7 @@ def test_the_compute_button_queues_a_job_and_the_bar_polls(client, world, django
     assert (
         job.status == JobStatus.SUCCEEDED
         and job.snapshot.version == 2
-        and job.started_by == users["home_affairs"]
+        and job.created_by == users["home_affairs"]
     )
     page = client.get(reverse("results:compute", args=[period.code])).content.decode()
     assert 'role="progressbar"' in page and 'aria-valuenow="100"' in page and "hx-trigger" not in page
@@ -265,7 +266,7 @@ def test_agency_and_compare_pages_in_a_bounded_number_of_queries(
 def test_home_lists_unpublished_results_only_to_readers(client, world):
     period, agencies, _, users = world
     client.force_login(users["focal_point"])
-    assert agencies[1].name not in client.get(reverse("home")).content.decode()
+    assert agencies[1].name not in client.get(reverse("results_index")).content.decode()
     client.force_login(users["council"])
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("results_index")).content.decode()
     assert agencies[1].name in html and reverse("results:ranking", args=[period.code]) in html

@@ -9,9 +9,11 @@ import psycopg
 import pytest
 from django.db import connection
 
+import parindex.jobs
+from parindex.jobs import JobStatus
 from scoring import jobs
 from scoring.jobs import compute_job_run, compute_job_start
-from scoring.models import AgencyResult, ComputeJob, JobStage, JobStatus, NodeResult, ResultSnapshot
+from scoring.models import AgencyResult, ComputeJob, JobStage, NodeResult, ResultSnapshot
 from scoring.services import period_compute
 from tests.public.builders import ranked_province
 from tests.worker import celery_worker, database_url, wait_for
@@ -90,7 +92,7 @@ def test_a_worker_killed_inside_the_transaction_leaves_the_previous_snapshot(tmp
 
     with pytest.raises(jobs.ComputeRefused, match=re.escape(str(jobs.COMPUTE_ALREADY_RUNNING))):
         compute_job_start(period=period, enqueue=False)  # not yet taken as interrupted
-    monkeypatch.setattr(jobs, "STALE_AFTER", jobs.STALE_AFTER * 0)
+    monkeypatch.setattr(parindex.jobs, "STALE_AFTER", parindex.jobs.STALE_AFTER * 0)
     retry = compute_job_start(period=period, enqueue=False)
     assert _job(job.pk).status == JobStatus.FAILED
     assert compute_job_run(job_id=retry.pk).version == 2

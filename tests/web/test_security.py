@@ -118,7 +118,7 @@ def test_pages_carry_a_strict_content_security_policy(client, url):
 
 TEMPLATE_DIRS = [ROOT / "templates", *ROOT.glob("*/templates")]
 # WeasyPrint renders the PDF template offline: it is never served to a browser.
-OFFLINE = {"reports/pdf.html"}
+OFFLINE = {"reports/pdf.html", "surveys/printed_forms.html"}  # rendered to PDF by WeasyPrint, never served
 
 
 def _templates():

@@ -7,23 +7,55 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
+from parindex import history
 from parindex.formatting import format_vi
 
 register = template.Library()
 HEAT_FLOORS = ((5, Decimal(90)), (4, Decimal(80)), (3, Decimal(70)), (2, Decimal(60)), (1, Decimal(50)))
 
 
+def _vietnamese() -> bool:
+    return (get_language() or "vi").startswith("vi")
+
+
+def _localise(text: str) -> str:
+    """format_vi's 90,30 as the current language writes it (English: 90.30)."""
+    return text if _vietnamese() else text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
+
+
 @register.filter
 def vi_number(value, places=2):
-    """90.3 → 90,30 in Vietnamese, 90.30 in English."""
+    """The one number format of the pages: 90.3 → 90,30 in Vietnamese, 90.30 in English.
+
+    `places` 2 keeps two decimals; "-2" rounds to two but drops trailing zeros (2 → 2, 0.5 → 0,5), for
+    maxima, steps and level points.
+    """
     if value is None or value == "":
         return "–"
-    text = format_vi(value, int(places))
-    return (
-        text
-        if (get_language() or "vi").startswith("vi")
-        else text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
-    )
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except ArithmeticError:
+        return str(value)
+    trim = str(places).startswith("-")
+    text = format_vi(number, abs(int(places)))
+    if trim and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return _localise(text)
+
+
+@register.filter
+def vi_input(value):
+    """A stored number as it is shown back in a form field: every digit kept, the decimal mark of the
+    language (87.5 → "87,5"); forms accept both marks. None → ""."""
+    if value is None or value == "":
+        return ""
+    text = str(value).strip()
+    try:
+        Decimal(text.replace(",", "."))
+    except ArithmeticError:
+        return text
+    text = text.replace(",", ".")
+    return text.replace(".", ",") if _vietnamese() else text
 
 
 @register.simple_tag
@@ -96,3 +128,10 @@ def user_name(user):
     if user is None:
         return "–"
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def input_text(data, node=None):
+    """An item's input in words ("points 1,5", "level “Đúng hạn”"), never the stored keys."""
+    levels = (getattr(node, "rule_params", None) or {}).get("levels")
+    return history.input_text(data, levels)

@@ -1,5 +1,7 @@
 """`manage.py render_reports --period 2022 --out DIR [--format xlsx,pdf,docx] [--numbering rank|list]`:
-writes every report file of a period's snapshot (the same files, under the same names, as the ZIP)."""
+writes every report file of a period's snapshot (the same files, under the same names, as the ZIP),
+one after the other in this process: the files go to a local directory, which Celery workers on other
+machines could not write into (a bundle spread over workers is the page's ZIP, reports/fanout.py)."""
 
 import time
 from pathlib import Path
@@ -8,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Period
 from reports.models import Numbering
-from reports.services import FORMATS, files_write, formats_parse, render_workers
+from reports.services import FORMATS, files_write, formats_parse
 
 
 class Command(BaseCommand):
@@ -20,9 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--format", default=",".join(FORMATS), help="Comma-separated: xlsx,pdf,docx.")
         parser.add_argument("--numbering", default=Numbering.RANK, choices=Numbering.values)
         parser.add_argument("--snapshot", type=int, help="Snapshot version (default: the latest).")
-        parser.add_argument(
-            "--workers", type=int, default=0, help="Rendering processes (default: the CPUs, at most 4)."
-        )
 
     def handle(self, *args, **options):
         period = Period.objects.filter(code=options["period"]).first()
@@ -43,7 +42,6 @@ class Command(BaseCommand):
             Path(options["out"]),
             numbering=options["numbering"],
             formats=formats,
-            workers=options["workers"] or render_workers(),
         )
         self.stdout.write(
             f"{len(written)} files of {period.code} v{snapshot.version} written to {options['out']} "

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Block, Period
-from scoring.formats import CriteriaFileError, criteria_set_from_document
+from scoring.formats import CriteriaFileError
 from scoring.formats.xlsx import xlsx_to_document
+from scoring.services import CriteriaImportRefused, criteria_set_import
 
 
 class Command(BaseCommand):
@@ -39,9 +40,18 @@ class Command(BaseCommand):
                 block_obj = Block.objects.get(code=block)
             except (Period.DoesNotExist, Block.DoesNotExist):
                 raise CommandError(f"No period {period!r} or no block {block!r}.") from None
-            criteria_set = criteria_set_from_document(
-                period=period_obj, block=block_obj, document=document, locations=locations, replace=replace
+            # The operator at the server (no person): audited as the command, held to the period's state.
+            criteria_set = criteria_set_import(
+                document,
+                period=period_obj,
+                block=block_obj,
+                acting_user=None,
+                replace=replace,
+                locations=locations,
+                via="command",
             )
+        except CriteriaImportRefused as refusal:
+            raise CommandError(f"{file}: refused: {refusal.message}") from None
         except CriteriaFileError as error:
             for problem in error.problems:
                 sys.stderr.write(f"{problem}\n")

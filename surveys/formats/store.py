@@ -1,0 +1,161 @@
+"""A questionnaire document ⇄ the database: stored whole once valid, and exported back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+
+from agencies.models import Block, Period
+from scoring.formats.document import plain_decimal
+
+from ..models import AnswerOption, GroupWeight, Question, Questionnaire, RespondentGroup, SamplePlan
+from ..problems import M, Problem, SurveyFileError, gettext_noop
+from .common import FORMAT
+from .validation import ValidationContext, validate_questionnaire
+
+
+def questionnaire_from_document(
+    *,
+    period: Period,
+    block: Block,
+    document: Mapping,
+    locations: Mapping[tuple, object] | None = None,
+    replace: bool = False,
+) -> Questionnaire:
+    """Validates the whole document, then stores it in one transaction; raises SurveyFileError listing
+    every problem. An existing questionnaire with the same code is replaced only when asked and only
+    while it has no responses."""
+    context = ValidationContext(period, block)
+    problems, canonical = validate_questionnaire(document, context, locations)
+    existing = Questionnaire.objects.filter(period=period, code=canonical.get("code")).first()
+    if existing is not None:
+        if not replace:
+            problems.append(
+                Problem(
+                    M(gettext_noop("questionnaire")),
+                    M(
+                        gettext_noop("%(period)s already has a questionnaire %(code)s (use replace)"),
+                        period=period.code,
+                        code=existing.code,
+                    ),
+                )
+            )
+        elif existing.responses.exists():
+            problems.append(
+                Problem(
+                    M(gettext_noop("questionnaire")),
+                    M(
+                        gettext_noop("questionnaire %(code)s already has responses and cannot be replaced"),
+                        code=existing.code,
+                    ),
+                )
+            )
+    if problems:
+        raise SurveyFileError(problems)
+    with transaction.atomic():
+        if existing is not None:
+            existing.import_batches.all().delete()
+            existing.delete()
+        questionnaire = Questionnaire.objects.create(
+            period=period, block=block, code=canonical["code"], title=canonical["title"]
+        )
+        groups = RespondentGroup.objects.bulk_create(
+            RespondentGroup(questionnaire=questionnaire, code=g["code"], name=g["name"], position=position)
+            for position, g in enumerate(canonical["groups"], start=1)
+        )
+        group_ids = {group.code: group.id for group in groups}
+        questions = Question.objects.bulk_create(
+            Question(
+                questionnaire=questionnaire,
+                number=q["number"],
+                text=q["text"],
+                node=context.leaves[q["criterion"]] if q["criterion"] else None,
+                is_sipas=q["sipas"],
+                sipas_element=q["sipas_element"],
+                position=position,
+            )
+            for position, q in enumerate(canonical["questions"], start=1)
+        )
+        AnswerOption.objects.bulk_create(
+            AnswerOption(
+                question=question,
+                key=o["key"],
+                label=o["label"],
+                coefficient=None if o["coefficient"] is None else Decimal(o["coefficient"]),
+                satisfied=o["satisfied"],
+                position=position,
+            )
+            for question, q in zip(questions, canonical["questions"], strict=True)
+            for position, o in enumerate(q["options"], start=1)
+        )
+        GroupWeight.objects.bulk_create(
+            GroupWeight(
+                questionnaire=questionnaire,
+                node=context.leaves[w["criterion"]],
+                group_id=group_ids[w["group"]],
+                weight=Decimal(w["weight"]),
+            )
+            for w in canonical["weights"]
+        )
+        SamplePlan.objects.bulk_create(
+            SamplePlan(
+                questionnaire=questionnaire,
+                agency_id=context.agencies[p["agency"]],
+                group_id=group_ids[p["group"]],
+                planned=p["planned"],
+            )
+            for p in canonical["sample_plan"]
+        )
+    return questionnaire
+
+
+questionnaire_import = questionnaire_from_document
+
+
+def questionnaire_to_document(questionnaire: Questionnaire) -> dict:
+    """The questionnaire as a document that imports back to the same questionnaire (round trip)."""
+    groups = list(questionnaire.groups.order_by("position", "id"))
+    group_codes = {group.id: group.code for group in groups}
+    questions = list(questionnaire.questions.select_related("node").order_by("position", "id"))
+    options: dict[int, list[AnswerOption]] = {}
+    for option in AnswerOption.objects.filter(question__questionnaire=questionnaire).order_by(
+        "position", "id"
+    ):
+        options.setdefault(option.question_id, []).append(option)
+    return {
+        "format": FORMAT,
+        "code": questionnaire.code,
+        "title": questionnaire.title,
+        "period": questionnaire.period.code,
+        "block": questionnaire.block.code,
+        "groups": [{"code": g.code, "name": g.name} for g in groups],
+        "questions": [
+            {
+                "number": q.number,
+                "text": q.text,
+                "criterion": q.node.code if q.node_id else None,
+                "sipas": q.is_sipas,
+                "sipas_element": q.sipas_element,
+                "options": [
+                    {
+                        "key": o.key,
+                        "label": o.label,
+                        "coefficient": None if o.coefficient is None else plain_decimal(o.coefficient),
+                        "satisfied": o.satisfied,
+                    }
+                    for o in options.get(q.id, [])
+                ],
+            }
+            for q in questions
+        ],
+        "weights": [
+            {"criterion": w.node.code, "group": group_codes[w.group_id], "weight": plain_decimal(w.weight)}
+            for w in questionnaire.weights.select_related("node").order_by("id")
+        ],
+        "sample_plan": [
+            {"agency": p.agency.code, "group": group_codes[p.group_id], "planned": p.planned}
+            for p in questionnaire.sample_plans.select_related("agency").order_by("id")
+        ],
+    }

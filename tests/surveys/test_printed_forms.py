@@ -1,0 +1,167 @@
+"""Printed questionnaires with a QR code: one form per planned respondent, its serial and the QR code of
+its one-time link; the paper form and the online answer of one serial are one response."""
+
+import io
+import shutil
+import subprocess
+from urllib.parse import urlsplit
+
+import pytest
+import segno
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from accounts.models import Role
+from surveys.models import PrintedForms, PrintStatus, Response, SurveyToken
+from surveys.printing import answer_url, form_serial, printed_forms_start, qr_svg_data_uri
+from surveys.services import TokenUsed, online_response_store, response_enter
+from tests.factories import UserFactory
+
+from .factories import make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    settings.SITE_URL = "https://cchc.example.gov.vn"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def survey():
+    return make_survey()  # sample plan: so-a dan 3, so-a hdnd 2, so-b dan 1
+
+
+@pytest.fixture
+def home_affairs():
+    return UserFactory(username="noi-vu", role=Role.HOME_AFFAIRS)
+
+
+def _answers(survey) -> dict[int, str]:
+    question = survey.questionnaire.questions.get(number="1")
+    return {question.pk: question.options.first().key}
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_job_prints_one_form_per_respondent_with_serial_and_qr(
+    client, survey, home_affairs, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("surveys.printing.CHUNK", 4)  # two chunks joined into one PDF
+    client.force_login(home_affairs)
+    page = f"/khao-sat/phieu/{survey.questionnaire.pk}/phieu-in/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page)
+    assert response.status_code == 302
+    job = PrintedForms.objects.get()
+    assert (job.status, job.forms) == (PrintStatus.DONE, 6)
+    shown = client.get(page).content.decode()
+    assert 'data-print-status="done"' in shown and "6 forms ready." in shown
+    download = client.get(page + "?tai=1")
+    assert download["Content-Type"] == "application/pdf"
+    pdf = b"".join(download.streaming_content)
+    text = _pdf_text(pdf)
+    serials = [form_serial(token) for token in SurveyToken.objects.order_by("pk")]
+    assert all(serial in text for serial in serials)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 6  # one page per respondent (5 questions fit)
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) renders the forms as a phone's camera sees them")
+    client.logout()  # a citizen, not signed in
+    _assert_qr_codes_scan_to_the_links(pdf, client)
+
+
+def _assert_qr_codes_scan_to_the_links(pdf: bytes, client) -> None:
+    """Renders the PDF as a scanner would see it (150 dpi), decodes each page's QR code and opens the
+    link: the respondent's own form, which the serial printed beside the code also names."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    tokens = list(SurveyToken.objects.order_by("agency__position", "group_id", "pk"))
+    expected = {answer_url(token) for token in tokens}
+    found = set()
+    for number in range(1, len(tokens) + 1):
+        png = subprocess.run(
+            ["pdftoppm", "-png", "-r", "150", "-f", str(number), "-l", str(number), "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout
+        codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        assert len(codes) == 1
+        found.add(codes[0].text)
+    assert found == expected
+    assert all(url.startswith("https://cchc.example.gov.vn/khao-sat/tra-loi/") for url in found)
+    by_url = {answer_url(token): token for token in tokens}
+    for url in found:
+        opened = client.get(urlsplit(url).path)
+        assert opened.status_code == 200, url
+        page = opened.content.decode()
+        assert "<fieldset>" in page and by_url[url].agency.name in page
+
+
+def test_the_qr_code_encodes_the_link(survey):
+    url = "https://cchc.example.gov.vn/khao-sat/tra-loi/abc/"
+    assert qr_svg_data_uri(url) == segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=2)
+    assert qr_svg_data_uri(url).startswith("data:image/svg+xml")
+
+
+def test_a_paper_form_typed_after_the_online_answer_is_refused(survey, home_affairs):
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    token = SurveyToken.objects.filter(agency=survey.a, group__code="dan").first()
+    online = online_response_store(token=token.token, answers=_answers(survey))
+    assert online.serial == form_serial(token)
+    with pytest.raises(ValidationError, match="already"):
+        response_enter(
+            questionnaire=survey.questionnaire,
+            serial=form_serial(token),
+            group=token.group,
+            agency=token.agency,
+            answers=_answers(survey),
+            acting_user=home_affairs,
+        )
+    assert Response.objects.filter(serial=form_serial(token)).count() == 1
+
+
+def test_an_online_answer_after_the_paper_form_is_refused_and_the_link_used(survey, home_affairs):
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    token = SurveyToken.objects.filter(agency=survey.b).first()
+    paper = response_enter(
+        questionnaire=survey.questionnaire,
+        serial=form_serial(token).lower(),  # typed as read; the link is found all the same
+        group=token.group,
+        agency=token.agency,
+        answers=_answers(survey),
+        acting_user=home_affairs,
+    )
+    token.refresh_from_db()
+    assert token.used_at is not None and token.response == paper
+    with pytest.raises(TokenUsed):
+        online_response_store(token=token.token, answers=_answers(survey))
+    assert Response.objects.filter(questionnaire=survey.questionnaire).count() == 1
+
+
+def test_a_form_already_answered_is_not_printed_again(
+    survey, home_affairs, django_capture_on_commit_callbacks
+):
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    token = SurveyToken.objects.first()
+    online_response_store(token=token.token, answers=_answers(survey))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    job.refresh_from_db()
+    assert job.forms == 5
+
+
+def test_printed_forms_are_home_affairs_only(client, survey):
+    client.force_login(UserFactory(username="thu-ky", role=Role.SECRETARIAT_LEAD))
+    assert client.post(f"/khao-sat/phieu/{survey.questionnaire.pk}/phieu-in/").status_code == 403
+    assert not PrintedForms.objects.exists()
