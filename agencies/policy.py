@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -439,8 +440,10 @@ def readable_states(who: Audience, kind: Stage | Obj) -> frozenset:
 def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | None:
     """Why `who` may not write `kind` in the period's state now (None when the table allows it).
 
-    Windows, locks and item statuses are the services' finer checks on top of this.
+    Windows, locks and item statuses are the services' finer checks on top of this. Asked inside a
+    write's transaction, it reads the period's state under a share lock (`_lock_state`).
     """
+    _lock_state(period)
     if may_write(who, kind, period.state):
         return None
     if who not in _table(kind, True):
@@ -448,6 +451,27 @@ def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | Non
     if refusal := period_inputs_refusal(period):
         return refusal
     return str(CLOSED % {"what": WHAT[kind], "state": period.get_state_display()})
+
+
+def _lock_state(period: Period) -> None:
+    """Inside a write's transaction (PostgreSQL), re-reads the period's state under a share lock kept
+    until the write commits. A step of the workflow locks the period row for update
+    (agencies.workflow.period_transition), so it waits for the writes already allowed, and a write asked
+    after the step sees the new state: no change lands in a round that has just closed. Outside a
+    transaction (a page deciding what to show) the state as loaded is enough. Test cases' own wrapping
+    transactions do not count as a write's (`_from_testcase`, as Django's on_commit does)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or period.pk is None:
+        return  # SQLite (the embedded default) lets one writer at a time hold the database
+    if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "state" FROM "{Period._meta.db_table}" WHERE "id" = %s FOR SHARE', [period.pk]
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        period.state = row[0]
 
 
 def visible_stages(who: Audience, state: str) -> frozenset[Stage]:

@@ -159,23 +159,27 @@ def item_self_score(
     not_applicable_reason: str = "",
 ) -> AssessmentItem:
     """Saves one leaf's self-assessment if nobody saved it since `expected_version` (else StaleItem),
-    unless the stored item already holds exactly what is asked: then it is returned unchanged (a retry)."""
-    # Only the item's row is locked (`of`): locking the joined agency, set or period rows would queue
-    # every save of an agency, or of the whole province, behind one another.
-    current = (
-        AssessmentItem.objects.select_for_update(of=("self",))
-        .select_related("node__criteria_set__period", "agency")
-        .get(pk=item.pk)
-    )
-    period = current.node.criteria_set.period
-    _require_focal_point(acting_user, current.agency)
+    unless the stored item already holds exactly what is asked: then it is returned unchanged (a retry).
+
+    `item` is read with `node__criteria_set__period` and `agency` (the views and the API do). Rows are
+    locked in one order, the same as the submission's and the workflow's: the agency's submission, the
+    period (shared, by the policy), then the item. So a submission or a step of the workflow that is
+    committing makes the save wait and then refuses it; neither can slip in between check and write."""
+    period, agency = item.node.criteria_set.period, item.agency
+    _require_focal_point(acting_user, agency)
     # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
-    if current.node.source == Source.DATA:
+    if item.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
-    submission = Submission.objects.filter(period=period, agency=current.agency).first()
-    refusal = self_assessment_refusal(period=period, agency=current.agency, submission=submission)
+    # The save updates this row anyway (last activity), so locking it now costs no concurrency.
+    submission = (
+        Submission.objects.select_for_update(no_key=True).filter(period=period, agency=agency).first()
+    )
+    refusal = self_assessment_refusal(period=period, agency=agency, submission=submission)
     if refusal:
         raise AssessmentRefused(refusal)
+    # Only the item's row, and without joins: its node and agency are the caller's (they do not change).
+    current = AssessmentItem.objects.select_for_update().get(pk=item.pk)
+    current.node, current.agency = item.node, agency
     if current.status not in EDITABLE_STATUSES:
         raise AssessmentRefused(_("This criterion has already been submitted."))
     if current.version != expected_version:
@@ -198,7 +202,7 @@ def item_self_score(
     current._change_reason = "self-assessment"
     current.save()
     if submission is None:  # the first save creates it (read above, so not read a second time)
-        submission = submission_for(period=period, agency=current.agency)
+        submission = submission_for(period=period, agency=agency)
     Submission.objects.filter(pk=submission.pk).update(last_activity_at=timezone.now())
     return current
 

@@ -97,7 +97,7 @@ def page(request, period_code: str, agency_code: str):
 
 def _item(request, period, agency, item_id: int) -> AssessmentItem:
     return get_object_or_404(
-        AssessmentItem.objects.select_related("node__criteria_set", "agency"),
+        AssessmentItem.objects.select_related("node__criteria_set__period", "agency"),
         pk=item_id,
         agency=agency,
         node__criteria_set__period=period,

@@ -1,0 +1,119 @@
+"""A write and a step of the workflow at the same moment: the write either commits before the step or is
+judged by the state after it, so nothing lands in a round that has just closed (agencies.policy._lock_state).
+
+PostgreSQL only: the step locks the period row for update and each write asks for a share lock on it. The
+test holds the step open until the write's connection is seen waiting on that lock, then lets it commit:
+the write must be refused with the new state's message and change nothing."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from agencies import policy
+from agencies.models import Period, PeriodState
+from assessment import services
+from assessment.models import Submission, SubmissionStatus
+
+from ..worlds import self_assessment_world
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def _save_while_held(world, hold) -> tuple[bool, str]:
+    """Runs `hold` (which takes its locks, changes something and commits when told) in one thread and a
+    save of leaf 1.1 in another; lets `hold` commit once the save waits on a lock. Returns whether the save
+    waited and what it answered ("saved" or the refusal's message)."""
+    item = world.item("1.1")
+    language = translation.get_language()  # a new thread starts in the default language
+    held, may_commit = threading.Event(), threading.Event()
+    saver: dict = {}
+
+    def holder():
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                hold()
+                held.set()
+                may_commit.wait(timeout=20)
+        finally:
+            own.close()
+
+    def save():
+        from django.db import connection as own
+
+        translation.activate(language)
+        try:
+            saver["pid"] = own.cursor().connection.info.backend_pid
+            services.item_self_score(
+                item=item, acting_user=world.users["focal"], expected_version=item.version,
+                data={"points": "1"},
+            )  # fmt: skip
+            saver["outcome"] = "saved"
+        except services.AssessmentRefused as refused:
+            saver["outcome"] = refused.message
+        except Exception as error:  # kept, so the assertion below says what went wrong in the thread
+            saver["outcome"] = repr(error)
+        finally:
+            own.close()
+
+    first = threading.Thread(target=holder)
+    first.start()
+    assert held.wait(timeout=20)
+    second = threading.Thread(target=save)
+    second.start()
+    waited = False
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not waited:
+        time.sleep(0.05)
+        waited = "pid" in saver and _waiting_on_a_lock(saver["pid"])
+    may_commit.set()
+    first.join()
+    second.join()
+    stored = world.item("1.1")
+    assert stored.self_input is None and stored.version == item.version, saver  # nothing changed
+    return waited, saver["outcome"]
+
+
+def test_a_save_waits_for_the_closing_of_the_self_assessment_and_is_refused():
+    world = self_assessment_world()
+
+    def close_the_round():
+        period = Period.objects.select_for_update().get(pk=world.period.pk)
+        period.state = PeriodState.APPRAISAL
+        period.save(update_fields=["state"])
+
+    waited, outcome = _save_while_held(world, close_the_round)
+    assert waited, "the save did not wait for the step holding the period"
+    closed = policy.write_refusal(policy.Audience.FOCAL_POINT, policy.Stage.SELF, Period.objects.get())
+    assert closed and outcome == closed
+
+
+def test_a_save_waits_for_the_submission_and_is_refused():
+    """The head submits (the submission row locked for update, then marked submitted) while a focal point
+    saves: the save waits for the submission to commit and then finds it locked."""
+    world = self_assessment_world()
+    submission = services.submission_for(period=world.period, agency=world.agency)
+
+    def submit():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked.status = SubmissionStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at"])
+
+    waited, outcome = _save_while_held(world, submit)
+    assert waited, "the save did not wait for the submission"
+    assert outcome == services.self_assessment_refusal(period=world.period, agency=world.agency)
