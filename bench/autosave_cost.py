@@ -11,6 +11,7 @@ compare two versions of the code on the same database.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import statistics
 import sys
@@ -20,6 +21,7 @@ import time
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--profile", metavar="FILE", help="also write a cProfile of the timed saves to FILE")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
@@ -88,11 +90,17 @@ def main() -> None:
     with connection.execute_wrapper(count):
         save(0)
     cpu, wall = [], []
+    profiler = cProfile.Profile() if options.profile else None
+    if profiler:
+        profiler.enable()
     for n in range(options.saves):
         c, w = time.process_time(), time.perf_counter()
         save(n)
         cpu.append(time.process_time() - c)
         wall.append(time.perf_counter() - w)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(options.profile)
     print(
         f"{user.agency.code}: {leaves} leaves; {len(queries)} queries per save (item refresh excluded: "
         f"{len(queries) - 1}); CPU per save median {1000 * statistics.median(cpu):.1f} ms, mean "

@@ -15,9 +15,10 @@ import random
 import re
 import threading
 import uuid
+from http.cookiejar import Cookie
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 ACCOUNTS = json.loads(
     Path(os.environ.get("LOAD_ACCOUNTS", "bench/load/out/accounts.json")).read_text("utf-8")
@@ -54,15 +55,19 @@ def _write_saves(**_kwargs):
             out.write(json.dumps(save) + "\n")
 
 
-class Staff(HttpUser):
+class Staff(FastHttpUser):
+    """geventhttpclient, not python-requests: the load generator shares the server's two cores, and
+    requests costs several times its CPU per request (docs/performance.md)."""
+
     abstract = True
+    network_timeout = connection_timeout = 60.0
 
     def login(self, account: dict) -> None:
         """Takes the session made in advance (bench/load/state.py); with LOAD_LOGIN=1 logs in instead,
         measured as "login"."""
         self.username = account["username"]
         if os.environ.get("LOAD_LOGIN") != "1":
-            self.client.cookies.set("sessionid", account["session"])
+            self.client.cookiejar.set_cookie(_cookie("sessionid", account["session"], self.host))
             return
         page = self.client.get("/dang-nhap/", name="login page")
         token = CSRF.search(page.text).group(1)
@@ -72,11 +77,12 @@ class Staff(HttpUser):
             name="login",
             catch_response=True,
         ) as answer:
-            if "/dang-nhap/" in answer.url:
+            if answer.status_code != 200 or 'name="password"' in (answer.text or ""):
                 answer.failure(f"login refused for {self.username}")
 
     def headers(self) -> dict:
-        return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        token = next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
+        return {"X-CSRFToken": token, "HX-Request": "true"}
 
 
 class FocalPoint(Staff):
@@ -87,19 +93,19 @@ class FocalPoint(Staff):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.login(_take("focal", ACCOUNTS["focal_points"]))
+        account = _take("focal", ACCOUNTS["focal_points"])
+        self.page_url = account["page"]  # where the index would redirect them
+        self.login(account)
         self.open_page()
 
     def open_page(self):
-        url = getattr(self, "page_url", None) or "/tu-danh-gia/"  # the first time, the index redirects
-        with self.client.get(url, name="page open", catch_response=True) as page:
-            leaves = {int(item): _decimal(maximum) for item, maximum in LEAF.findall(page.text)}
+        with self.client.get(self.page_url, name="page open", catch_response=True) as page:
+            leaves = {int(item): _decimal(maximum) for item, maximum in LEAF.findall(page.text or "")}
             if page.status_code != 200 or not leaves:
-                page.failure(f"no leaf to score on {page.url}")
+                page.failure(f"no leaf to score on {self.page_url}")
                 return
-            self.page_url = page.url
             self.leaves = leaves
-            self.versions = {int(item): int(version) for version, item in VERSION.findall(page.text)}
+            self.versions = {int(item): int(version) for version, item in VERSION.findall(page.text or "")}
 
     @task(40)
     def autosave(self):
@@ -128,7 +134,7 @@ class FocalPoint(Staff):
                 self.versions[item] = int(conflict.group(2))  # "take the saved one"
                 answer.success()
                 self.environment.events.request.fire(
-                    request_type="POST", name="autosave (conflict)", response_time=answer.elapsed.total_seconds() * 1000,
+                    request_type="POST", name="autosave (conflict)", response_time=answer.request_meta["response_time"],
                     response_length=len(text), exception=None, context={},
                 )  # fmt: skip
             else:
@@ -170,7 +176,7 @@ class Reader(Staff):
     @task(1)
     def overview(self):
         page = self.client.get(f"/tu-danh-gia/{ACCOUNTS['period']}/tong-hop/", name="reader: overview")
-        found = re.findall(rf'href="/tu-danh-gia/{ACCOUNTS["period"]}/([\w-]+)/"', page.text)
+        found = re.findall(rf'href="/tu-danh-gia/{ACCOUNTS["period"]}/([\w-]+)/"', page.text or "")
         self.agencies = [code for code in found if code != "tong-hop"] or self.agencies
 
     @task(3)
@@ -179,6 +185,13 @@ class Reader(Staff):
             return self.overview()
         code = random.choice(self.agencies)
         self.client.get(f"/tu-danh-gia/{ACCOUNTS['period']}/{code}/", name="reader: agency page")
+
+
+def _cookie(name: str, value: str, host: str) -> Cookie:
+    domain = host.split("//", 1)[-1].split(":", 1)[0].split("/", 1)[0]
+    return Cookie(
+        0, name, value, None, False, domain, False, False, "/", True, False, None, False, None, None, {}
+    )
 
 
 def _decimal(text: str) -> float:

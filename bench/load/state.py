@@ -53,7 +53,10 @@ def accounts(focal_points: int, appraisers: int) -> dict:
     users = {u.username: u for u in User.objects.filter(username__in=spread[:focal_points])}
     return {
         "period": period.code,
-        "focal_points": [_logged_in(users[name]) for name in spread[:focal_points]],
+        "focal_points": [
+            {**_logged_in(users[name]), "page": f"/tu-danh-gia/{period.code}/{users[name].agency.code}/"}
+            for name in spread[:focal_points]
+        ],
         "readers": [_logged_in(user) for user in readers],
     }
 
