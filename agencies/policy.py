@@ -453,25 +453,43 @@ def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | Non
     return str(CLOSED % {"what": WHAT[kind], "state": period.get_state_display()})
 
 
+# The class id of the advisory locks on a period's state (ASCII "PIDX"); the object id is the period's.
+PERIOD_STATE_LOCK = 0x50494458
+
+
+def _in_a_write(connection) -> bool:
+    """Whether the connection is inside a transaction of the code (a test case's own wrapping
+    transactions do not count: `_from_testcase`, as Django's on_commit does)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def _lock_state(period: Period) -> None:
-    """Inside a write's transaction (PostgreSQL), re-reads the period's state under a share lock kept
-    until the write commits. A step of the workflow locks the period row for update
-    (agencies.workflow.period_transition), so it waits for the writes already allowed, and a write asked
-    after the step sees the new state: no change lands in a round that has just closed. Outside a
-    transaction (a page deciding what to show) the state as loaded is enough. Test cases' own wrapping
-    transactions do not count as a write's (`_from_testcase`, as Django's on_commit does)."""
+    """Inside a write's transaction (PostgreSQL), takes the period's state lock shared until the write
+    commits, then re-reads the state. A step of the workflow takes it exclusively (`hold_state`), so it
+    waits for the writes already allowed, and a write asked during the step waits for it and sees the new
+    state: no change lands in a round that has just closed. An advisory lock, not a row lock: every save
+    of the province shares it, and sharing a row lock writes to the row each time. Outside a transaction
+    (a page deciding what to show) the state as loaded is enough."""
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or period.pk is None:
+    if connection.vendor != "postgresql" or period.pk is None or not _in_a_write(connection):
         return  # SQLite (the embedded default) lets one writer at a time hold the database
-    if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
-        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "state" FROM "{Period._meta.db_table}" WHERE "id" = %s FOR SHARE', [period.pk]
-        )
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [PERIOD_STATE_LOCK, period.pk])
+        # its own statement: a statement's snapshot is taken before its locks are granted
+        cursor.execute(f'SELECT "state" FROM "{Period._meta.db_table}" WHERE "id" = %s', [period.pk])
         row = cursor.fetchone()
     if row is not None:
         period.state = row[0]
+
+
+def hold_state(period: Period) -> None:
+    """For a step of the workflow, inside its transaction and after it has locked the period's row: waits
+    for the writes that were allowed in the old state and holds off new ones until the step commits."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or period.pk is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PERIOD_STATE_LOCK, period.pk])
 
 
 def visible_stages(who: Audience, state: str) -> frozenset[Stage]:

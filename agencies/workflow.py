@@ -14,6 +14,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from parindex.refusals import Refused
 
+from . import policy
 from .models import Period, PeriodState, PeriodTransition
 
 TRANSITIONS = (
@@ -70,7 +71,9 @@ def period_transition(
     """Applies the step `name` once the user has confirmed it after seeing its readiness list; while
     something is not ready, only with `override_reason`. `snapshot` is the computation being published
     (publish only). The record keeps the gaps of that moment and the reason."""
+    # The row first, then the state lock: a criteria import also locks the row before asking the policy.
     locked = Period.objects.select_for_update().get(pk=period.pk)
+    policy.hold_state(locked)
     method = getattr(locked, name, None) if name in TRANSITIONS else None
     if method is None:
         raise TransitionRefused(_("Unknown step %(name)s.") % {"name": name})

@@ -20,12 +20,12 @@ from tests.assessment.test_self_assessment import attach, post_item
 pytestmark = pytest.mark.django_db
 
 # The test's own read of the item, then the view's: session (not with the Redis session cache), user,
-# period, agency, item, savepoint, the submission locked, the period's state under a share lock (a step
-# of the workflow committing meanwhile is waited for: tests/assessment/test_period_lock.py), window with
-# the agency's extension, the item locked, item update, audit row, submission's last activity, release,
-# inputs. Was 17 before the session cache, the single read of the submission and the window read with its
-# extension (issue 17); the share lock added one.
-MAX_SAVE_QUERIES = 15 if settings.SESSION_ENGINE == "parindex.sessions" else 16
+# period, agency, item, savepoint, the submission locked, the period's state lock (shared) and the state
+# read under it (a step of the workflow committing meanwhile is waited for: test_period_lock.py), window
+# with the agency's extension, the item locked, item update, audit row, submission's last activity,
+# release, inputs. Was 17 before the session cache, the single read of the submission and the window read
+# with its extension (issue 17); the state lock added two.
+MAX_SAVE_QUERIES = 16 if settings.SESSION_ENGINE == "parindex.sessions" else 17
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,9 @@
 """A write and a step of the workflow at the same moment: the write either commits before the step or is
 judged by the state after it, so nothing lands in a round that has just closed (agencies.policy._lock_state).
 
-PostgreSQL only: the step locks the period row for update and each write asks for a share lock on it. The
-test holds the step open until the write's connection is seen waiting on that lock, then lets it commit:
-the write must be refused with the new state's message and change nothing."""
+PostgreSQL only: the step holds the period's state lock exclusively and each write asks for it shared. The
+test holds the step's transaction open until the write's connection is seen waiting on a lock, then lets it
+commit: the write must be refused with the new state's message and change nothing."""
 
 import threading
 import time
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from agencies import policy
 from agencies.models import Period, PeriodState
+from agencies.workflow import period_transition
 from assessment import services
 from assessment.models import Submission, SubmissionStatus
 
@@ -91,10 +92,12 @@ def _save_while_held(world, hold) -> tuple[bool, str]:
 def test_a_save_waits_for_the_closing_of_the_self_assessment_and_is_refused():
     world = self_assessment_world()
 
-    def close_the_round():
-        period = Period.objects.select_for_update().get(pk=world.period.pk)
-        period.state = PeriodState.APPRAISAL
-        period.save(update_fields=["state"])
+    def close_the_round():  # the step as Home Affairs takes it; its transaction held open by the test
+        period_transition(
+            period=Period.objects.get(pk=world.period.pk), name="start_appraisal",
+            acting_user=world.users["home_affairs"], confirmed=True, override_reason="Hết hạn tự đánh giá",
+        )  # fmt: skip
+        assert Period.objects.get().state == PeriodState.APPRAISAL
 
     waited, outcome = _save_while_held(world, close_the_round)
     assert waited, "the save did not wait for the step holding the period"
