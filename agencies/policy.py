@@ -472,7 +472,7 @@ def _lock_state(period: Period) -> None:
     (a page deciding what to show) the state as loaded is enough."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql" or period.pk is None or not _in_a_write(connection):
-        return  # SQLite (the embedded default) lets one writer at a time hold the database
+        return  # SQLite, the embedded default, is for a demonstration: the guarantee is PostgreSQL's
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [PERIOD_STATE_LOCK, period.pk])
         # its own statement: a statement's snapshot is taken before its locks are granted
