@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from agencies import policy
 from agencies.models import Block, Period
 from scoring.formats.document import plain_decimal
 
@@ -14,6 +15,9 @@ from ..models import AnswerOption, GroupWeight, Question, Questionnaire, Respond
 from ..problems import M, Problem, SurveyFileError, gettext_noop
 from .common import FORMAT
 from .validation import ValidationContext, validate_questionnaire
+
+# The policy's own words (agencies.policy.period_inputs_refusal), so the catalog has them once.
+INPUTS_FROZEN = gettext_noop("The results of %(period)s are approved: its inputs can no longer change.")
 
 
 def questionnaire_from_document(
@@ -55,6 +59,12 @@ def questionnaire_from_document(
     if problems:
         raise SurveyFileError(problems)
     with transaction.atomic():
+        # Approval freezes the survey for every path (command, page, API); asked in the transaction, the
+        # policy also waits for a step of the workflow being taken (agencies.policy._lock_state).
+        if policy.write_refusal(policy.Audience.SUPERUSER, policy.Obj.SURVEY, period):
+            raise SurveyFileError(
+                [Problem(M(gettext_noop("questionnaire")), M(INPUTS_FROZEN, period=period.name))]
+            )
         if existing is not None:
             existing.import_batches.all().delete()
             existing.delete()

@@ -261,3 +261,28 @@ def test_commands_export_and_import(survey, tmp_path, capsys):
     with pytest.raises(CommandError, match="refused, 1 problem"):
         call_command("import_questionnaire", str(json_path), period="2022", block="so-nganh", replace=True)
     assert "question 2: duplicate question number 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("state", ["approved", "published"])
+def test_an_approved_periods_questionnaire_is_not_replaced_by_any_path(survey, tmp_path, capsys, state):
+    """Approval freezes the survey: the store refuses, so the command (the operator at the server), the
+    page and the API all do; nothing is replaced. The last open state still accepts it (below)."""
+    document = questionnaire_document()
+    document["title"] = "Tên mới"
+    survey.period.state = state
+    survey.period.save(update_fields=["state"])
+    expected = (
+        f"questionnaire: The results of {survey.period.name} are approved: its inputs can no longer change."
+    )
+    assert problems_of(survey, document, replace=True, match="are approved") == [expected]
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError, match="refused, 1 problem"):
+        call_command("import_questionnaire", str(path), period="2022", block="so-nganh", replace=True)
+    assert expected in capsys.readouterr().err
+    assert Questionnaire.objects.get().title != "Tên mới"
+
+    survey.period.state = "council"  # the last state before approval
+    survey.period.save(update_fields=["state"])
+    call_command("import_questionnaire", str(path), period="2022", block="so-nganh", replace=True)
+    assert Questionnaire.objects.get().title == "Tên mới"
