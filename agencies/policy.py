@@ -482,6 +482,13 @@ def _lock_state(period: Period) -> None:
         period.state = row[0]
 
 
+def state_for_write(period: Period) -> str:
+    """The period's state as a write must judge it: under the state lock inside a write's transaction
+    (`_lock_state`), for services that ask `may_write` with their own message."""
+    _lock_state(period)
+    return period.state
+
+
 def hold_state(period: Period) -> None:
     """For a step of the workflow, inside its transaction and after it has locked the period's row: waits
     for the writes that were allowed in the old state and holds off new ones until the step commits."""

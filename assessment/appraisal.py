@@ -99,8 +99,9 @@ def appraiser_role(user, item: AssessmentItem, period: Period) -> str | None:
 
 
 def _require(period: Period, who: policy.Audience, stage: policy.Stage, message: str) -> None:
-    """The policy's table decides whether `who` writes `stage` in the period's state now."""
-    if not policy.may_write(who, stage, period.state):
+    """The policy's table decides whether `who` writes `stage` in the period's state now (read under
+    the state lock: a step of the workflow being taken is waited for)."""
+    if not policy.may_write(who, stage, policy.state_for_write(period)):
         raise AssessmentRefused(message)
 
 
@@ -159,8 +160,10 @@ def assignments_replace(
 
 
 def _locked_item(item: AssessmentItem, expected_version: int) -> AssessmentItem:
+    # Only the item's row: locking the joined rows too would queue every appraisal of the province behind
+    # one another on the period's row. The period's state is judged under its own lock (`_require`).
     current = (
-        AssessmentItem.objects.select_for_update()
+        AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("node__criteria_set__period", "agency")
         .get(pk=item.pk)
     )

@@ -15,10 +15,11 @@ from django.utils import timezone, translation
 from agencies import policy
 from agencies.models import Period, PeriodState
 from agencies.workflow import period_transition
-from assessment import services
+from assessment import appraisal, services
 from assessment.models import Submission, SubmissionStatus
 
 from ..worlds import self_assessment_world
+from .test_appraisal import SELF
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
@@ -33,11 +34,12 @@ def _waiting_on_a_lock(pid: int) -> bool:
     return row is not None and row[0] == "Lock"
 
 
-def _save_while_held(world, hold) -> tuple[bool, str]:
+def _save_while_held(world, hold, write=None) -> tuple[bool, str]:
     """Runs `hold` (which takes its locks, changes something and commits when told) in one thread and a
-    save of leaf 1.1 in another; lets `hold` commit once the save waits on a lock. Returns whether the save
-    waited and what it answered ("saved" or the refusal's message)."""
+    write of leaf 1.1 (by default the focal point's save) in another; lets `hold` commit once the write
+    waits on a lock. Returns whether the write waited and what it answered ("saved" or the refusal)."""
     item = world.item("1.1")
+    before = (item.self_input, item.appraised_input, item.version)
     language = translation.get_language()  # a new thread starts in the default language
     held, may_commit = threading.Event(), threading.Event()
     saver: dict = {}
@@ -59,10 +61,13 @@ def _save_while_held(world, hold) -> tuple[bool, str]:
         translation.activate(language)
         try:
             saver["pid"] = own.cursor().connection.info.backend_pid
-            services.item_self_score(
-                item=item, acting_user=world.users["focal"], expected_version=item.version,
-                data={"points": "1"},
-            )  # fmt: skip
+            if write is not None:
+                write(item)
+            else:
+                services.item_self_score(
+                    item=item, acting_user=world.users["focal"], expected_version=item.version,
+                    data={"points": "1"},
+                )  # fmt: skip
             saver["outcome"] = "saved"
         except services.AssessmentRefused as refused:
             saver["outcome"] = refused.message
@@ -85,7 +90,7 @@ def _save_while_held(world, hold) -> tuple[bool, str]:
     first.join()
     second.join()
     stored = world.item("1.1")
-    assert stored.self_input is None and stored.version == item.version, saver  # nothing changed
+    assert (stored.self_input, stored.appraised_input, stored.version) == before, saver  # nothing changed
     return waited, saver["outcome"]
 
 
@@ -120,3 +125,50 @@ def test_a_save_waits_for_the_submission_and_is_refused():
     waited, outcome = _save_while_held(world, submit)
     assert waited, "the save did not wait for the submission"
     assert outcome == services.self_assessment_refusal(period=world.period, agency=world.agency)
+
+
+def test_an_appraisal_waits_for_the_opening_of_the_explanations_and_is_refused():
+    """The secretariat opens the explanation round while an appraiser saves a score: the score waits and
+    is refused (appraisal scores belong to the appraisal round)."""
+    world = self_assessment_world()
+    for code, data in SELF.items():
+        item = world.item(code)
+        services.item_self_score(
+            item=item, acting_user=world.users["focal"], expected_version=item.version, data=data
+        )
+    services.assessment_submit(
+        period=world.period, agency=world.agency, acting_user=world.users["focal"], explanation="-"
+    )
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        acting_user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason="Chưa ký duyệt",
+    )
+    appraisal.assignments_replace(
+        period=world.period, cells={(None, "1"): world.users["appraiser"].pk}, acting_user=world.users["lead"]
+    )
+
+    def open_explanations():
+        period_transition(
+            period=Period.objects.get(),
+            name="open_explanation",
+            acting_user=world.users["lead"],
+            confirmed=True,
+            override_reason="Theo lịch",
+        )
+
+    def appraise(item):
+        appraisal.item_appraise(
+            item=item,
+            acting_user=world.users["appraiser"],
+            expected_version=item.version,
+            data={"points": "1"},
+            comment="Thiếu văn bản",
+        )
+
+    waited, outcome = _save_while_held(world, open_explanations, appraise)
+    assert waited, "the appraisal did not wait for the step holding the period"
+    assert outcome != "saved", outcome
+    assert Period.objects.get().state == PeriodState.EXPLANATION
