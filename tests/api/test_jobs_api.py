@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountImport
+from agencies.models import Period, PeriodState
 from evidence.models import EvidenceCheck, EvidenceFile
 from measures.models import MeasureImport
 from parindex.jobs import JobStatus
@@ -48,7 +49,11 @@ def jobs(world):
         question["criterion"] = None
     document["weights"] = []
     document["sample_plan"] = [{"agency": world.agencies[0].code, "group": "dan", "planned": 3}]
+    approved = world.period.state  # the questionnaire was imported while the period was open
+    Period.objects.filter(pk=world.period.pk).update(state=PeriodState.COUNCIL)
     questionnaire = questionnaire_from_document(period=world.period, block=world.block, document=document)
+    Period.objects.filter(pk=world.period.pk).update(state=approved)
+    world.period.state = approved
     evidence = EvidenceFile.objects.create(  # the library's window is the evidence tests' matter
         agency=world.agencies[0], file="evidence/a.pdf", original_name="ke-hoach.pdf", size=10,
         sha256="1" * 64, content_type="application/pdf", uploaded_by=world.focal,
