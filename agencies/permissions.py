@@ -18,9 +18,16 @@ class Scope:
     role: str
     agencies: QuerySet  # agencies whose assessment the user may read
     manages_periods: bool  # sets up periods, criteria, windows; computes and publishes
+    # What `agencies` holds when that is known without a query: every agency (True), none (False), or
+    # the one agency of an agency user (its id); None: ask the database (an appraiser's assignments).
+    known: bool | int | None = None
 
     def sees(self, agency: Agency) -> bool:
-        return self.agencies.filter(pk=agency.pk).exists()
+        if self.known is None:
+            return self.agencies.filter(pk=agency.pk).exists()
+        if isinstance(self.known, bool):
+            return self.known
+        return agency.pk == self.known
 
 
 def scope_for(user, period=None) -> Scope:
@@ -31,16 +38,16 @@ def scope_for(user, period=None) -> Scope:
     Survey operators and anonymous users see no agency's assessment.
     """
     if not user.is_authenticated:
-        return Scope("", Agency.objects.none(), False)
+        return Scope("", Agency.objects.none(), False, known=False)
     if user.is_superuser:
-        return Scope(user.role, Agency.objects.all(), True)
+        return Scope(user.role, Agency.objects.all(), True, known=True)
     if user.role in PROVINCE_WIDE_ROLES:
-        return Scope(user.role, Agency.objects.all(), user.role == Role.HOME_AFFAIRS)
+        return Scope(user.role, Agency.objects.all(), user.role == Role.HOME_AFFAIRS, known=True)
     if user.role in AGENCY_ROLES and user.agency_id:
-        return Scope(user.role, Agency.objects.filter(pk=user.agency_id), False)
+        return Scope(user.role, Agency.objects.filter(pk=user.agency_id), False, known=user.agency_id)
     if user.role == Role.APPRAISER:
         return Scope(user.role, _assigned_agencies(user, period), False)
-    return Scope(user.role, Agency.objects.none(), False)
+    return Scope(user.role, Agency.objects.none(), False, known=False)
 
 
 def _assigned_agencies(user, period) -> QuerySet:

@@ -95,13 +95,19 @@ def page(request, period_code: str, agency_code: str):
     )
 
 
-def _item(request, period, agency, item_id: int) -> AssessmentItem:
-    return get_object_or_404(
+def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
+    """The item at this address with its node, set, period and agency, read in one query (the autosave's
+    hot path), if the user's scope sees the agency in that period: else 404, as `_period_and_agency`."""
+    item = get_object_or_404(
         AssessmentItem.objects.select_related("node__criteria_set__period", "agency"),
         pk=item_id,
-        agency=agency,
-        node__criteria_set__period=period,
+        agency__code=agency_code,
+        node__criteria_set__period__code=period_code,
     )
+    period = item.node.criteria_set.period
+    if not scope_for(request.user, period).sees(item.agency):
+        raise Http404
+    return period, item.agency, item
 
 
 def _saved_response(request, period, agency, item, *, error=None, conflict=None, data=None):
@@ -133,8 +139,7 @@ def _saved_response(request, period, agency, item, *, error=None, conflict=None,
 def item_save(request, period_code: str, agency_code: str, item_id: int):
     """Autosave of one leaf (htmx). Success, refusal and conflict all answer with out-of-band fragments,
     never by replacing the form, so nothing the user is typing is lost."""
-    period, agency = _period_and_agency(request, period_code, agency_code)
-    item = _item(request, period, agency, item_id)
+    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
     applicable = request.POST.get("not_applicable") != "on"
     try:
         item = services.item_self_score(
@@ -159,8 +164,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
 @require_GET
 def item_row(request, period_code: str, agency_code: str, item_id: int):
     """One leaf's form as stored now (used to take the stored version after a conflict)."""
-    period, agency = _period_and_agency(request, period_code, agency_code)
-    item = _item(request, period, agency, item_id)
+    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
     rows, _totals = selectors.self_assessment_rows(period=period, agency=agency)
     row = next(row for row in rows if row.item and row.item.pk == item.pk)
     refusal = services.self_assessment_refusal(period=period, agency=agency)
@@ -196,8 +200,7 @@ def progress(request, period_code: str, agency_code: str):
 @login_required
 @require_GET
 def item_history(request, period_code: str, agency_code: str, item_id: int):
-    period, agency = _period_and_agency(request, period_code, agency_code)
-    item = _item(request, period, agency, item_id)
+    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
     stages = policy.visible_stages(policy.item_audience(request.user, item), period.state)
     return render(
         request,

@@ -21,7 +21,11 @@ import time
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--pages", type=int, default=50, help="page opens to time (0: none)")
     parser.add_argument("--profile", metavar="FILE", help="also write a cProfile of the timed saves to FILE")
+    parser.add_argument(
+        "--profile-page", metavar="FILE", help="write a cProfile of the timed page opens to FILE"
+    )
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
@@ -89,8 +93,19 @@ def main() -> None:
 
     with connection.execute_wrapper(count):
         save(0)
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        print("\n".join(sql[:160] for sql in queries))
+    page_url = f"/tu-danh-gia/{period.code}/{user.agency.code}/"
+
+    def open_page(n: int):
+        response = client.get(page_url)
+        assert response.status_code == 200 and b"points-input-" in response.content, response.status_code
+
+    page_cpu = _cpu_per_call(open_page, options.pages, options.profile_page) if options.pages else None
+    settings.ROOT_URLCONF = "bench.bare_urls"
+    floor = _cpu_per_call(lambda n: client.post("/bench/bare/", {"points": "1"}, HTTP_HX_REQUEST="true"), 200)
     cpu, wall = [], []
-    profiler = cProfile.Profile() if options.profile else None
+    profiler = cProfile.Profile(time.process_time) if options.profile else None  # CPU, not wall
     if profiler:
         profiler.enable()
     for n in range(options.saves):
@@ -105,8 +120,30 @@ def main() -> None:
         f"{user.agency.code}: {leaves} leaves; {len(queries)} queries per save (item refresh excluded: "
         f"{len(queries) - 1}); CPU per save median {1000 * statistics.median(cpu):.1f} ms, mean "
         f"{1000 * statistics.mean(cpu):.1f} ms; wall median {1000 * statistics.median(wall):.1f} ms "
-        f"({options.saves} saves; load average {os.getloadavg()[0]:.1f})"
+        f"({options.saves} saves; load average {os.getloadavg()[0]:.1f})\n"
+        f"bare floor (same middleware, session and login; a view that does nothing): CPU per request "
+        f"median {1000 * floor:.1f} ms"
     )
+    if page_cpu is not None:
+        size = len(client.get(page_url).content)
+        print(f"page open ({size // 1000} KB): CPU median {1000 * page_cpu:.1f} ms ({options.pages} opens)")
+
+
+def _cpu_per_call(call, times: int, profile: str | None = None) -> float:
+    for n in range(10):
+        call(n)
+    cpu = []
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    if profiler:
+        profiler.enable()
+    for n in range(times):
+        started = time.process_time()
+        call(n)
+        cpu.append(time.process_time() - started)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return statistics.median(cpu)
 
 
 if __name__ == "__main__":

@@ -135,3 +135,31 @@ def test_inputs_freeze_at_approval_and_stay_frozen(state):
         assert refusal == "The results of Năm 2022 are approved: its inputs can no longer change."
     else:
         assert refusal is None
+
+
+@pytest.mark.django_db
+def test_sees_agrees_with_the_agencies_for_every_kind_of_user_and_asks_only_for_appraisers(
+    agencies, django_assert_num_queries
+):
+    """`sees` answers from what it knows (everyone, no one, the account's agency) and asks the database
+    only for an appraiser's assignments; either way it says what `agencies` holds."""
+    period = PeriodFactory()
+    appraiser = UserFactory(role=Role.APPRAISER)
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=agencies[1])
+    users = [
+        AnonymousUser(),
+        UserFactory(is_superuser=True, role=""),
+        UserFactory(role=Role.HOME_AFFAIRS),
+        UserFactory(role=Role.COUNCIL),
+        UserFactory(role=Role.FOCAL_POINT, agency=agencies[0]),
+        UserFactory(role=Role.AGENCY_HEAD, agency=agencies[2]),
+        UserFactory(role=Role.SURVEY_OPERATOR),
+        UserFactory(role=""),
+        appraiser,
+    ]
+    for user in users:
+        scope = scope_for(user, period)
+        held = seen(scope)
+        with django_assert_num_queries(len(agencies) if user is appraiser else 0):
+            answers = {agency: scope.sees(agency) for agency in agencies}
+        assert answers == {agency: agency in held for agency in agencies}, user

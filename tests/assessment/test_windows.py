@@ -2,14 +2,14 @@
 an agency's extension moves the end for that agency only, and a missing window is closed except the
 explanation round's. Moments are fixed, never the clock's, so the local hour does not matter."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 
 from agencies.models import Extension, Window, WindowKind
-from assessment.windows import moment_text, window_for, window_refusal
+from assessment.windows import _aware, moment_text, window_for, window_refusal
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 12, 25, 0, 0, tzinfo=VN)
@@ -91,3 +91,16 @@ def test_dates_read_the_same_in_both_languages():
     with translation.override("vi"):
         vietnamese = moment_text(moment), moment_text(END, end=True), moment_text(END)
     assert english == vietnamese == ("17:05 10/01/2027", "24:00 10/01/2027", "00:00 11/01/2027")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        datetime(2023, 1, 10, 17, 0, tzinfo=UTC),  # PostgreSQL
+        datetime(2023, 1, 10, 17, 0),  # SQLite, naive in UTC
+        "2023-01-10 17:00:00",  # SQLite, as text
+    ],
+)
+def test_a_window_moment_read_in_sql_is_the_aware_moment_the_orm_gives(stored):
+    assert _aware(stored) == datetime(2023, 1, 11, 0, 0, tzinfo=VN)
+    assert _aware(None) is None
