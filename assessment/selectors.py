@@ -37,6 +37,7 @@ class Row:
     points: Decimal | None = None  # self-assessed points under the current inputs
     applicable_max: Decimal | None = None
     measure: MeasureValue | None = None  # a measured-data leaf's value and source, set by Home Affairs
+    urls: dict[str, str] = field(default_factory=dict)  # a leaf's addresses, set by the view that shows it
 
     @property
     def is_leaf(self) -> bool:

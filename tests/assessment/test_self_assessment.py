@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from agencies.models import Extension
 from assessment import services
-from assessment.models import ItemStatus, Submission, SubmissionStatus
+from assessment.models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
 from evidence.models import EvidenceFile, EvidenceLink
 
 pytestmark = pytest.mark.django_db
@@ -281,6 +281,29 @@ def test_an_item_of_another_agency_is_404_even_through_my_agencys_url(client, wo
     assert client.get(page_url(world, world.other)).status_code == 404
     progress = reverse("assessment:progress", args=[world.period.code, world.other.code])
     assert client.get(progress, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_each_leaf_on_the_page_and_in_its_own_form_carries_its_own_addresses(client, world):
+    """The page builds each leaf's addresses from one reverse() per kind: each must be what reverse()
+    gives for that item, on the page and in the single leaf form that replaces it after a conflict."""
+    client.force_login(world.users["focal"])
+    page = client.get(page_url(world)).content.decode()
+    items = list(AssessmentItem.objects.filter(agency=world.agency).exclude(node__rule="survey"))
+    assert len(items) > 2
+    for item in items:
+        save, history, files = (
+            reverse("assessment:item_save", args=[world.period.code, world.agency.code, item.pk]),
+            reverse("assessment:item_history", args=[world.period.code, world.agency.code, item.pk]),
+            reverse("evidence:item_files", args=[item.pk]),
+        )
+        if item.node.source != "data":
+            assert f'hx-post="{save}"' in page and f'action="{save}"' in page, item.node.code
+        assert f'hx-get="{history}"' in page and f'hx-get="{files}"' in page, item.node.code
+    row = client.get(
+        reverse("assessment:item_row", args=[world.period.code, world.agency.code, items[-1].pk])
+    )
+    save = reverse("assessment:item_save", args=[world.period.code, world.agency.code, items[-1].pk])
+    assert f'hx-post="{save}"' in row.content.decode()
 
 
 def test_the_page_reads_a_large_tree_in_a_fixed_number_of_queries(client, world):
