@@ -36,6 +36,9 @@ if cpu.exists():
         line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1] or 0) for line in cpu.read_text().splitlines()
     }
     with open(out / "run_stats.csv", encoding="utf-8") as stats:
-        requests = next(int(r["Request Count"]) for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
+        counts = {r["Name"]: int(r["Request Count"]) for r in csv.DictReader(stats)}
+    # "autosave (conflict)" is a second record of a request already counted as "autosave"
+    requests = counts.get("Aggregated", 0) - counts.get("autosave (conflict)", 0)
+    print(f"requests served: {requests} (a refused stale save counted once)")
     for name, value in seconds.items():
         print(f"{name}: {value:.0f} s, {1000 * value / max(requests, 1):.1f} ms per request")

@@ -54,6 +54,7 @@ uptime | tee "$OUT/uptime-after.log"
 # with the machine shared, CPU per request is the figure that does not depend on the neighbours.
 ps -o cputimes= --ppid $GUNICORN -p $GUNICORN | awk '{s+=$1} END {print "gunicorn CPU s", s}' >"$OUT/cpu.log"
 ps -o cputimes=,args= -u postgres | grep "${DB##*/} " | awk '{s+=$1} END {print "postgres CPU s", s}' >>"$OUT/cpu.log"
+cat "$OUT/locust-cpu.log" >>"$OUT/cpu.log" 2>/dev/null || true
 kill $GUNICORN $UPTIME 2>/dev/null || true
 python3 bench/load/report.py "$OUT"
 $PY -m bench.load.state check "$OUT/saves.jsonl"

@@ -1,6 +1,7 @@
 """Issue 14: every number a person reads or types is written the Vietnamese way (90,30) and English
 pages keep the dot; messages and histories say things in words, never as stored codes."""
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -109,3 +110,23 @@ def test_item_history_says_who_which_stage_and_what_in_words(client, settings):
     assert "Self-assessment" in html
     for raw in ("self_scored", "{&#x27;", "tre_han", "→"):
         assert raw not in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công tác chỉ đạo, điều hành cải cách hành chính",  # clipped
+        "Cải cách thể chế",  # short: unchanged
+        "x" * 34,  # exactly the length: unchanged
+        "y" * 35,  # one over: clipped
+        "Tổ chức <bộ máy> & «hành chính» nhà nước của tỉnh",  # escaped like truncatechars
+        unicodedata.normalize("NFD", "Công tác chỉ đạo, điều hành cải cách hành chính"),  # combining marks
+    ],
+)
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_clip_is_truncatechars_remembered(text, language):
+    with translation.override(language):
+        for _ in range(2):  # the second time from the cache
+            clipped = Template("{% load parindex %}{{ text|clip:34 }}").render(Context({"text": text}))
+            truncated = Template("{{ text|truncatechars:34 }}").render(Context({"text": text}))
+            assert clipped == truncated
