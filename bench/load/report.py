@@ -42,3 +42,10 @@ if cpu.exists():
     print(f"requests served: {requests} (a refused stale save counted once)")
     for name, value in seconds.items():
         print(f"{name}: {value:.0f} s, {1000 * value / max(requests, 1):.1f} ms per request")
+probe = out / "probe.log"
+if probe.exists():
+    times = dict(line.split() for line in probe.read_text().splitlines() if line.strip())
+    print(
+        f"CPU probe (a fixed pure-Python loop; lower is a faster machine): before {times.get('before', '?')} ms,"
+        f" after {times.get('after', '?')} ms"
+    )
