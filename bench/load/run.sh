@@ -37,6 +37,10 @@ $PY manage.py collectstatic --noinput -v0
 rm -rf "$MEDIA_ROOT"
 $PY -m bench.load.state accounts --focal-points "$FOCAL" --readers "$READERS" >"$OUT/accounts.json"
 
+# The machine's own speed: a fixed pure-Python loop, timed before and after (a VM's cores can run at
+# very different speeds from one hour to the next; docs/performance.md).
+PROBE='import timeit; print(round(1000 * min(timeit.repeat("sum(i * i for i in range(100000))", number=20, repeat=7))))'
+echo "before $($PY -c "$PROBE")" >"$OUT/probe.log"
 GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_LOG_LEVEL=warning .venv/bin/gunicorn parindex.wsgi -c gunicorn.conf.py &
 GUNICORN=$!
 trap 'kill $GUNICORN $UPTIME 2>/dev/null || true; rm -rf "$MEDIA_ROOT"' EXIT
@@ -44,10 +48,6 @@ trap 'kill $GUNICORN $UPTIME 2>/dev/null || true; rm -rf "$MEDIA_ROOT"' EXIT
 UPTIME=$!
 sleep 3
 uptime | tee "$OUT/uptime-before.log"
-# The machine's own speed: a fixed pure-Python loop, timed before and after (a VM's cores can run at
-# very different speeds from one hour to the next; docs/performance.md).
-PROBE='import timeit; print(round(1000 * min(timeit.repeat("sum(i * i for i in range(100000))", number=20, repeat=7))))'
-echo "before $($PY -c "$PROBE")" >"$OUT/probe.log"
 
 LOAD_ACCOUNTS="$OUT/accounts.json" LOAD_SAVES="$OUT/saves.jsonl" LOAD_FOCAL_POINTS="$FOCAL" LOAD_READERS="$READERS" \
     bench/load/.venv/bin/locust -f bench/load/locustfile.py --headless --only-summary \
@@ -56,7 +56,7 @@ LOAD_ACCOUNTS="$OUT/accounts.json" LOAD_SAVES="$OUT/saves.jsonl" LOAD_FOCAL_POIN
 uptime | tee "$OUT/uptime-after.log"
 echo "after $($PY -c "$PROBE")" >>"$OUT/probe.log"
 # CPU seconds the server's processes used (gunicorn, and PostgreSQL's backends for this database):
-# with the machine shared, CPU per request is the figure that does not depend on the neighbours.
+# CPU per request depends less on the neighbours than latency does (but see the CPU probe).
 ps -o cputimes= --ppid $GUNICORN -p $GUNICORN | awk '{s+=$1} END {print "gunicorn CPU s", s}' >"$OUT/cpu.log"
 ps -o cputimes=,args= -u postgres | grep "${DB##*/} " | awk '{s+=$1} END {print "postgres CPU s", s}' >>"$OUT/cpu.log"
 cat "$OUT/locust-cpu.log" >>"$OUT/cpu.log" 2>/dev/null || true
