@@ -53,6 +53,7 @@ def test_each_badge_is_shown_in_vietnamese_words_not_codes(world, client, code, 
     )
     assert response["Content-Language"] == "vi"
     html = response.content.decode()
+    assert "{#" not in html and "#}" not in html  # no template source shown (a two-line comment was)
     assert f'data-check="{code}"' in html or (code == "queued" and 'data-check="pending"' in html)
     shown = _visible(html)
     with translation.override("vi"):
