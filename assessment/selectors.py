@@ -164,6 +164,7 @@ class SavedAnswer:
     totals: Totals
     unscored: list[str]  # as services.Completeness: applicable self-scored leaves without input
     without_evidence: list[str]
+    unscored_links: tuple[tuple[str, int], ...]  # (code, item id) of the unscored leaves, as the page's
 
 
 def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswer:
@@ -178,7 +179,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         agency,
         {
             node_id: leaf_input(applicable, self_input)
-            for node_id, (applicable, self_input, _files) in inputs.items()
+            for node_id, (applicable, self_input, _files, _item_id) in inputs.items()
             if self_input or not applicable
         },
         survey_values,
@@ -195,15 +196,16 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
             applicable_max=score.applicable_max if score else None,
         )
 
-    unscored, without_evidence, leaves, scored, unfiled = [], [], 0, 0, 0
+    unscored, links, without_evidence, leaves, scored, unfiled = [], [], [], 0, 0, 0
     for node in sorted((tree.by_id[i] for i in inputs), key=lambda n: n.position):
-        applicable, self_input, files = inputs[node.id]
+        applicable, self_input, files, item_id = inputs[node.id]
         if not (applicable and _self_scored(node)):
             continue
         leaves += 1
         scored += bool(self_input)
         if not self_input:
             unscored.append(node.code)
+            links.append((node.code, item_id))
         if _needs_evidence(node) and not files:
             without_evidence.append(node.code)
             unfiled += 1
@@ -219,6 +221,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         totals=totals,
         unscored=unscored,
         without_evidence=without_evidence,
+        unscored_links=tuple(links),
     )
 
 
@@ -227,7 +230,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
 # costs more than running it; docs/performance.md). Only what the engine needs; no policy is decided here.
 _SAVED_INPUTS_SQL = (
     "SELECT item.node_id, item.applicable, item.self_input,"
-    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id)"
+    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id"
     " FROM {item} item JOIN {node} node ON node.id = item.node_id"
     " WHERE item.agency_id = %s AND node.criteria_set_id = %s"
 )
@@ -237,8 +240,8 @@ _SAVED_SURVEY_SQL = (
 )
 
 
-def _saved_inputs(*, agency_id: int, tree: CachedTree) -> dict[int, tuple[bool, dict | None, bool]]:
-    """node id → (applicable, self input, has a file) of the agency's items on the tree's leaves."""
+def _saved_inputs(*, agency_id: int, tree: CachedTree) -> dict[int, tuple[bool, dict | None, bool, int]]:
+    """node id → (applicable, self input, has a file, item id) of the agency's items on the tree's leaves."""
     sql = _SAVED_INPUTS_SQL.format(
         link=EvidenceLink._meta.db_table, item=AssessmentItem._meta.db_table, node=CriteriaNode._meta.db_table
     )
@@ -247,8 +250,8 @@ def _saved_inputs(*, agency_id: int, tree: CachedTree) -> dict[int, tuple[bool, 
         cursor.execute(sql, [agency_id, tree.criteria_set_id])
         rows = cursor.fetchall()
     return {
-        node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files))
-        for node_id, applicable, stored, files in rows
+        node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files), item_id)
+        for node_id, applicable, stored, files, item_id in rows
         if node_id in tree.leaf_ids
     }
 

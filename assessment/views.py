@@ -148,7 +148,9 @@ def _saved_response(request, period, agency, item, *, error=None, conflict=None,
             "rows": answer.rows,
             "totals": answer.totals,
             "saved_at": timezone.localtime(),
-            "completeness": services.Completeness(answer.unscored, answer.without_evidence)
+            "completeness": services.Completeness(
+                answer.unscored, answer.without_evidence, answer.unscored_links
+            )
             if error is None and conflict is None
             else None,
         },

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from agencies.models import Extension
-from assessment import services
+from assessment import selectors, services
 from assessment.models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
 from evidence.models import EvidenceFile, EvidenceLink
 
@@ -85,6 +85,26 @@ def test_a_focal_point_scores_a_leaf_and_sees_the_totals(client, world):
     assert 'id="totals"' in html and 'hx-swap-oob="true"' in html
     area = item.node.parent
     assert f'id="points-node-{item.node.pk}"' in html and f'id="points-node-{area.pk}"' in html
+
+
+def test_after_an_autosave_the_unscored_leaves_are_still_linked(client, world):
+    """The completeness an autosave answers with lists the leaves still to score, linked, as the page
+    does; it used to answer with only "…" in their place."""
+    client.force_login(world.users["focal"])
+    page = client.get(page_url(world)).content.decode()
+    html = post_item(client, world, "1.1", points="1").content.decode()
+    completeness = html[html.index('id="completeness"') :]
+    still = services.self_assessment_completeness(period=world.period, agency=world.agency).unscored
+    assert still and "1.1" not in still
+    for code in still:
+        assert f'<a href="#node-{code}">{code}</a>' in completeness, code
+        assert f'<a href="#node-{code}">{code}</a>' in page, code
+    assert '<a href="#node-1.1">' not in completeness and '<a href="#node-1.1">' in page
+    answer = selectors.self_assessment_saved(agency=world.agency, item=world.item("1.1"))
+    assert (
+        answer.unscored_links
+        == services.self_assessment_completeness(period=world.period, agency=world.agency).unscored_links
+    )
 
 
 def test_an_input_the_rule_refuses_is_not_stored(client, world):
