@@ -8,6 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from parindex import history
@@ -130,3 +131,9 @@ def test_clip_is_truncatechars_remembered(text, language):
             clipped = Template("{% load parindex %}{{ text|clip:34 }}").render(Context({"text": text}))
             truncated = Template("{{ text|truncatechars:34 }}").render(Context({"text": text}))
             assert clipped == truncated
+
+
+def test_clip_escapes_plain_text_even_after_clipping_the_same_characters_marked_safe():
+    template = Template("{% load parindex %}{{ text|clip:34 }}")
+    assert template.render(Context({"text": mark_safe("<b>đậm</b>")})) == "<b>đậm</b>"
+    assert template.render(Context({"text": "<b>đậm</b>"})) == "&lt;b&gt;đậm&lt;/b&gt;"

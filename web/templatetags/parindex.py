@@ -7,6 +7,7 @@ from functools import lru_cache
 from django import template
 from django.template.defaultfilters import stringfilter
 from django.utils.html import format_html
+from django.utils.safestring import SafeData
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
@@ -51,11 +52,13 @@ def vi_number(value, places=2):
 def clip(text: str, length) -> str:
     """truncatechars, remembered per language and text: every autosave's answer clips the same area
     titles, and Django's Truncator costs more than the rest of their row."""
-    return _clipped(get_language() or "", text, int(length))
+    # Safe and plain text of the same characters are separate entries: the clipped text keeps the input's
+    # kind, and a cached safe value handed to plain text would skip its escaping.
+    return _clipped(get_language() or "", text, int(length), isinstance(text, SafeData))
 
 
 @lru_cache(maxsize=4096)
-def _clipped(language: str, text: str, length: int) -> str:
+def _clipped(language: str, text: str, length: int, safe: bool) -> str:
     return Truncator(text).chars(length)
 
 
