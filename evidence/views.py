@@ -85,7 +85,8 @@ def _attachable_item(request: HttpRequest, item_pk: int):
 
 
 def _item_files(request: HttpRequest, item, *, errors=(), form=None) -> HttpResponse:
-    """The item's files: the partial for htmx (and upload.js), the partial inside a page otherwise."""
+    """The item's files: the partial for htmx, the partial inside its own page otherwise (the pages load
+    evidence/upload.js, the partial carries no script)."""
     can_attach = policy.may_self_assess(request.user, item.agency_id)
     links = list(item_evidence_links(item))
     evidence_flags(

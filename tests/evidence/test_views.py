@@ -4,6 +4,7 @@ uploads of several files by the agency's focal point, reuse and removal, errors 
 from urllib.parse import quote
 
 import pytest
+from django.template.loader import get_template
 from django.urls import reverse
 
 from assessment.models import ItemStatus
@@ -265,10 +266,17 @@ def test_item_partial_query_count_does_not_grow_with_files(world, login, django_
     assert response.content.decode().count("bi-file-earmark-pdf") == 7
 
 
-def test_upload_script_is_served_with_the_partial(world, login):
-    html = (
-        login(world.users["focal_point"])
-        .get(reverse("evidence:item_files", args=[world.item.pk]), headers={"HX-Request": "true"})
-        .content.decode()
-    )
-    assert "evidence/upload.js" in html and f'data-target="#evidence-item-{world.item.pk}"' in html
+def test_upload_script_is_loaded_wherever_the_partial_is_shown(world, login):
+    """The partial carries no script: its own page and every page that fetches it by htmx load
+    evidence/upload.js themselves (this test used to pass on the text of a comment shown by mistake)."""
+    client = login(world.users["focal_point"])
+    url = reverse("evidence:item_files", args=[world.item.pk])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert f'data-target="#evidence-item-{world.item.pk}"' in partial and "<script" not in partial
+    assert "evidence/upload.js" in client.get(url).content.decode()
+    for name, fetches in (
+        ("assessment/page.html", "row.urls.files"),
+        ("appraisal/explain.html", "evidence:item_files"),
+    ):
+        source = get_template(name).template.source
+        assert fetches in source and "evidence/upload.js" in source, name
