@@ -162,9 +162,13 @@ class SavedAnswer:
 
     rows: list[Row]  # the leaf and its ancestors, root first
     totals: Totals
-    unscored: list[str]  # as services.Completeness: applicable self-scored leaves without input
+    # (code, item id) of the applicable self-scored leaves without input, as services.Completeness
+    unscored_links: tuple[tuple[str, int], ...]
     without_evidence: list[str]
-    unscored_links: tuple[tuple[str, int], ...]  # (code, item id) of the unscored leaves, as the page's
+
+    @property
+    def unscored(self) -> list[str]:
+        return [code for code, _item_id in self.unscored_links]
 
 
 def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswer:
@@ -196,7 +200,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
             applicable_max=score.applicable_max if score else None,
         )
 
-    unscored, links, without_evidence, leaves, scored, unfiled = [], [], [], 0, 0, 0
+    unscored_links, without_evidence, leaves, scored, unfiled = [], [], 0, 0, 0
     for node in sorted((tree.by_id[i] for i in inputs), key=lambda n: n.position):
         applicable, self_input, files, item_id = inputs[node.id]
         if not (applicable and _self_scored(node)):
@@ -204,8 +208,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         leaves += 1
         scored += bool(self_input)
         if not self_input:
-            unscored.append(node.code)
-            links.append((node.code, item_id))
+            unscored_links.append((node.code, item_id))
         if _needs_evidence(node) and not files:
             without_evidence.append(node.code)
             unfiled += 1
@@ -219,9 +222,8 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
     return SavedAnswer(
         rows=[row(node) for node in reversed(tree.ancestors(item.node_id))],
         totals=totals,
-        unscored=unscored,
+        unscored_links=tuple(unscored_links),
         without_evidence=without_evidence,
-        unscored_links=tuple(links),
     )
 
 

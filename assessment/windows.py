@@ -74,11 +74,11 @@ _WINDOW_SQL = (
 def _aware(moment: datetime | str | None) -> datetime | None:
     """A moment as the ORM gives it: PostgreSQL returns it aware; SQLite (the embedded demo) as text or
     naive, in UTC."""
-    if moment is None or (isinstance(moment, datetime) and timezone.is_aware(moment)):
-        return moment
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, UTC)
 
 
 def moment_text(moment: datetime, *, end: bool = False) -> str:

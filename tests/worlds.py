@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from agencies.models import Period, PeriodState, Window, WindowKind
+from agencies.workflow import period_transition
+from assessment import appraisal
 from assessment.models import AssessmentItem
 from assessment.services import items_ensure
 from scoring.formats import criteria_set_from_document
@@ -63,3 +65,16 @@ def self_assessment_world(password: str | None = None, measured: bool = False) -
     for each in (agency, other):
         items_ensure(period=period, agency=each)
     return World(period, agency, other, window, users)
+
+
+def appraisal_started(world: World, cells: dict) -> None:
+    """Home Affairs starts the appraisal (past the sign-offs still missing) and the lead assigns `cells`
+    ({(agency id or None, area code or ""): appraiser id})."""
+    period_transition(
+        period=world.period,
+        name="start_appraisal",
+        acting_user=world.users["home_affairs"],
+        confirmed=True,
+        override_reason="Chưa ký duyệt",
+    )
+    appraisal.assignments_replace(period=world.period, cells=cells, acting_user=world.users["lead"])

@@ -17,6 +17,7 @@ from agencies.workflow import period_transition
 from assessment import appraisal
 from assessment.models import AppraisalAssignment, ItemStatus, Notification
 from assessment.services import AssessmentRefused, assessment_submit, item_self_score
+from tests.worlds import appraisal_started
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +47,7 @@ def round_world(world):
         assessment_submit(
             period=world.period, agency=agency, acting_user=focal, explanation="Không có văn bản"
         )
-    period_transition(
-        period=world.period,
-        name="start_appraisal",
-        acting_user=world.users["home_affairs"],
-        confirmed=True,
-        override_reason="Chưa ký duyệt",
-    )
-    appraisal.assignments_replace(
-        period=world.period,
-        cells={(None, "1"): world.users["appraiser"].pk, (None, "2"): world.users["lead"].pk},
-        acting_user=world.users["lead"],
-    )
+    appraisal_started(world, {(None, "1"): world.users["appraiser"].pk, (None, "2"): world.users["lead"].pk})
     for name in ("focal", "other_focal", "appraiser"):
         world.users[name].email = f"{name}@tinh.gov.vn"
         world.users[name].save()
@@ -286,16 +276,7 @@ def test_the_inbox_of_5000_items_reads_in_a_fixed_number_of_queries(client, worl
     from scoring.formats import criteria_set_from_document
     from tests.factories import AgencyFactory, BlockFactory, PeriodFactory
 
-    period_transition(
-        period=world.period,
-        name="start_appraisal",
-        acting_user=world.users["home_affairs"],
-        confirmed=True,
-        override_reason="Chưa ký duyệt",
-    )
-    appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
-    )
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
     client.force_login(world.users["appraiser"])
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("appraisal:inbox", args=[world.period.code])).status_code == 200

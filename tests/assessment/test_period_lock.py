@@ -18,7 +18,7 @@ from agencies.workflow import period_transition
 from assessment import appraisal, services
 from assessment.models import Submission, SubmissionStatus
 
-from ..worlds import self_assessment_world
+from ..worlds import appraisal_started, self_assessment_world
 from .test_appraisal import SELF
 
 pytestmark = [
@@ -139,16 +139,7 @@ def test_an_appraisal_waits_for_the_opening_of_the_explanations_and_is_refused()
     services.assessment_submit(
         period=world.period, agency=world.agency, acting_user=world.users["focal"], explanation="-"
     )
-    period_transition(
-        period=world.period,
-        name="start_appraisal",
-        acting_user=world.users["home_affairs"],
-        confirmed=True,
-        override_reason="Chưa ký duyệt",
-    )
-    appraisal.assignments_replace(
-        period=world.period, cells={(None, "1"): world.users["appraiser"].pk}, acting_user=world.users["lead"]
-    )
+    appraisal_started(world, {(None, "1"): world.users["appraiser"].pk})
 
     def open_explanations():
         period_transition(
