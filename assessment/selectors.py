@@ -165,6 +165,9 @@ class SavedAnswer:
     # (code, item id) of the applicable self-scored leaves without input, as services.Completeness
     unscored_links: tuple[tuple[str, int], ...]
     without_evidence: list[str]
+    # the saved leaf's area as in `totals.areas`: no other area's figures change (an area's points are
+    # its own leaves'), so only its row of the totals is sent
+    area: tuple[CriteriaNode, Decimal | None, Decimal | None, Decimal | None] | None = None
 
     @property
     def unscored(self) -> list[str]:
@@ -219,11 +222,13 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         scored=scored,
         without_evidence=unfiled,
     )
+    area_code = tree.area_of[item.node_id]
     return SavedAnswer(
         rows=[row(node) for node in reversed(tree.ancestors(item.node_id))],
         totals=totals,
         unscored_links=tuple(unscored_links),
         without_evidence=without_evidence,
+        area=next((area for area in totals.areas if area[0].code == area_code), None),
     )
 
 

@@ -133,7 +133,7 @@ def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
 
 def _saved_response(request, period, agency, item, *, error=None, conflict=None, data=None):
     """Out-of-band fragments only: the leaf's message and version, its and its ancestors' points, the
-    totals and completeness; never the tree (selectors.self_assessment_saved)."""
+    totals' head, its area's row and the completeness; never the tree (selectors.self_assessment_saved)."""
     answer = selectors.self_assessment_saved(agency=agency, item=item)
     return render(
         request,
@@ -147,6 +147,7 @@ def _saved_response(request, period, agency, item, *, error=None, conflict=None,
             "posted": data,
             "rows": answer.rows,
             "totals": answer.totals,
+            "area": answer.area,
             "saved_at": timezone.localtime(),
             "completeness": services.Completeness(
                 answer.unscored, answer.without_evidence, answer.unscored_links

@@ -82,9 +82,34 @@ def test_a_focal_point_scores_a_leaf_and_sees_the_totals(client, world):
     item = world.item("1.1")
     assert item.self_input == {"points": "1.5"} and item.self_note == "Đã ban hành kế hoạch"
     assert item.version == 2 and item.status == ItemStatus.SELF_SCORED
-    assert 'id="totals"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="totals-head" hx-swap-oob="true"' in html
     area = item.node.parent
     assert f'id="points-node-{item.node.pk}"' in html and f'id="points-node-{area.pk}"' in html
+
+
+def _area_rows(html: str) -> dict[str, str]:
+    """id → markup of each totals row (`<tr id="totals-area-…">`) in the html."""
+    return {row_id: row for row, row_id in re.findall(r'(<tr id="(totals-area-\d+)".*?</tr>)', html, re.S)}
+
+
+def test_an_autosave_sends_the_totals_head_and_only_its_own_areas_row(client, world):
+    """An area's figures are its own leaves' only, so the answer carries the totals' head and the saved
+    leaf's area row (out of band), each as the page then shows it; the other areas' rows are not sent."""
+    client.force_login(world.users["focal"])
+    post_item(client, world, "2.1", value="95")
+    html = post_item(client, world, "1.1", points="1,5").content.decode()
+    area = world.item("1.1").node.parent
+    page = client.get(page_url(world)).content.decode()
+    sent, shown = _area_rows(html), _area_rows(page)
+    assert list(sent) == [f"totals-area-{area.pk}"] and len(shown) == 2
+    assert f'<template><tr id="totals-area-{area.pk}"' in html  # htmx drops a bare <tr> out of band
+    assert (
+        sent[f"totals-area-{area.pk}"].replace(' hx-swap-oob="true"', "") == shown[f"totals-area-{area.pk}"]
+    )
+    assert "1.50/6" in sent[f"totals-area-{area.pk}"]  # English: points of the area (its max 6)
+    head = re.search(r'<div id="totals-head" hx-swap-oob="true">(.*?)\n</div>', html, re.S).group(1)
+    assert head == re.search(r'<div id="totals-head">(.*?)\n</div>', page, re.S).group(1)
+    assert 'id="totals"' not in html  # not the whole panel
 
 
 def test_after_an_autosave_the_unscored_leaves_are_still_linked(client, world):

@@ -41,6 +41,10 @@ def test_focal_point_scores_uploads_and_submits(live_server, page, tmp_path):
     totals = page.locator("#totals").inner_text()
     # 1.75 + 2 + 1.5 (one case × 0.5) + 1 + 1.6 = 7.85 of 12 (the survey leaf has no value yet)
     assert "7,85 / 12,00" in totals
+    # each save swaps its own area's row of the totals in place (a table row, out of band)
+    areas = {code: page.locator(f"#totals-area-{world.item(code).node.parent_id}") for code in ("1.1", "2.1")}
+    assert "5,25/" in areas["1.1"].inner_text() and "2,60/" in areas["2.1"].inner_text()
+    assert page.locator("#totals tbody tr").count() == 2
 
     evidence = tmp_path / "Kế hoạch CCHC 2026.pdf"
     evidence.write_bytes(PDF)
