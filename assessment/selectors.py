@@ -15,7 +15,7 @@ from agencies.models import Agency, Period
 from agencies.policy import Stage
 from evidence.models import EvidenceFile, EvidenceLink
 from measures.models import MeasureValue
-from parindex import history
+from parindex import history, row_reads
 from scoring import engine
 from scoring.models import CriteriaNode, CriteriaSet, Source
 from scoring.nodes import leaf_input
@@ -230,6 +230,45 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         without_evidence=without_evidence,
         area=next((area for area in totals.areas if area[0].code == area_code), None),
     )
+
+
+_ITEM_IN_PERIOD = (
+    row_reads.Part(AssessmentItem, "item"),
+    row_reads.Part(CriteriaNode, "node"),
+    row_reads.Part(CriteriaSet, "criteria_set"),
+    row_reads.Part(Period, "period"),
+    row_reads.Part(Agency, "agency"),
+)
+
+
+def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> AssessmentItem | None:
+    """The item at this address with its node, set, period and agency (the autosave's first read), or
+    None when no item of that agency and period has that id: the same as
+    `AssessmentItem.objects.select_related("node__criteria_set__period", "agency").filter(…).first()`,
+    in one SQL statement written once per process (parindex.row_reads). Whether the user may see the
+    agency is the caller's question (its scope)."""
+    parts, tables = (
+        _ITEM_IN_PERIOD,
+        {part.alias: row_reads.table(part.model, part.alias, connection) for part in _ITEM_IN_PERIOD},
+    )
+    sql = (
+        f"SELECT {row_reads.select_list(parts, connection)} FROM {tables['item']}"
+        f" JOIN {tables['node']} ON node.id = item.node_id"
+        f" JOIN {tables['criteria_set']} ON criteria_set.id = node.criteria_set_id"
+        f" JOIN {tables['period']} ON period.id = criteria_set.period_id"
+        f" JOIN {tables['agency']} ON agency.id = item.agency_id"
+        " WHERE item.id = %s AND agency.code = %s AND period.code = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id, agency_code, period_code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    item, node, criteria_set, period, agency = row_reads.instances(row, parts, connection)
+    criteria_set.period = period
+    node.criteria_set = criteria_set
+    item.node, item.agency = node, agency
+    return item
 
 
 # The autosave's two reads, in SQL: the same rows as the ORM's `values_list` (compared in

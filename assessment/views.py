@@ -20,7 +20,6 @@ from agencies.models import Period, PeriodState, WindowKind
 from agencies.permissions import scope_for
 
 from . import exports, selectors, services, windows
-from .models import AssessmentItem
 
 
 def login_required_htmx(view):
@@ -119,12 +118,9 @@ def _url_per_item(name: str, *args):
 def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
     """The item at this address with its node, set, period and agency, read in one query (the autosave's
     hot path), if the user's scope sees the agency in that period: else 404, as `_period_and_agency`."""
-    item = get_object_or_404(
-        AssessmentItem.objects.select_related("node__criteria_set__period", "agency"),
-        pk=item_id,
-        agency__code=agency_code,
-        node__criteria_set__period__code=period_code,
-    )
+    item = selectors.item_in_period(item_id=item_id, agency_code=agency_code, period_code=period_code)
+    if item is None:
+        raise Http404
     period = item.node.criteria_set.period
     if not scope_for(request.user, period).sees(item.agency):
         raise Http404
