@@ -45,14 +45,19 @@ from .serializers import (
 
 SESSION_ONLY = _("The API writes only for a signed-in user; a machine token reads.")
 
-# Which refusals are a state conflict (409) or the user's lack of right (403); any other is 400.
-CONFLICTS = {
-    str(COMPUTE_ALREADY_RUNNING),
-    str(scoring_services.PUBLISH_ALREADY),
-    str(scoring_services.PUBLISH_NOT_APPROVED),
-    str(scoring_services.PUBLISH_OLDER),
-}
-NOT_ALLOWED = {str(COMPUTE_NOT_ALLOWED), str(scoring_services.PUBLISH_NOT_ALLOWED)}
+# Which refusals are a state conflict (409) or the user's lack of right (403); any other is 400. Kept
+# lazy and worded when a refusal is answered, in the request's language, as the refusal's own message is.
+CONFLICTS = (
+    COMPUTE_ALREADY_RUNNING,
+    scoring_services.PUBLISH_ALREADY,
+    scoring_services.PUBLISH_NOT_APPROVED,
+    scoring_services.PUBLISH_OLDER,
+)
+NOT_ALLOWED = (COMPUTE_NOT_ALLOWED, scoring_services.PUBLISH_NOT_ALLOWED)
+
+
+def _worded(messages) -> set[str]:
+    return {str(message) for message in messages}
 
 
 class WriteProblemSerializer(serializers.Serializer):
@@ -91,9 +96,9 @@ def refusal_response(refusal: Refused | ComputeRefused, column: str | None = Non
     message = str(refusal.message)
     code = (
         status.HTTP_409_CONFLICT
-        if message in CONFLICTS
+        if message in _worded(CONFLICTS)
         else status.HTTP_403_FORBIDDEN
-        if message in NOT_ALLOWED
+        if message in _worded(NOT_ALLOWED)
         else status.HTTP_400_BAD_REQUEST
     )
     if code == status.HTTP_403_FORBIDDEN:

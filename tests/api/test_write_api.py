@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from agencies.models import Period, PeriodTransition
 from scoring.models import ComputeJob, ResultSnapshot, SnapshotDownload
@@ -57,6 +58,24 @@ def test_home_affairs_starts_a_computation_and_a_second_start_is_a_conflict(worl
     assert again.status_code == 409
     assert again.json()["problems"][0]["message"]
     assert ComputeJob.objects.filter(period=world.period).count() == 1
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_conflict_is_a_409_in_either_language(language, world, clients, settings):
+    """The status follows the refusal, not the language it is worded in: the conflicts were once known by
+    their text in the language active when the module was imported, so in the other language a second
+    start or a second publication was answered 400."""
+    client = clients["home_affairs"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    correction = {"confirm": True, "reason": "Sửa điểm tiêu chí 2.1"}
+    assert client.post(compute_url(world.period)).status_code == 202
+    assert client.post(compute_url(world.period)).status_code == 409
+    first = client.post(publish_url(world.unpublished), correction, content_type="application/json")
+    assert first.status_code == 200
+    again = client.post(publish_url(world.unpublished), correction, content_type="application/json")
+    assert again.status_code == 409
+    with translation.override(language):
+        assert again.json()["detail"] == str(PUBLISH_ALREADY)
 
 
 def test_a_published_period_may_be_computed_again(world, clients):
