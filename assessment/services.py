@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from agencies import policy
 from agencies.models import Agency, Period, PeriodState, WindowKind
+from parindex import row_reads
 from parindex.formatting import message_text
 from parindex.refusals import Refused
 from scoring import engine
@@ -171,14 +172,16 @@ def item_self_score(
     if item.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
     # The save updates this row anyway (last activity), so locking it now costs no concurrency.
-    submission = (
-        Submission.objects.select_for_update(no_key=True).filter(period=period, agency=agency).first()
+    submission = row_reads.one(
+        Submission, "period_id = %s AND agency_id = %s", [period.pk, agency.pk], connection, lock="no_key"
     )
     refusal = self_assessment_refusal(period=period, agency=agency, submission=submission)
     if refusal:
         raise AssessmentRefused(refusal)
     # Only the item's row, and without joins: its node and agency are the caller's (they do not change).
-    current = AssessmentItem.objects.select_for_update().get(pk=item.pk)
+    current = row_reads.one(AssessmentItem, "id = %s", [item.pk], connection, lock="update")
+    if current is None:  # never while items are protected; as `.get()` would
+        raise AssessmentItem.DoesNotExist(item.pk)
     current.node, current.agency = item.node, agency
     if current.status not in EDITABLE_STATUSES:
         raise AssessmentRefused(_("This criterion has already been submitted."))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Model
+from django.db.transaction import TransactionManagementError
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,30 @@ def instances(row: Sequence, parts: tuple[Part, ...], connection) -> list[Model]
                 values[position] = convert(values[position], column, connection)
         built.append(part.model.from_db(connection.alias, [field.attname for field in fields], values))
     return built
+
+
+LOCKS = {
+    "update": ("has_select_for_update", " FOR UPDATE"),
+    "no_key": ("has_select_for_no_key_update", " FOR NO KEY UPDATE"),
+}
+
+
+def one(
+    model: type[Model], where: str, params: Sequence, connection, *, lock: str | None = None
+) -> Model | None:
+    """The row of `model` matching `where` (a condition on its own columns that a key decides), or None;
+    with `lock` ("update" or "no_key"), locked as `select_for_update([no_key=True])` locks it where the
+    database locks rows (not SQLite, as for the ORM), and only inside a transaction."""
+    parts = (Part(model, model._meta.db_table),)
+    source = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT {select_list(parts, connection)} FROM {source} WHERE {where}"
+    if lock is not None:
+        if connection.get_autocommit():  # as the ORM refuses select_for_update outside a transaction
+            raise TransactionManagementError("a row lock is taken inside a transaction")
+        feature, clause = LOCKS[lock]
+        if getattr(connection.features, feature):
+            sql += clause
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else instances(row, parts, connection)[0]

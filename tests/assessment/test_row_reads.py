@@ -52,3 +52,40 @@ def test_an_item_of_another_agency_or_period_is_not_read(world):
     assert selectors.item_in_period(item_id=pk, **{**address, "agency_code": world.other.code}) is None
     assert selectors.item_in_period(item_id=pk, **{**address, "period_code": "1999"}) is None
     assert selectors.item_in_period(item_id=pk + 10_000, **address) is None
+
+
+def test_one_row_read_and_locked_as_the_orm_reads_and_locks_it(client, world):
+    """`row_reads.one` gives the ORM's instance, None for no row, and its lock clause is the one
+    select_for_update writes on this database (none on SQLite)."""
+    from django.db import transaction
+
+    from assessment.models import Submission
+    from parindex import row_reads
+
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1")  # the first save creates the submission
+    expected = Submission.objects.get(agency=world.agency)
+    where, params = "period_id = %s AND agency_id = %s", [world.period.pk, world.agency.pk]
+    assert _fields(row_reads.one(Submission, where, params, connection)) == _fields(expected)
+    assert row_reads.one(Submission, where, [world.period.pk, world.other.pk], connection) is None
+    for lock, orm in (("no_key", Submission.objects.select_for_update(no_key=True)), ("update", None)):
+        orm = orm if orm is not None else Submission.objects.select_for_update()
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            read = row_reads.one(Submission, where, params, connection, lock=lock)
+            list(orm.filter(pk=expected.pk))
+        assert _fields(read) == _fields(expected)
+        ours, theirs = queries[0]["sql"], queries[1]["sql"]
+        clause = theirs[theirs.rindex(expected._meta.db_table) :].partition(" FOR ")
+        assert ours.endswith(clause[1] + clause[2]) if clause[1] else " FOR " not in ours
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_lock_outside_a_transaction_is_refused():
+    from django.db.transaction import TransactionManagementError
+
+    from assessment.models import Submission
+    from parindex import row_reads
+
+    with pytest.raises(TransactionManagementError):
+        row_reads.one(Submission, "id = %s", [1], connection, lock="no_key")
+    assert row_reads.one(Submission, "id = %s", [1], connection) is None  # a plain read is not refused
