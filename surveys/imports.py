@@ -38,7 +38,9 @@ from .models import (
     Questionnaire,
     Response,
     ResponseSource,
+    SurveyToken,
 )
+from .printing import SERIAL_PREFIX, serial_link_id
 from .problems import M, Problem, SurveyFileError, gettext_noop, location
 from .response_rows import (
     Columns,
@@ -238,6 +240,32 @@ def _store(known: QuestionnaireCodes, scan: _Scan, batch: ImportBatch, reporter:
         flush()
 
 
+LINK_BATCH = 500  # links looked up and marked per statement (SQLite's limit on a statement's parameters)
+
+
+def _printed_links_use(known: QuestionnaireCodes) -> None:
+    """The one-time links whose printed forms are stored are used up, as by a form typed on the page: the
+    link then refuses an online answer and is left out of the forms printed again. Every stored response
+    of the questionnaire is looked at, so an import stored before links were used up by imports is
+    mended by the next one."""
+    stored = Response.objects.filter(
+        questionnaire=known.questionnaire, serial__istartswith=SERIAL_PREFIX
+    ).values_list("serial", "id")
+    response_of = {
+        link_id: response_id
+        for serial, response_id in stored.iterator()
+        if (link_id := serial_link_id(serial)) in known.link_ids
+    }
+    now, links = timezone.now(), sorted(response_of)
+    for start in range(0, len(links), LINK_BATCH):
+        unused = SurveyToken.objects.filter(pk__in=links[start : start + LINK_BATCH], used_at__isnull=True)
+        used = [
+            SurveyToken(pk=link_id, used_at=now, response_id=response_of[link_id])
+            for link_id in unused.values_list("id", flat=True)
+        ]
+        SurveyToken.objects.bulk_update(used, ["used_at", "response"], batch_size=LINK_BATCH)
+
+
 RESPONSE_COLUMNS = (
     "id",
     "questionnaire_id",
@@ -378,6 +406,7 @@ def responses_import(
             if batch is None:
                 batch = ImportBatch.objects.create(status=JobStatus.RUNNING, **outcome)
             _store(known, scan, batch, reporter)
+            _printed_links_use(known)
             _batch_save(
                 batch,
                 outcome,

@@ -37,15 +37,28 @@ CHUNK = 200  # forms rendered at once
 
 def form_serial(token: SurveyToken) -> str:
     """The serial printed on a respondent's form and given to the answer sent through its link."""
-    return f"{SERIAL_PREFIX}{token.pk:06d}"
+    return link_serial(token.pk)
+
+
+def link_serial(link_id: int) -> str:
+    """The serial printed on the form of link `link_id`."""
+    return f"{SERIAL_PREFIX}{link_id:06d}"
+
+
+def serial_link_id(serial: str) -> int | None:
+    """The link id a printed form's serial names, however it was typed (" tt000123" → 123), or None."""
+    digits = serial.strip().upper().removeprefix(SERIAL_PREFIX)
+    if not serial.strip().upper().startswith(SERIAL_PREFIX) or not digits.isdigit():
+        return None
+    return int(digits)
 
 
 def token_for_serial(questionnaire: Questionnaire, serial: str) -> SurveyToken | None:
     """The one-time link whose printed form carries `serial`, if any."""
-    digits = serial.strip().upper().removeprefix(SERIAL_PREFIX)
-    if not serial.strip().upper().startswith(SERIAL_PREFIX) or not digits.isdigit():
+    link_id = serial_link_id(serial)
+    if link_id is None:
         return None
-    return SurveyToken.objects.filter(questionnaire=questionnaire, pk=int(digits)).first()
+    return SurveyToken.objects.filter(questionnaire=questionnaire, pk=link_id).first()
 
 
 def answer_url(token: SurveyToken) -> str:

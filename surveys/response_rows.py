@@ -30,7 +30,9 @@ from .formats.common import cell_text
 from .models import (
     AnswerOption,
     Questionnaire,
+    SurveyToken,
 )
+from .printing import link_serial, serial_link_id
 from .problems import M, Problem, SurveyFileError, cell, gettext_noop
 
 SERIAL, GROUP, AGENCY = "serial", "group", "agency"
@@ -238,6 +240,11 @@ class QuestionnaireCodes:
         self.active = set(
             questionnaire.period.agencies().filter(block=questionnaire.block_id).values_list("id", flat=True)
         )
+        # the one-time links printed for this questionnaire: a printed form's serial is stored as printed
+        # (surveys.printing.link_serial) however it was typed, as a form typed on the page is
+        self.link_ids = set(
+            SurveyToken.objects.filter(questionnaire=questionnaire).values_list("id", flat=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -357,6 +364,8 @@ def row_parse(
         problems.add(
             number, headers[columns.serial], gettext_noop("the serial number is longer than 40 characters")
         )
+    elif (link_id := serial_link_id(serial)) is not None and link_id in known.link_ids:
+        serial = link_serial(link_id)
     group_code = value(columns.group)
     group_id = known.groups.get(group_code)
     if group_id is None:

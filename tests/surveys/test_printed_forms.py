@@ -165,3 +165,55 @@ def test_printed_forms_are_home_affairs_only(client, survey):
     client.force_login(UserFactory(username="thu-ky", role=Role.SECRETARIAT_LEAD))
     assert client.post(f"/khao-sat/phieu/{survey.questionnaire.pk}/phieu-in/").status_code == 403
     assert not PrintedForms.objects.exists()
+
+
+def test_an_imported_paper_form_uses_up_its_link_as_a_typed_one_does(survey, home_affairs):
+    """A printed form's serial imported from a file, however it was typed, is stored as printed and uses
+    up its link: the online answer of that respondent is then refused, not counted a second time, and the
+    form is not printed again. It used to stay open when typed in lower case (another serial)."""
+    from surveys.imports import responses_import
+    from tests.surveys.test_imports import HEADER, csv_bytes
+
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    lower, padded, other = SurveyToken.objects.filter(agency=survey.a)[:3]
+    rows = [
+        [f" {form_serial(lower).lower()}", lower.group.code, "so-a", "1", "", "", "", ""],
+        [f"TT{padded.pk}", padded.group.code, "so-a", "2", "", "", "", ""],  # without its leading zeros
+        ["P-001", "dan", "so-a", "3", "", "", "", ""],  # not a printed form: stored as it is
+    ]
+    batch = responses_import(questionnaire=survey.questionnaire, file=csv_bytes(rows, HEADER))
+    assert batch.added == 3
+    serials = set(Response.objects.values_list("serial", flat=True))
+    assert serials == {form_serial(lower), form_serial(padded), "P-001"}
+    for link in (lower, padded):
+        link.refresh_from_db()
+        assert link.used_at is not None and link.response.serial == form_serial(link)
+        with pytest.raises(TokenUsed):
+            online_response_store(token=link.token, answers=_answers(survey))
+    other.refresh_from_db()
+    assert other.used_at is None  # its form was not imported
+    again = responses_import(questionnaire=survey.questionnaire, file=csv_bytes(rows, HEADER))
+    assert again.added == 0 and again.skipped == 3  # the same file again: nothing new
+    assert Response.objects.count() == 3
+
+
+def test_links_of_forms_imported_before_are_used_up_by_the_next_import(survey, home_affairs):
+    """Forms stored by an import before imports used up links (here in lower case) are mended by the next
+    import of the questionnaire."""
+    from surveys.imports import responses_import
+    from tests.surveys.test_imports import HEADER, csv_bytes
+
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    link = SurveyToken.objects.filter(agency=survey.a).first()
+    old = Response.objects.create(
+        questionnaire=survey.questionnaire,
+        serial=form_serial(link).lower(),
+        group=link.group,
+        agency=link.agency,
+    )
+    responses_import(
+        questionnaire=survey.questionnaire,
+        file=csv_bytes([["P-9", "dan", "so-a", "1", "", "", "", ""]], HEADER),
+    )
+    link.refresh_from_db()
+    assert link.used_at is not None and link.response == old
