@@ -247,6 +247,8 @@ def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> Asses
     `AssessmentItem.objects.select_related("node__criteria_set__period", "agency").filter(…).first()`,
     in one SQL statement written once per process (parindex.row_reads). Whether the user may see the
     agency is the caller's question (its scope)."""
+    if not 0 < item_id < 2**63:  # no such row (SQLite would raise on a larger integer, not answer none)
+        return None
     parts, tables = (
         _ITEM_IN_PERIOD,
         {part.alias: row_reads.table(part.model, part.alias, connection) for part in _ITEM_IN_PERIOD},

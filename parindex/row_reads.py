@@ -4,7 +4,7 @@ Django compiles every QuerySet anew; for the autosave's reads of one row each (a
 set, period and agency; a row locked by its key) compiling cost more CPU than PostgreSQL spent running
 the query (docs/performance.md). The columns come from the models' `_meta`, so a new field is read with
 no change here, and every value passes through the converters the ORM applies (the backend's, then the
-field's `from_db_value`), so an instance read here equals the ORM's (tests/parindex/test_row_reads.py
+field's `from_db_value`), so an instance read here equals the ORM's (tests/assessment/test_row_reads.py
 compares them field by field). Nothing here decides who may read what.
 """
 
@@ -85,7 +85,8 @@ LOCKS = {
 def one(
     model: type[Model], where: str, params: Sequence, connection, *, lock: str | None = None
 ) -> Model | None:
-    """The row of `model` matching `where` (a condition on its own columns that a key decides), or None;
+    """The row of `model` matching `where` (a constant condition on its own columns that a key decides,
+    values only as `params`: never format input into it), or None;
     with `lock` ("update" or "no_key"), locked as `select_for_update([no_key=True])` locks it where the
     database locks rows (not SQLite, as for the ORM), and only inside a transaction."""
     parts = (Part(model, model._meta.db_table),)

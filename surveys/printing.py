@@ -48,8 +48,8 @@ def link_serial(link_id: int) -> str:
 def serial_link_id(serial: str) -> int | None:
     """The link id a printed form's serial names, however it was typed (" tt000123" → 123), or None."""
     digits = serial.strip().upper().removeprefix(SERIAL_PREFIX)
-    if not serial.strip().upper().startswith(SERIAL_PREFIX) or not digits.isdigit():
-        return None
+    if not serial.strip().upper().startswith(SERIAL_PREFIX) or not (digits.isascii() and digits.isdigit()):
+        return None  # "TT²" is not a serial: str.isdigit() takes "²", int() does not
     return int(digits)
 
 

@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _fields(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+    """attname → (type, value): a missing converter shows as another type (1 == True, 1.5 == Decimal)."""
+    return {
+        field.attname: (type(value := getattr(instance, field.attname)), value)
+        for field in instance._meta.concrete_fields
+    }
 
 
 def test_the_item_in_its_period_equals_the_orms_read(client, world):
@@ -52,6 +56,7 @@ def test_an_item_of_another_agency_or_period_is_not_read(world):
     assert selectors.item_in_period(item_id=pk, **{**address, "agency_code": world.other.code}) is None
     assert selectors.item_in_period(item_id=pk, **{**address, "period_code": "1999"}) is None
     assert selectors.item_in_period(item_id=pk + 10_000, **address) is None
+    assert selectors.item_in_period(item_id=10**20, **address) is None  # beyond any key: none, not an error
 
 
 def test_one_row_read_and_locked_as_the_orm_reads_and_locks_it(client, world):

@@ -217,3 +217,10 @@ def test_links_of_forms_imported_before_are_used_up_by_the_next_import(survey, h
     )
     link.refresh_from_db()
     assert link.used_at is not None and link.response == old
+
+
+def test_a_serial_with_other_digits_than_ascii_is_not_a_printed_forms():
+    from surveys.printing import serial_link_id
+
+    assert serial_link_id(" tt000123 ") == 123 and serial_link_id("TT7") == 7
+    assert serial_link_id("TT²") is None and serial_link_id("TT١٢") is None and serial_link_id("TT") is None
