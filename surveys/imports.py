@@ -40,7 +40,7 @@ from .models import (
     ResponseSource,
     SurveyToken,
 )
-from .printing import SERIAL_PREFIX, serial_link_id
+from .printing import SERIAL_PREFIX, link_serial, serial_link_id
 from .problems import M, Problem, SurveyFileError, gettext_noop, location
 from .response_rows import (
     Columns,
@@ -248,17 +248,20 @@ def _printed_links_use(known: QuestionnaireCodes) -> None:
     link then refuses an online answer and is left out of the forms printed again. Every stored response
     of the questionnaire is looked at, so an import stored before links were used up by imports is
     mended by the next one."""
-    stored = Response.objects.filter(
-        questionnaire=known.questionnaire, serial__istartswith=SERIAL_PREFIX
+    stored = Response.objects.filter(  # not yet the response of a link (one link per response)
+        questionnaire=known.questionnaire, serial__istartswith=SERIAL_PREFIX, token__isnull=True
     ).values_list("serial", "id")
-    response_of = {
-        link_id: response_id
-        for serial, response_id in stored.iterator()
-        if (link_id := serial_link_id(serial)) in known.link_ids
-    }
+    response_of: dict[int, int] = {}
+    for serial, response_id in stored.iterator():
+        link_id = serial_link_id(serial)
+        # a form stored twice (as printed and as typed, see printing.printed_serials_mend): the printed one
+        if link_id in known.link_ids and (link_id not in response_of or serial == link_serial(link_id)):
+            response_of[link_id] = response_id
     now, links = timezone.now(), sorted(response_of)
     for start in range(0, len(links), LINK_BATCH):
-        unused = SurveyToken.objects.filter(pk__in=links[start : start + LINK_BATCH], used_at__isnull=True)
+        unused = SurveyToken.objects.select_for_update().filter(  # an online answer may be using one now
+            pk__in=links[start : start + LINK_BATCH], used_at__isnull=True
+        )
         used = [
             SurveyToken(pk=link_id, used_at=now, response_id=response_of[link_id])
             for link_id in unused.values_list("id", flat=True)

@@ -53,6 +53,29 @@ def serial_link_id(serial: str) -> int | None:
     return int(digits)
 
 
+def printed_serials_mend(response_model, token_model) -> int:
+    """Rewrites each stored serial that names a printed form of its questionnaire but was kept as typed
+    ("tt000123", "TT123": imports before they stored the printed form) to the printed serial, so that
+    importing the same file again finds it stored; left as it is when the printed serial is stored too
+    (one form stored twice: for a person to resolve). Models are given so that a migration can call it.
+    Returns how many serials were rewritten."""
+    links = set(token_model.objects.values_list("questionnaire_id", "id"))
+    stored = set(response_model.objects.values_list("questionnaire_id", "serial"))
+    rewritten = 0
+    for pk, questionnaire_id, serial in response_model.objects.filter(
+        serial__istartswith=SERIAL_PREFIX
+    ).values_list("id", "questionnaire_id", "serial"):
+        link_id = serial_link_id(serial)
+        if link_id is None or (questionnaire_id, link_id) not in links:
+            continue
+        printed = link_serial(link_id)
+        if serial != printed and (questionnaire_id, printed) not in stored:
+            response_model.objects.filter(pk=pk).update(serial=printed)
+            stored.add((questionnaire_id, printed))
+            rewritten += 1
+    return rewritten
+
+
 def token_for_serial(questionnaire: Questionnaire, serial: str) -> SurveyToken | None:
     """The one-time link whose printed form carries `serial`, if any."""
     link_id = serial_link_id(serial)

@@ -224,3 +224,36 @@ def test_a_serial_with_other_digits_than_ascii_is_not_a_printed_forms():
 
     assert serial_link_id(" tt000123 ") == 123 and serial_link_id("TT7") == 7
     assert serial_link_id("TT²") is None and serial_link_id("TT١٢") is None and serial_link_id("TT") is None
+
+
+def test_serials_imported_as_typed_are_mended_and_the_same_file_is_then_stored_once(survey, home_affairs):
+    """Imports stored a printed form's serial as typed before (migration 0010 mends them): rewritten to
+    the printed serial, so the same file imported again is found stored, not stored twice; a form stored
+    both ways is left for a person (never two responses under one serial)."""
+    from surveys.imports import responses_import
+    from surveys.printing import printed_serials_mend
+    from tests.surveys.test_imports import HEADER, csv_bytes
+
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    typed, twice = SurveyToken.objects.filter(agency=survey.a)[:2]
+    row = [form_serial(typed).lower(), typed.group.code, "so-a", "1", "", "", "", ""]
+    option = survey.questionnaire.questions.get(number="1").options.get(key="1")
+    old = Response.objects.create(
+        questionnaire=survey.questionnaire, serial=row[0], group=typed.group, agency=typed.agency
+    )
+    old.answers.create(question=option.question, option=option)
+    for serial in (f"TT{twice.pk}", form_serial(twice)):
+        Response.objects.create(
+            questionnaire=survey.questionnaire, serial=serial, group=twice.group, agency=twice.agency
+        )
+    assert printed_serials_mend(Response, SurveyToken) == 1
+    assert set(Response.objects.values_list("serial", flat=True)) == {
+        form_serial(typed),
+        f"TT{twice.pk}",
+        form_serial(twice),
+    }
+    again = responses_import(questionnaire=survey.questionnaire, file=csv_bytes([row], HEADER))
+    assert (again.added, again.skipped) == (0, 1)
+    typed.refresh_from_db()
+    twice.refresh_from_db()
+    assert typed.response == old and twice.response.serial == form_serial(twice)
