@@ -127,9 +127,13 @@ def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
     return period, item.agency, item
 
 
-def _saved_response(request, period, agency, item, *, error=None, conflict=None, data=None):
+def _saved_response(
+    request, period, agency, item, *, error=None, conflict=None, data=None, applicability_changed=False
+):
     """Out-of-band fragments only: the leaf's message and version, its and its ancestors' points, the
-    totals' head, its area's row and the completeness; never the tree (selectors.self_assessment_saved)."""
+    totals' head, its area's row and the completeness; never the tree (selectors.self_assessment_saved).
+    The whole totals panel when the leaf's applicability changed or there is no index: every area's
+    index may then appear or disappear at once (the engine has a result only while a leaf applies)."""
     answer = selectors.self_assessment_saved(agency=agency, item=item)
     return render(
         request,
@@ -144,6 +148,7 @@ def _saved_response(request, period, agency, item, *, error=None, conflict=None,
             "rows": answer.rows,
             "totals": answer.totals,
             "area": answer.area,
+            "whole_totals": applicability_changed or answer.totals.index is None,
             "saved_at": timezone.localtime(),
             "completeness": services.Completeness(
                 answer.unscored, answer.without_evidence, answer.unscored_links
@@ -161,6 +166,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
     never by replacing the form, so nothing the user is typing is lost."""
     period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
     applicable = request.POST.get("not_applicable") != "on"
+    was_applicable = item.applicable
     try:
         item = services.item_self_score(
             item=item,
@@ -177,7 +183,9 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
         )
     except services.AssessmentRefused as refused:
         return _saved_response(request, period, agency, item, error=refused.message)
-    return _saved_response(request, period, agency, item)
+    return _saved_response(
+        request, period, agency, item, applicability_changed=item.applicable != was_applicable
+    )
 
 
 @login_required

@@ -112,6 +112,20 @@ def test_an_autosave_sends_the_totals_head_and_only_its_own_areas_row(client, wo
     assert 'id="totals"' not in html  # not the whole panel
 
 
+def test_a_leaf_marked_not_applicable_or_applicable_again_sends_the_whole_totals(client, world):
+    """Applicability changes what every area's index rests on (no leaf applying: no index at all), so
+    such a save sends the whole panel; an ordinary save after it sends one row again."""
+    client.force_login(world.users["focal"])
+    html = post_item(client, world, "2.1", not_applicable="on", not_applicable_reason="Không có hồ sơ")
+    html = html.content.decode()
+    assert 'id="totals" class="card shadow-sm" hx-swap-oob="true"' in html and len(_area_rows(html)) == 2
+    assert 'id="totals-head" hx-swap-oob' not in html  # not swapped twice
+    html = post_item(client, world, "2.1", value="95").content.decode()  # applicable again
+    assert 'id="totals" class' in html and len(_area_rows(html)) == 2
+    html = post_item(client, world, "2.1", value="90").content.decode()
+    assert 'id="totals" class' not in html and len(_area_rows(html)) == 1
+
+
 def test_after_an_autosave_the_unscored_leaves_are_still_linked(client, world):
     """The completeness an autosave answers with lists the leaves still to score, linked, as the page
     does; it used to answer with only "…" in their place."""
