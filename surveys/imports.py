@@ -255,7 +255,7 @@ def _printed_links_use(known: QuestionnaireCodes) -> None:
     for serial, response_id in stored.iterator():
         link_id = serial_link_id(serial)
         # a form stored twice (as printed and as typed, see printing.printed_serials_mend): the printed one
-        if link_id in known.link_ids and (link_id not in response_of or serial == link_serial(link_id)):
+        if link_id in known.links and (link_id not in response_of or serial == link_serial(link_id)):
             response_of[link_id] = response_id
     now, links = timezone.now(), sorted(response_of)
     for start in range(0, len(links), LINK_BATCH):

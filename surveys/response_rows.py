@@ -240,11 +240,15 @@ class QuestionnaireCodes:
         self.active = set(
             questionnaire.period.agencies().filter(block=questionnaire.block_id).values_list("id", flat=True)
         )
-        # the one-time links printed for this questionnaire: a printed form's serial is stored as printed
-        # (surveys.printing.link_serial) however it was typed, as a form typed on the page is
-        self.link_ids = set(
-            SurveyToken.objects.filter(questionnaire=questionnaire).values_list("id", flat=True)
-        )
+        # the one-time links printed for this questionnaire, id → (group id, agency id): a printed form's
+        # serial is stored as printed (surveys.printing.link_serial) however it was typed, as a form typed
+        # on the page is, and only for the group and agency it was printed for
+        self.links = {
+            pk: (group_id, agency_id)
+            for pk, group_id, agency_id in SurveyToken.objects.filter(
+                questionnaire=questionnaire
+            ).values_list("id", "group_id", "agency_id")
+        }
 
 
 @dataclass(frozen=True)
@@ -364,7 +368,7 @@ def row_parse(
         problems.add(
             number, headers[columns.serial], gettext_noop("the serial number is longer than 40 characters")
         )
-    elif (link_id := serial_link_id(serial)) is not None and link_id in known.link_ids:
+    elif (link_id := serial_link_id(serial)) is not None and link_id in known.links:
         serial = link_serial(link_id)
     group_code = value(columns.group)
     group_id = known.groups.get(group_code)
@@ -403,6 +407,16 @@ def row_parse(
             gettext_noop("agency %(agency)s is not active in period %(period)s"),
             agency=agency_code,
             period=known.questionnaire.period.code,
+        )
+    link = known.links.get(serial_link_id(serial) or 0)
+    if link is not None and group_id is not None and agency is not None and link != (group_id, agency[0]):
+        problems.add(
+            number,
+            headers[columns.serial],
+            gettext_noop("serial %(serial)s was printed for %(group)s of %(agency)s, not for this row's"),
+            serial=serial,
+            group=known.group_codes[link[0]],
+            agency=known.agency_codes[link[1]],
         )
     answers = []
     for index, question_id in columns.questions:

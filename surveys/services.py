@@ -122,6 +122,9 @@ def sample_size(transactions: int, error: Decimal = Decimal("0.05")) -> int:
 
 SERIAL_MISSING = _("Type the serial number printed on the form.")
 SERIAL_TOO_LONG = _("A serial number has at most 40 characters.")
+SERIAL_OTHER_RESPONDENT = _(
+    "Serial %(serial)s was printed for %(group)s of %(agency)s: check the serial, the group and the agency."
+)
 SERIAL_TAKEN = _("Serial %(serial)s has already been entered for this questionnaire.")
 SERIAL_NOT_ENTERED = _("Serial %(serial)s has not been entered yet: enter it first, then check it.")
 SERIAL_CHECKED = _("Serial %(serial)s has already been entered a second time.")
@@ -203,6 +206,13 @@ def response_enter(
     link = token_for_serial(questionnaire, serial)
     if link is not None:
         serial = form_serial(link)
+        if None not in (group, agency) and (link.group_id, link.agency_id) != (group.pk, agency.pk):
+            errors.setdefault("serial", []).append(
+                ValidationError(
+                    SERIAL_OTHER_RESPONDENT,
+                    params={"serial": serial, "group": link.group.name, "agency": link.agency.name},
+                )
+            )
     if (
         "serial" not in errors
         and Response.objects.filter(questionnaire=questionnaire, serial=serial).exists()

@@ -69,6 +69,8 @@ VI = {
     "%(value)s is not an option of question %(number)s (options: %(options)s)": "%(value)s không phải là phương án của câu %(number)s (các phương án: %(options)s)",
     "a value in a column without a known header": "có giá trị trong cột không có tiêu đề hợp lệ",
     "serial %(serial)s is repeated (first on row %(row)s)": "số phiếu %(serial)s bị lặp (lần đầu ở dòng %(row)s)",
+    "serial %(serial)s was printed for %(group)s of %(agency)s, not for this row's": "phiếu số %(serial)s được in cho nhóm %(group)s của %(agency)s, không phải nhóm và cơ quan của dòng này",
+    "Serial %(serial)s was printed for %(group)s of %(agency)s: check the serial, the group and the agency.": "Phiếu số %(serial)s được in cho nhóm %(group)s của %(agency)s: hãy kiểm tra lại số phiếu, nhóm và cơ quan.",
     "serial %(serial)s is already stored with a different value here (stored: %(stored)s)": "số phiếu %(serial)s đã được lưu với giá trị khác ở ô này (đã lưu: %(stored)s)",
     "… and %(count)s more problems not listed": "… và %(count)s lỗi khác không được liệt kê",
     "the column appears twice": "cột bị lặp",

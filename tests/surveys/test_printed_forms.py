@@ -257,3 +257,38 @@ def test_serials_imported_as_typed_are_mended_and_the_same_file_is_then_stored_o
     typed.refresh_from_db()
     twice.refresh_from_db()
     assert typed.response == old and twice.response.serial == form_serial(twice)
+
+
+def test_a_printed_serial_of_another_group_or_agency_is_refused_typed_or_imported(survey, home_affairs):
+    """One mistyped digit names another respondent's form: its link would be used up by a response of
+    another agency. The row (or the typed form) is refused on its serial, naming whom it was printed for."""
+    from surveys.imports import responses_import
+    from surveys.problems import SurveyFileError
+    from tests.surveys.test_imports import HEADER, csv_bytes
+
+    printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
+    link = SurveyToken.objects.filter(agency=survey.b).first()  # printed for so-b
+    with pytest.raises(SurveyFileError) as refused:
+        responses_import(
+            questionnaire=survey.questionnaire,
+            file=csv_bytes([[form_serial(link), link.group.code, "so-a", "1", "", "", "", ""]], HEADER),
+        )
+    (problem,) = refused.value.problems
+    assert (
+        problem.row == 2
+        and problem.column == HEADER[0]
+        and "so-b" in str(problem)
+        and link.group.code in str(problem)
+    )
+    with pytest.raises(ValidationError) as typed:
+        response_enter(
+            questionnaire=survey.questionnaire,
+            serial=form_serial(link),
+            group=link.group,
+            agency=survey.a,
+            answers=_answers(survey),
+            acting_user=home_affairs,
+        )
+    assert "serial" in typed.value.message_dict and link.agency.name in typed.value.message_dict["serial"][0]
+    link.refresh_from_db()
+    assert link.used_at is None and not Response.objects.exists()
