@@ -241,6 +241,21 @@ _ITEM_IN_PERIOD = (
 )
 
 
+_ITEM_IN_PERIOD_SQL: dict[str, str] = {}  # per database vendor
+
+
+def _item_in_period_sql(connection) -> str:
+    table = {part.alias: row_reads.table(part.model, part.alias, connection) for part in _ITEM_IN_PERIOD}
+    return (
+        f"SELECT {row_reads.select_list(_ITEM_IN_PERIOD, connection)} FROM {table['item']}"
+        f" JOIN {table['node']} ON node.id = item.node_id"
+        f" JOIN {table['criteria_set']} ON criteria_set.id = node.criteria_set_id"
+        f" JOIN {table['period']} ON period.id = criteria_set.period_id"
+        f" JOIN {table['agency']} ON agency.id = item.agency_id"
+        " WHERE item.id = %s AND agency.code = %s AND period.code = %s"
+    )
+
+
 def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> AssessmentItem | None:
     """The item at this address with its node, set, period and agency (the autosave's first read), or
     None when no item of that agency and period has that id: the same as
@@ -249,24 +264,15 @@ def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> Asses
     agency is the caller's question (its scope)."""
     if not 0 < item_id < 2**63:  # no such row (SQLite would raise on a larger integer, not answer none)
         return None
-    parts, tables = (
-        _ITEM_IN_PERIOD,
-        {part.alias: row_reads.table(part.model, part.alias, connection) for part in _ITEM_IN_PERIOD},
-    )
-    sql = (
-        f"SELECT {row_reads.select_list(parts, connection)} FROM {tables['item']}"
-        f" JOIN {tables['node']} ON node.id = item.node_id"
-        f" JOIN {tables['criteria_set']} ON criteria_set.id = node.criteria_set_id"
-        f" JOIN {tables['period']} ON period.id = criteria_set.period_id"
-        f" JOIN {tables['agency']} ON agency.id = item.agency_id"
-        " WHERE item.id = %s AND agency.code = %s AND period.code = %s"
+    sql = _ITEM_IN_PERIOD_SQL.get(connection.vendor) or _ITEM_IN_PERIOD_SQL.setdefault(
+        connection.vendor, _item_in_period_sql(connection)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [item_id, agency_code, period_code])
         row = cursor.fetchone()
     if row is None:
         return None
-    item, node, criteria_set, period, agency = row_reads.instances(row, parts, connection)
+    item, node, criteria_set, period, agency = row_reads.instances(row, _ITEM_IN_PERIOD, connection)
     criteria_set.period = period
     node.criteria_set = criteria_set
     item.node, item.agency = node, agency

@@ -362,13 +362,14 @@ def row_parse(
     headers = columns.headers
     before = len(problems)
     serial = value(columns.serial)
+    link_id = serial_link_id(serial)
     if not serial:
         problems.add(number, headers[columns.serial], gettext_noop("the serial number is missing"))
     elif len(serial) > 40:
         problems.add(
             number, headers[columns.serial], gettext_noop("the serial number is longer than 40 characters")
         )
-    elif (link_id := serial_link_id(serial)) is not None and link_id in known.links:
+    elif link_id in known.links:
         serial = link_serial(link_id)
     group_code = value(columns.group)
     group_id = known.groups.get(group_code)
@@ -408,7 +409,7 @@ def row_parse(
             agency=agency_code,
             period=known.questionnaire.period.code,
         )
-    link = known.links.get(serial_link_id(serial) or 0)
+    link = known.links.get(link_id)
     if link is not None and group_id is not None and agency is not None and link != (group_id, agency[0]):
         problems.add(
             number,

@@ -3,12 +3,10 @@
 import pytest
 
 from agencies.models import Period, PeriodState, PeriodTransition
-from agencies.workflow import period_transition
-from assessment import appraisal
 from assessment.models import ItemStatus
 from assessment.services import assessment_submit, item_self_score
 from tests.e2e.conftest import login
-from tests.worlds import self_assessment_world
+from tests.worlds import appraisal_started, self_assessment_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,16 +50,7 @@ def test_appraise_explain_reappraise_approve(live_server, page):
     assessment_submit(
         period=world.period, agency=world.agency, acting_user=world.users["focal"], explanation="—"
     )
-    period_transition(
-        period=world.period,
-        name="start_appraisal",
-        acting_user=world.users["home_affairs"],
-        confirmed=True,
-        override_reason="Sở B chưa nộp",
-    )
-    appraisal.assignments_replace(
-        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
-    )
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})  # Sở B has not submitted
     target = world.item("1.1")
 
     login(page, live_server, "appraiser")

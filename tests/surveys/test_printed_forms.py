@@ -12,12 +12,22 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from accounts.models import Role
+from surveys.imports import responses_import
 from surveys.models import PrintedForms, PrintStatus, Response, SurveyToken
-from surveys.printing import answer_url, form_serial, printed_forms_start, qr_svg_data_uri
+from surveys.printing import (
+    answer_url,
+    form_serial,
+    printed_forms_start,
+    printed_serials_mend,
+    qr_svg_data_uri,
+    serial_link_id,
+)
+from surveys.problems import SurveyFileError
 from surveys.services import TokenUsed, online_response_store, response_enter
 from tests.factories import UserFactory
 
 from .factories import make_survey
+from .test_imports import HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +53,18 @@ def home_affairs():
 def _answers(survey) -> dict[int, str]:
     question = survey.questionnaire.questions.get(number="1")
     return {question.pk: question.options.first().key}
+
+
+def _typed(survey, typist, serial, group, agency):
+    """A paper form typed on the entry page, answering question 1."""
+    return response_enter(
+        questionnaire=survey.questionnaire,
+        serial=serial,
+        group=group,
+        agency=agency,
+        answers=_answers(survey),
+        acting_user=typist,
+    )
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -120,28 +142,15 @@ def test_a_paper_form_typed_after_the_online_answer_is_refused(survey, home_affa
     online = online_response_store(token=token.token, answers=_answers(survey))
     assert online.serial == form_serial(token)
     with pytest.raises(ValidationError, match="already"):
-        response_enter(
-            questionnaire=survey.questionnaire,
-            serial=form_serial(token),
-            group=token.group,
-            agency=token.agency,
-            answers=_answers(survey),
-            acting_user=home_affairs,
-        )
+        _typed(survey, home_affairs, form_serial(token), token.group, token.agency)
     assert Response.objects.filter(serial=form_serial(token)).count() == 1
 
 
 def test_an_online_answer_after_the_paper_form_is_refused_and_the_link_used(survey, home_affairs):
     printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
     token = SurveyToken.objects.filter(agency=survey.b).first()
-    paper = response_enter(
-        questionnaire=survey.questionnaire,
-        serial=form_serial(token).lower(),  # typed as read; the link is found all the same
-        group=token.group,
-        agency=token.agency,
-        answers=_answers(survey),
-        acting_user=home_affairs,
-    )
+    typed_as_read = form_serial(token).lower()  # the link is found all the same
+    paper = _typed(survey, home_affairs, typed_as_read, token.group, token.agency)
     token.refresh_from_db()
     assert token.used_at is not None and token.response == paper
     with pytest.raises(TokenUsed):
@@ -171,8 +180,6 @@ def test_an_imported_paper_form_uses_up_its_link_as_a_typed_one_does(survey, hom
     """A printed form's serial imported from a file, however it was typed, is stored as printed and uses
     up its link: the online answer of that respondent is then refused, not counted a second time, and the
     form is not printed again. It used to stay open when typed in lower case (another serial)."""
-    from surveys.imports import responses_import
-    from tests.surveys.test_imports import HEADER, csv_bytes
 
     printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
     lower, padded, other = SurveyToken.objects.filter(agency=survey.a)[:3]
@@ -200,8 +207,6 @@ def test_an_imported_paper_form_uses_up_its_link_as_a_typed_one_does(survey, hom
 def test_links_of_forms_imported_before_are_used_up_by_the_next_import(survey, home_affairs):
     """Forms stored by an import before imports used up links (here in lower case) are mended by the next
     import of the questionnaire."""
-    from surveys.imports import responses_import
-    from tests.surveys.test_imports import HEADER, csv_bytes
 
     printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
     link = SurveyToken.objects.filter(agency=survey.a).first()
@@ -220,7 +225,6 @@ def test_links_of_forms_imported_before_are_used_up_by_the_next_import(survey, h
 
 
 def test_a_serial_with_other_digits_than_ascii_is_not_a_printed_forms():
-    from surveys.printing import serial_link_id
 
     assert serial_link_id(" tt000123 ") == 123 and serial_link_id("TT7") == 7
     assert serial_link_id("TT²") is None and serial_link_id("TT١٢") is None and serial_link_id("TT") is None
@@ -230,9 +234,6 @@ def test_serials_imported_as_typed_are_mended_and_the_same_file_is_then_stored_o
     """Imports stored a printed form's serial as typed before (migration 0010 mends them): rewritten to
     the printed serial, so the same file imported again is found stored, not stored twice; a form stored
     both ways is left for a person (never two responses under one serial)."""
-    from surveys.imports import responses_import
-    from surveys.printing import printed_serials_mend
-    from tests.surveys.test_imports import HEADER, csv_bytes
 
     printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
     typed, twice = SurveyToken.objects.filter(agency=survey.a)[:2]
@@ -262,9 +263,6 @@ def test_serials_imported_as_typed_are_mended_and_the_same_file_is_then_stored_o
 def test_a_printed_serial_of_another_group_or_agency_is_refused_typed_or_imported(survey, home_affairs):
     """One mistyped digit names another respondent's form: its link would be used up by a response of
     another agency. The row (or the typed form) is refused on its serial, naming whom it was printed for."""
-    from surveys.imports import responses_import
-    from surveys.problems import SurveyFileError
-    from tests.surveys.test_imports import HEADER, csv_bytes
 
     printed_forms_start(questionnaire=survey.questionnaire, acting_user=home_affairs)
     link = SurveyToken.objects.filter(agency=survey.b).first()  # printed for so-b
@@ -281,14 +279,7 @@ def test_a_printed_serial_of_another_group_or_agency_is_refused_typed_or_importe
         and link.group.code in str(problem)
     )
     with pytest.raises(ValidationError) as typed:
-        response_enter(
-            questionnaire=survey.questionnaire,
-            serial=form_serial(link),
-            group=link.group,
-            agency=survey.a,
-            answers=_answers(survey),
-            acting_user=home_affairs,
-        )
+        _typed(survey, home_affairs, form_serial(link), link.group, survey.a)
     assert "serial" in typed.value.message_dict and link.agency.name in typed.value.message_dict["serial"][0]
     link.refresh_from_db()
     assert link.used_at is None and not Response.objects.exists()
