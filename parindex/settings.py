@@ -127,7 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account before checking its password
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the user of each request read by SQL built once (accounts/backends.py). Sessions
+    # signed in under Django's own ModelBackend path sign in again once after the upgrade.
+    "accounts.backends.ModelBackend",
 ]
 # Lock-out per account, not per IP: a whole department often shares one address behind NAT.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -193,3 +193,26 @@ def test_the_first_save_records_the_activity(world, client):
         HTTP_HX_REQUEST="true",
     )
     assert Submission.objects.get(agency=world.agency).last_activity_at is not None
+
+
+def test_every_save_moves_the_overview_s_last_activity(world, client):
+    """A save does not rewrite the submission (a statement fewer per autosave): the overview's last
+    activity is the latest of the submission's and the items' own `updated_at`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessment.selectors import self_assessment_overview
+
+    client.force_login(world.users["focal"])
+    item = world.item("1.1")
+    url = reverse("assessment:item_save", args=[world.period.code, world.agency.code, item.pk])
+    client.post(url, {"version": item.version, "points": "1"}, HTTP_HX_REQUEST="true")
+    long_ago = timezone.now() - timedelta(days=2)
+    Submission.objects.filter(agency=world.agency).update(last_activity_at=long_ago)
+    item.refresh_from_db()
+    client.post(url, {"version": item.version, "points": "2"}, HTTP_HX_REQUEST="true")
+    item.refresh_from_db()
+    assert item.self_input == {"points": "2"} and item.updated_at > long_ago
+    rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
+    assert next(row for row in rows if row.agency == world.agency).last_activity == item.updated_at
