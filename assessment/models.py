@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parindex.history_manager import HistoryManager
+
 
 class ItemStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -53,7 +55,7 @@ class AssessmentItem(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=HistoryManager)  # the autosave's audit: class built once
 
     class Meta:
         ordering = ["agency", "node__position"]

@@ -202,7 +202,7 @@ if SESSION_REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "sessions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "parindex.redis_cache.RedisCache",  # Django's, one client per server
             "LOCATION": SESSION_REDIS_URL,
             "KEY_PREFIX": "parindex-session",
             "TIMEOUT": None,

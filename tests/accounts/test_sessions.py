@@ -23,7 +23,9 @@ pytestmark = [
 
 def test_production_sessions_are_read_from_redis_and_stored_in_the_database():
     assert settings.SESSION_ENGINE == "parindex.sessions"
-    assert caches[settings.SESSION_CACHE_ALIAS].__class__.__name__ == "RedisCache"
+    assert (
+        caches[settings.SESSION_CACHE_ALIAS].__class__.__name__ == "RedisCache"
+    )  # parindex.redis_cache: Django's, one client per server
 
 
 def test_a_logged_in_request_reads_no_session_row_and_a_logout_removes_both_copies(client):
@@ -53,3 +55,23 @@ def test_a_cache_that_cannot_be_written_fails_the_logout_and_keeps_the_database_
     with pytest.raises(redis.exceptions.ConnectionError, match="connecting to 127.0.0.1:1"):
         store.delete()
     assert Session.objects.filter(session_key=key).exists()  # nothing changed: the logout failed
+
+
+def test_one_redis_client_serves_every_call_and_thread():
+    """parindex.redis_cache: Django built a client per call (a third of a session read)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+
+    def round_trip(n):
+        cache.set(f"test-client-{n}", {"n": n}, 30)
+        return cache.get(f"test-client-{n}"), cache._cache.get_client()
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(round_trip, range(40)))
+    assert [value for value, _client in answers] == [{"n": n} for n in range(40)]
+    assert {id(used) for _value, used in answers} == {id(client)}
+    cache.delete_many([f"test-client-{n}" for n in range(40)])
+    assert cache.get("test-client-0") is None

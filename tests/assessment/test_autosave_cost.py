@@ -115,3 +115,19 @@ def test_a_changed_criterion_is_seen_by_the_next_save(client, world):
     criteria_set.name = "Saved from an instance read before the node changed"
     criteria_set.save()
     assert CriteriaSet.objects.get(pk=criteria_set.pk).revision == stored + 1  # never written back
+
+
+def test_an_item_s_history_manager_class_is_built_once_and_reads_its_audit(client, world):
+    """parindex.history_manager: the same class for every item; simple-history's queryset methods kept."""
+    from simple_history.manager import HistoricalQuerySet
+
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1")
+    post_item(client, world, "1.2", points="1")
+    first, second = (AssessmentItem.objects.get(agency=world.agency, node__code=c) for c in ("1.1", "1.2"))
+    assert type(first.history) is type(second.history) is type(first.history)
+    assert type(first.history)._queryset_class is HistoricalQuerySet
+    assert [entry.self_input for entry in first.history.all()][:1] == [{"points": "1"}]
+    assert first.history.filter(history_change_reason="self-assessment").count() == 1
+    assert first.history.latest_of_each().get().version == first.version  # a HistoricalQuerySet method
+    assert first.history.first().instance == first
