@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -16,11 +18,16 @@ PROVINCE_WIDE_ROLES = frozenset({Role.HOME_AFFAIRS, Role.SECRETARIAT_LEAD, Role.
 @dataclass(frozen=True)
 class Scope:
     role: str
-    agencies: QuerySet  # agencies whose assessment the user may read
+    agencies_query: Callable[[], QuerySet]  # builds `agencies`; not built when `known` answers (autosave)
     manages_periods: bool  # sets up periods, criteria, windows; computes and publishes
     # What `agencies` holds when that is known without a query: every agency (True), none (False), or
     # the one agency of an agency user (its id); None: ask the database (an appraiser's assignments).
     known: bool | int | None = None
+
+    @cached_property
+    def agencies(self) -> QuerySet:
+        """The agencies whose assessment the user may read."""
+        return self.agencies_query()
 
     def sees(self, agency: Agency) -> bool:
         if self.known is None:
@@ -38,16 +45,17 @@ def scope_for(user, period=None) -> Scope:
     Survey operators and anonymous users see no agency's assessment.
     """
     if not user.is_authenticated:
-        return Scope("", Agency.objects.none(), False, known=False)
+        return Scope("", Agency.objects.none, False, known=False)
     if user.is_superuser:
-        return Scope(user.role, Agency.objects.all(), True, known=True)
+        return Scope(user.role, Agency.objects.all, True, known=True)
     if user.role in PROVINCE_WIDE_ROLES:
-        return Scope(user.role, Agency.objects.all(), user.role == Role.HOME_AFFAIRS, known=True)
+        return Scope(user.role, Agency.objects.all, user.role == Role.HOME_AFFAIRS, known=True)
     if user.role in AGENCY_ROLES and user.agency_id:
-        return Scope(user.role, Agency.objects.filter(pk=user.agency_id), False, known=user.agency_id)
+        agency_id = user.agency_id
+        return Scope(user.role, lambda: Agency.objects.filter(pk=agency_id), False, known=agency_id)
     if user.role == Role.APPRAISER:
-        return Scope(user.role, _assigned_agencies(user, period), False)
-    return Scope(user.role, Agency.objects.none(), False, known=False)
+        return Scope(user.role, lambda: _assigned_agencies(user, period), False)
+    return Scope(user.role, Agency.objects.none, False, known=False)
 
 
 def _assigned_agencies(user, period) -> QuerySet:

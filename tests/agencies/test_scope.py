@@ -163,3 +163,28 @@ def test_sees_agrees_with_the_agencies_for_every_kind_of_user_and_asks_only_for_
         with django_assert_num_queries(len(agencies) if user is appraiser else 0):
             answers = {agency: scope.sees(agency) for agency in agencies}
         assert answers == {agency: agency in held for agency in agencies}, user
+
+
+@pytest.mark.django_db
+def test_sees_answers_without_a_query_or_a_queryset_when_the_scope_is_known(
+    agencies, django_assert_num_queries
+):
+    """The autosave asks `sees` on every save: an agency user's and a province-wide user's answer is
+    known without building the agencies' queryset; an appraiser's asks the database."""
+    own, other, _third = agencies
+    focal = UserFactory(role=Role.FOCAL_POINT, agency=own)
+    lead = UserFactory(role=Role.SECRETARIAT_LEAD)
+    for user, expected in ((focal, (True, False)), (lead, (True, True))):
+        scope = scope_for(user)
+        with django_assert_num_queries(0):
+            assert (scope.sees(own), scope.sees(other)) == expected
+        assert "agencies" not in vars(scope)  # never built
+        assert seen(scope) == ({own} if user is focal else set(agencies))
+    period = PeriodFactory()
+    appraiser = UserFactory(role=Role.APPRAISER)
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=other)
+    scope = scope_for(appraiser, period)
+    with django_assert_num_queries(2):  # an assignment of every agency? then: is this one assigned?
+        assert scope.sees(other)
+    with django_assert_num_queries(1):  # the queryset is built once
+        assert not scope.sees(own)
