@@ -369,16 +369,16 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
     agencies = list(agencies.select_related("block").order_by("block__position", "position", "code"))
     counts = {
         row["agency_id"]: row
-        for row in AssessmentItem.objects.filter(
-            agency__in=agencies, node__criteria_set__period=period, applicable=True
-        )
+        for row in AssessmentItem.objects.filter(agency__in=agencies, node__criteria_set__period=period)
         .exclude(node__rule="survey")
         .exclude(node__source=Source.DATA)
         .values("agency_id")
         .annotate(
-            leaves=Count("id", distinct=True),
-            scored=Count("id", filter=Q(self_input__isnull=False), distinct=True),
-            with_evidence=Count("id", filter=Q(evidence_links__isnull=False), distinct=True),
+            leaves=Count("id", filter=Q(applicable=True), distinct=True),
+            scored=Count("id", filter=Q(applicable=True, self_input__isnull=False), distinct=True),
+            with_evidence=Count("id", filter=Q(applicable=True, evidence_links__isnull=False), distinct=True),
+            # Every item's, a leaf marked not applicable too: a save sets only its item's (no submission
+            # update per save).
             last_change=Max("updated_at"),
         )
     }

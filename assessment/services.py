@@ -148,6 +148,18 @@ def _holds_already(item: AssessmentItem, *, data: dict, note: str, applicable: b
     )
 
 
+# What a self-score changes: the UPDATE writes these columns only (the audit row still records them all).
+SELF_SCORED_FIELDS = (
+    "applicable",
+    "not_applicable_reason",
+    "self_input",
+    "self_note",
+    "status",
+    "version",
+    "updated_at",
+)
+
+
 @transaction.atomic
 def item_self_score(
     *,
@@ -211,18 +223,6 @@ def item_self_score(
     # No update of the submission's last activity on every save: the overview takes the latest of it and
     # the items' `updated_at`, which this save has just set (one statement fewer on the hot path).
     return current
-
-
-# What a self-score changes: the UPDATE writes these columns only (the audit row still records them all).
-SELF_SCORED_FIELDS = (
-    "applicable",
-    "not_applicable_reason",
-    "self_input",
-    "self_note",
-    "status",
-    "version",
-    "updated_at",
-)
 
 
 UNSCORED_LINKED = 40

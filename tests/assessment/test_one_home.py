@@ -215,4 +215,17 @@ def test_every_save_moves_the_overview_s_last_activity(world, client):
     item.refresh_from_db()
     assert item.self_input == {"points": "2"} and item.updated_at > long_ago
     rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
-    assert next(row for row in rows if row.agency == world.agency).last_activity == item.updated_at
+    before = next(row for row in rows if row.agency == world.agency)
+    assert before.last_activity == item.updated_at
+    other = world.item("1.2")  # marked not applicable: its item leaves the counts, not the activity
+    client.post(
+        reverse("assessment:item_save", args=[world.period.code, world.agency.code, other.pk]),
+        {"version": other.version, "not_applicable": "on", "not_applicable_reason": "Không có"},
+        HTTP_HX_REQUEST="true",
+    )
+    other.refresh_from_db()
+    assert other.applicable is False and other.updated_at > item.updated_at
+    rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
+    row = next(row for row in rows if row.agency == world.agency)
+    assert row.last_activity == other.updated_at
+    assert (row.leaves, row.scored) == (before.leaves - 1, before.scored)
