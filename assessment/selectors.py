@@ -377,9 +377,10 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
             leaves=Count("id", filter=Q(applicable=True), distinct=True),
             scored=Count("id", filter=Q(applicable=True, self_input__isnull=False), distinct=True),
             with_evidence=Count("id", filter=Q(applicable=True, evidence_links__isnull=False), distinct=True),
-            # Every item's, a leaf marked not applicable too: a save sets only its item's (no submission
-            # update per save).
-            last_change=Max("updated_at"),
+            # Every written item's, a leaf marked not applicable too: a save sets only its item's (no
+            # submission update per save). An item never written (version 1) was only created when the
+            # round opened: that is no activity of the agency's.
+            last_change=Max("updated_at", filter=Q(version__gt=1)),
         )
     }
     submissions = {s.agency_id: s for s in Submission.objects.filter(period=period, agency__in=agencies)}
@@ -389,7 +390,7 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
         submission = submissions.get(agency.id)
         if submission is not None and submission.locked:
             status = SubmissionStatus.SUBMITTED
-        elif count.get("scored"):
+        elif count.get("scored") or count.get("last_change"):  # a leaf marked not applicable is a start
             status = SubmissionStatus.IN_PROGRESS
         else:
             status = "not_started"

@@ -229,3 +229,28 @@ def test_every_save_moves_the_overview_s_last_activity(world, client):
     row = next(row for row in rows if row.agency == world.agency)
     assert row.last_activity == other.updated_at
     assert (row.leaves, row.scored) == (before.leaves - 1, before.scored)
+
+
+def test_an_agency_that_has_not_started_shows_no_last_activity(world, client):
+    """Items made when the round opens are no activity: the overview shows none, and the agency as not
+    started, until its first save, even one that only marks a criterion not applicable."""
+    from assessment.selectors import self_assessment_overview
+
+    Submission.objects.filter(agency=world.agency).delete()
+    assert AssessmentItem.objects.filter(agency=world.agency, version=1).exists()
+
+    def row():
+        rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
+        return next(row for row in rows if row.agency == world.agency)
+
+    assert (row().last_activity, row().status) == (None, "not_started")
+    client.force_login(world.users["focal"])
+    item = world.item("1.1")
+    client.post(  # marked not applicable: nothing scored yet, but the agency has started
+        reverse("assessment:item_save", args=[world.period.code, world.agency.code, item.pk]),
+        {"version": item.version, "not_applicable": "on", "not_applicable_reason": "Không phát sinh"},
+        HTTP_HX_REQUEST="true",
+    )
+    item.refresh_from_db()
+    assert item.version == 2 and not item.applicable
+    assert (row().last_activity, row().status, row().scored) == (item.updated_at, "in_progress", 0)
