@@ -22,6 +22,8 @@ class ModelBackend(backends.ModelBackend):
             key = model._meta.pk.to_python(user_id)
         except ValidationError:  # as the ORM's lookup by a malformed key: no such user
             return None
+        # The row as the default manager would give it: Django's UserManager filters nothing (a test holds
+        # it; a manager that hid users, e.g. soft-deleted ones, would have to filter here too).
         connection = connections[router.db_for_read(model)]
         column = connection.ops.quote_name(model._meta.pk.column)
         user = row_reads.one(model, f"{column} = %s", [key], connection)

@@ -183,7 +183,8 @@ def item_self_score(
     # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
     if item.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
-    # The save updates this row anyway (last activity), so locking it now costs no concurrency.
+    # Locked (not written: the items carry the last activity) so that a submit or sign-off committing
+    # meanwhile makes this save wait and then refuses it; saves of one agency queue on it briefly.
     submission = row_reads.one(
         Submission, "period_id = %s AND agency_id = %s", [period.pk, agency.pk], connection, lock="no_key"
     )

@@ -1,9 +1,11 @@
-"""Django's Redis cache, with one redis-py client per server instead of one per call (issue 17).
+"""Django's Redis cache, keeping its redis-py client instead of building one per call (issue 17).
 
 Django's RedisCacheClient builds a `redis.Redis` around its connection pool for every get, set and
 delete; building it (its table of response callbacks) cost a third of a session read, on every request
-(docs/performance.md). A `redis.Redis` is safe to share between threads: it holds no connection, each
-command borrows one from the pool, which also re-opens its connections in a forked process.
+(docs/performance.md). Here each cache object keeps one client per server. Django's `caches` gives each
+thread its own cache object, so in gunicorn that is one client per thread and server; a `redis.Redis`
+would be safe to share anyway: it holds no connection, each command borrows one from the pool, which
+also re-opens its connections in a forked process.
 """
 
 from __future__ import annotations

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "parindex.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.SessionBackendRename",  # sessions signed in before accounts.backends
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "surveys.middleware.SurveyOperatorFence",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account before checking its password
     # Django's, with the user of each request read by SQL built once (accounts/backends.py). Sessions
-    # signed in under Django's own ModelBackend path sign in again once after the upgrade.
+    # signed in under Django's own ModelBackend path are renamed (accounts/middleware.py).
     "accounts.backends.ModelBackend",
 ]
 # Lock-out per account, not per IP: a whole department often shares one address behind NAT.
