@@ -103,8 +103,8 @@ class Submission(models.Model):
         related_name="+",
     )  # fmt: skip
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
-    # Set when the first save creates the submission and at submit, not on every save: the agency's last
-    # activity is the latest of this and its items' writes (selectors.self_assessment_overview).
+    # Set when the agency's first write creates the submission and at submit, not on every save: the
+    # agency's last activity is the latest of this and its items' writes (selectors.self_assessment_overview).
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
 
     history = HistoricalRecords()

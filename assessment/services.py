@@ -54,9 +54,12 @@ class StaleItem(Exception):
         super().__init__(f"item {current.pk} is at version {current.version}")
 
 
-def submission_for(*, period: Period, agency: Agency) -> Submission:
-    """The agency's submission row, created on the first write (never by reading a page)."""
-    submission, _created = Submission.objects.get_or_create(period=period, agency=agency)
+def submission_for(*, period: Period, agency: Agency, written_at: datetime | None = None) -> Submission:
+    """The agency's submission row, created on the first write (never by reading a page): that write, at
+    `written_at` (default now), is its first activity."""
+    submission, _created = Submission.objects.get_or_create(
+        period=period, agency=agency, defaults={"last_activity_at": written_at or timezone.now()}
+    )
     return submission
 
 
@@ -218,9 +221,7 @@ def item_self_score(
     current._change_reason = "self-assessment"
     current.save(update_fields=SELF_SCORED_FIELDS)
     if submission is None:  # the first save creates it, so that later saves lock it (see above)
-        Submission.objects.get_or_create(
-            period=period, agency=agency, defaults={"last_activity_at": current.updated_at}
-        )
+        submission_for(period=period, agency=agency, written_at=current.updated_at)
     # No update of the submission's last activity on every save: the overview takes the latest of it and
     # the items' `updated_at`, which this save has just set (one statement fewer on the hot path).
     return current
