@@ -168,6 +168,10 @@ class SavedAnswer:
     # the saved leaf's area as in `totals.areas`: no other area's figures change (an area's points are
     # its own leaves'), so only its row of the totals is sent
     area: tuple[CriteriaNode, Decimal | None, Decimal | None, Decimal | None] | None = None
+    # How recent the figures are: the count of the agency's changes they include (its items' versions and
+    # its evidence links' audit rows, which only grow). Answers can reach the page in another order than
+    # their saves committed; the page keeps, figure by figure, the one with the higher count.
+    as_of: int = 0
 
     @property
     def unscored(self) -> list[str]:
@@ -179,7 +183,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
     tree and one query of the agency's inputs (two when the set has survey leaves): the same number of
     queries, and no row of the tree rendered, whatever the size of the tree."""
     tree = criteria_tree(item.node.criteria_set)
-    inputs = _saved_inputs(agency_id=agency.id, tree=tree)
+    inputs, as_of = _saved_inputs(agency_id=agency.id, tree=tree)
     survey_values = _saved_survey_values(agency_id=agency.id, tree=tree) if tree.has_survey else {}
     result = _result(
         tree,
@@ -229,6 +233,7 @@ def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswe
         unscored_links=tuple(unscored_links),
         without_evidence=without_evidence,
         area=next((area for area in totals.areas if area[0].code == area_code), None),
+        as_of=as_of,
     )
 
 
@@ -282,11 +287,21 @@ def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> Asses
 # The autosave's two reads, in SQL: the same rows as the ORM's `values_list` (compared in
 # tests/assessment/test_autosave_cost.py), at a fifth of its CPU (the ORM compiles each query anew, which
 # costs more than running it; docs/performance.md). Only what the engine needs; no policy is decided here.
+# The last two columns count the item's changes (its version, its evidence links' audit rows): both only
+# grow, so their sum over the agency, read in the same statement as the inputs, says how recent these are.
 _SAVED_INPUTS_SQL = (
     "SELECT item.node_id, item.applicable, item.self_input,"
-    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id"
+    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id,"
+    " item.version, (SELECT COUNT(*) FROM {link_history} h WHERE h.item_id = item.id)"
     " FROM {item} item JOIN {node} node ON node.id = item.node_id"
     " WHERE item.agency_id = %s AND node.criteria_set_id = %s"
+)
+_AS_OF_SQL = (
+    "SELECT COALESCE(SUM(item.version), 0), COALESCE(SUM("
+    " (SELECT COUNT(*) FROM {link_history} h WHERE h.item_id = item.id)), 0)"
+    " FROM {item} item JOIN {node} node ON node.id = item.node_id"
+    " JOIN {criteria_set} criteria_set ON criteria_set.id = node.criteria_set_id"
+    " WHERE item.agency_id = %s AND criteria_set.period_id = %s AND criteria_set.block_id = %s"
 )
 _SAVED_SURVEY_SQL = (
     "SELECT sv.node_id, sv.value FROM {value} sv JOIN {node} node ON node.id = sv.node_id"
@@ -294,20 +309,41 @@ _SAVED_SURVEY_SQL = (
 )
 
 
-def _saved_inputs(*, agency_id: int, tree: CachedTree) -> dict[int, tuple[bool, dict | None, bool, int]]:
-    """node id → (applicable, self input, has a file, item id) of the agency's items on the tree's leaves."""
-    sql = _SAVED_INPUTS_SQL.format(
-        link=EvidenceLink._meta.db_table, item=AssessmentItem._meta.db_table, node=CriteriaNode._meta.db_table
-    )
+def _tables() -> dict[str, str]:
+    return {
+        "link": EvidenceLink._meta.db_table,
+        "link_history": EvidenceLink.history.model._meta.db_table,
+        "item": AssessmentItem._meta.db_table,
+        "node": CriteriaNode._meta.db_table,
+        "criteria_set": CriteriaSet._meta.db_table,
+    }
+
+
+def _saved_inputs(
+    *, agency_id: int, tree: CachedTree
+) -> tuple[dict[int, tuple[bool, dict | None, bool, int]], int]:
+    """node id → (applicable, self input, has a file, item id) of the agency's items on the tree's leaves,
+    and the count of changes these inputs include (`SavedAnswer.as_of`), both read at one moment."""
     self_input = AssessmentItem._meta.get_field("self_input")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agency_id, tree.criteria_set_id])
+        cursor.execute(_SAVED_INPUTS_SQL.format(**_tables()), [agency_id, tree.criteria_set_id])
         rows = cursor.fetchall()
-    return {
+    inputs = {
         node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files), item_id)
-        for node_id, applicable, stored, files, item_id in rows
+        for node_id, applicable, stored, files, item_id, _version, _link_changes in rows
         if node_id in tree.leaf_ids
     }
+    return inputs, sum(version + link_changes for *_row, version, link_changes in rows)
+
+
+def self_assessment_as_of(*, period: Period, agency: Agency) -> int:
+    """The count of the agency's changes to its self-assessment in the period (`SavedAnswer.as_of`: its
+    block's set, as the page), read as one statement: inside `parindex.snapshots.one_snapshot()` it dates
+    the other reads there too."""
+    with connection.cursor() as cursor:
+        cursor.execute(_AS_OF_SQL.format(**_tables()), [agency.id, period.id, agency.block_id])
+        versions, link_changes = cursor.fetchone()
+    return int(versions) + int(link_changes)
 
 
 def _saved_survey_values(*, agency_id: int, tree: CachedTree) -> dict[int, Decimal]:

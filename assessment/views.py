@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies import policy
 from agencies.models import Period, PeriodState, WindowKind
 from agencies.permissions import scope_for
+from parindex.snapshots import one_snapshot
 
 from . import exports, selectors, services, windows
 
@@ -149,6 +150,7 @@ def _saved_response(
             "totals": answer.totals,
             "area": answer.area,
             "whole_totals": applicability_changed or answer.totals.index is None,
+            "as_of": answer.as_of,
             "saved_at": timezone.localtime(),
             "completeness": services.Completeness(
                 answer.unscored, answer.without_evidence, answer.unscored_links
@@ -214,14 +216,18 @@ def item_row(request, period_code: str, agency_code: str, item_id: int):
 def progress(request, period_code: str, agency_code: str):
     """Totals, completeness and each leaf's file count, out of band (after evidence changes)."""
     period, agency = _period_and_agency(request, period_code, agency_code)
-    rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
+    with one_snapshot():  # the figures and the count that dates them (as_of) depict one moment
+        rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
+        completeness = services.self_assessment_completeness(period=period, agency=agency)
+        as_of = selectors.self_assessment_as_of(period=period, agency=agency)
     return render(
         request,
         "assessment/_progress.html",
         {
             "rows": [row for row in rows if row.is_leaf],
             "totals": totals,
-            "completeness": services.self_assessment_completeness(period=period, agency=agency),
+            "completeness": completeness,
+            "as_of": as_of,
         },
     )
 

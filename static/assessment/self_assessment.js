@@ -86,6 +86,26 @@
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (form && status > 0 && status < 500) delete failing[form.id];
   });
+  // Answers can arrive in another order than their saves committed. Each fragment says how recent it is
+  // (data-as-of: the count of the agency's changes it depicts); one older than what the page shows there,
+  // or inside it, is not swapped in.
+  function asOf(elt) {
+    var value = elt && elt.getAttribute ? elt.getAttribute("data-as-of") : null;
+    return value === null || value === "" ? null : Number(value);
+  }
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var incoming = asOf(event.detail.fragment.firstElementChild);
+    if (incoming === null) return;
+    var target = event.detail.target;
+    var shown = [target].concat(Array.prototype.slice.call(target.querySelectorAll("[data-as-of]")));
+    for (var i = 0; i < shown.length; i++) {
+      var current = asOf(shown[i]);
+      if (current !== null && current > incoming) {
+        event.detail.shouldSwap = false;
+        return;
+      }
+    }
+  });
   // Leaving the page while a leaf is not saved would lose what was typed there.
   window.addEventListener("beforeunload", function (event) {
     if (Object.keys(failing).length) event.preventDefault();

@@ -1,0 +1,117 @@
+"""How recent an answer's figures are (`as_of`): every change of the agency makes it grow, each fragment
+of an autosave's or the progress' answer carries it, and the progress reads its figures at one moment.
+The page's side (keeping the newer figure when answers cross) is tests/e2e/test_answers_out_of_order.py."""
+
+import re
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.urls import reverse
+
+from assessment import selectors
+from assessment.models import AssessmentItem
+from evidence import services as evidence_services
+from evidence.models import EvidenceFile
+from parindex.snapshots import one_snapshot
+from tests.assessment.test_self_assessment import attach, post_item
+from tests.worlds import self_assessment_world
+
+pytestmark = pytest.mark.django_db
+
+OOB = re.compile(r"<[a-z]+ [^>]*hx-swap-oob=\"true\"[^>]*>")
+
+
+def as_of(world, agency=None):
+    return selectors.self_assessment_as_of(period=world.period, agency=agency or world.agency)
+
+
+def dates(html: str) -> set[str]:
+    """The data-as-of of every out-of-band fragment (None where one has none)."""
+    found = set()
+    for tag in OOB.findall(html):
+        match = re.search(r'data-as-of="(\d+)"', tag)
+        found.add(match.group(1) if match else None)
+    return found
+
+
+def test_every_change_of_the_agency_makes_its_answers_newer(client, world):
+    client.force_login(world.users["focal"])
+    start = as_of(world)
+    assert start == sum(AssessmentItem.objects.filter(agency=world.agency).values_list("version", flat=True))
+
+    saved = post_item(client, world, "1.1", points="1").content.decode()
+    assert dates(saved) == {str(start + 1)} == {str(as_of(world))}  # every fragment, dated alike
+
+    refused = post_item(client, world, "1.1", points="3").content.decode()  # outside 0…2: nothing stored
+    assert "text-danger" in refused and dates(refused) == {str(start + 1)}
+
+    stale = post_item(client, world, "1.2", version=7, level="dung_han").content.decode()
+    assert "alert-warning" in stale and dates(stale) == {str(start + 1)}
+
+    item = world.item("1.1")
+    attach(world, "1.2")  # a link made as the sample does: audited too
+    evidence_services.evidence_attach(
+        item=item,
+        uploaded_file=_pdf("ke-hoach.pdf"),
+        acting_user=world.users["focal"],
+    )
+    assert as_of(world) == start + 3
+    evidence = EvidenceFile.objects.get(original_name="ke-hoach.pdf")
+    evidence_services.evidence_unlink(item=item, evidence=evidence, acting_user=world.users["focal"])
+    assert as_of(world) == start + 4  # a link taken away is a change too: the count never goes back
+    answer = selectors.self_assessment_saved(agency=world.agency, item=world.item("1.1"))
+    assert answer.as_of == start + 4
+
+    post_item(client, world, "1.1", version=1, points="1")  # a save sent again: stored already, not rewritten
+    assert as_of(world) == start + 4
+
+    other = as_of(world, world.other)
+    AssessmentItem.objects.filter(agency=world.other).update(version=5)
+    assert as_of(world) == start + 4 and as_of(world, world.other) != other  # per agency
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+
+
+def test_the_progress_answer_is_dated_as_its_figures(client, world):
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1")
+    attach(world, "1.1")
+    url = reverse("assessment:progress", args=[world.period.code, world.agency.code])
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert dates(html) == {str(as_of(world))}
+    assert html.count("data-as-of") == len(OOB.findall(html)) + 3  # the head and 2 area rows in the totals
+
+
+def test_the_page_itself_is_not_dated(client, world):
+    """The page is read before any answer to it is computed: every answer may replace its figures."""
+    client.force_login(world.users["focal"])
+    page = client.get(reverse("assessment:page", args=[world.period.code, world.agency.code]))
+    assert "data-as-of" not in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_in_one_snapshot_do_not_see_a_commit_made_meanwhile():
+    world = self_assessment_world()
+    item = world.item("1.1")
+
+    def another_request_saves():
+        AssessmentItem.objects.filter(pk=item.pk).update(version=item.version + 1)
+        connection.close()
+
+    def read_twice(reads_at_one_moment):
+        with reads_at_one_moment():
+            before = AssessmentItem.objects.get(pk=item.pk).version
+            meanwhile = threading.Thread(target=another_request_saves)
+            meanwhile.start()
+            meanwhile.join()
+            return before, AssessmentItem.objects.get(pk=item.pk).version
+
+    before, after = read_twice(transaction.atomic)  # READ COMMITTED: each statement its own moment
+    assert after == before + 1
+    before, after = read_twice(one_snapshot)
+    assert after == before
+    assert not connection.in_atomic_block
