@@ -457,6 +457,13 @@ AUDITED_FIELDS = (
 )
 
 
+def item_last_writer(item: AssessmentItem):
+    """Who wrote the item last (its newest audit row), read with the user in one query: a conflict's
+    answer names them."""
+    record = item.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    return record.history_user if record is not None else None
+
+
 def item_history(
     item: AssessmentItem, limit: int = 50, stages: frozenset | None = None
 ) -> list[history.Entry]:

@@ -145,6 +145,7 @@ def _saved_response(
             "item": item,
             "error": error,
             "conflict": conflict,
+            "conflict_by": selectors.item_last_writer(conflict) if conflict is not None else None,
             "posted": data,
             "rows": answer.rows,
             "totals": answer.totals,
