@@ -87,24 +87,17 @@
     if (form && status > 0 && status < 500) delete failing[form.id];
   });
   // Answers can arrive in another order than their saves committed. Each fragment says how recent it is
-  // (data-as-of: the count of the agency's changes it depicts); one older than what the page shows there,
-  // or inside it, is not swapped in.
+  // (data-as-of: the count of the agency's changes it depicts); one older than what the page shows there
+  // is not swapped in. Equal counts depict the same moment: swapped (a refusal after a save is shown).
+  // No fragment holds another dated one (the totals are sent row by row), so each is judged alone.
   function asOf(elt) {
     var value = elt && elt.getAttribute ? elt.getAttribute("data-as-of") : null;
     return value === null || value === "" ? null : Number(value);
   }
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
     var incoming = asOf(event.detail.fragment.firstElementChild);
-    if (incoming === null) return;
-    var target = event.detail.target;
-    var shown = [target].concat(Array.prototype.slice.call(target.querySelectorAll("[data-as-of]")));
-    for (var i = 0; i < shown.length; i++) {
-      var current = asOf(shown[i]);
-      if (current !== null && current > incoming) {
-        event.detail.shouldSwap = false;
-        return;
-      }
-    }
+    var shown = asOf(event.detail.target);
+    if (incoming !== null && shown !== null && incoming < shown) event.detail.shouldSwap = false;
   });
   // Leaving the page while a leaf is not saved would lose what was typed there.
   window.addEventListener("beforeunload", function (event) {

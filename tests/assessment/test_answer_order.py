@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from assessment import selectors
@@ -83,7 +84,8 @@ def test_the_progress_answer_is_dated_as_its_figures(client, world):
     url = reverse("assessment:progress", args=[world.period.code, world.agency.code])
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert dates(html) == {str(as_of(world))}
-    assert html.count("data-as-of") == len(OOB.findall(html)) + 3  # the head and 2 area rows in the totals
+    assert html.count("data-as-of") == len(OOB.findall(html))  # no fragment holds another dated one
+    assert html.count('id="totals-area-') == 2 and 'id="totals"' not in html  # the rows, not the panel
 
 
 def test_the_page_itself_is_not_dated(client, world):
@@ -115,3 +117,32 @@ def test_reads_in_one_snapshot_do_not_see_a_commit_made_meanwhile():
     before, after = read_twice(one_snapshot)
     assert after == before
     assert not connection.in_atomic_block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_dates_its_figures_even_when_a_save_commits_while_it_reads(client, monkeypatch):
+    """A save committing between the progress' read of the figures and its read of their count: the
+    answer is dated as its figures (before that save), not after (one_snapshot)."""
+    world = self_assessment_world()
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1")
+    before, other = as_of(world), world.item("1.2").pk
+    rows_read = selectors.self_assessment_rows
+
+    def rows_then_a_save_commits(**kwargs):
+        answer = rows_read(**kwargs)
+        meanwhile = threading.Thread(target=_save_elsewhere, args=[other])
+        meanwhile.start()
+        meanwhile.join()
+        return answer
+
+    monkeypatch.setattr(selectors, "self_assessment_rows", rows_then_a_save_commits)
+    url = reverse("assessment:progress", args=[world.period.code, world.agency.code])
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert as_of(world) == before + 1  # the save committed
+    assert dates(html) == {str(before)}
+
+
+def _save_elsewhere(item_id):
+    AssessmentItem.objects.filter(pk=item_id).update(version=F("version") + 1)
+    connection.close()

@@ -50,13 +50,15 @@ def test_a_late_answer_never_replaces_newer_figures(live_server, page):
     assert errors == []
 
 
-def test_a_late_whole_totals_panel_never_replaces_a_newer_head(live_server, page):
-    """A leaf marked not applicable answers with the whole totals panel; a later save's newer head and
-    area row inside it are kept when that panel arrives last: the panel is compared with what it holds."""
+@pytest.mark.parametrize("later", ["1.2", "2.1"])  # a leaf of the same area, of another
+def test_a_late_answer_with_every_area_row_keeps_the_newer_ones(live_server, page, later):
+    """A leaf marked not applicable answers with the head and every area's row (an index may appear or go
+    in each); a later save's newer head and area row are kept when that answer arrives last, and the
+    rows it alone brings are taken: what the page shows is what a reload shows."""
     world = self_assessment_world()
     login(page, live_server, "focal")
     page.goto(f"{live_server.url}/tu-danh-gia/2026/so-a/")
-    first, second = world.item("1.3"), world.item("1.2")
+    first, second = world.item("1.3"), world.item(later)
     page.fill(f"#leaf-{first.pk} input[name=not_applicable_reason]", "Không phát sinh")
     page.locator(f"#leaf-{first.pk} input[name=not_applicable_reason]").press("Tab")  # its change, sent now
     page.locator(f"#message-{first.pk} .bi-check2").wait_for(timeout=10_000)
@@ -70,14 +72,39 @@ def test_a_late_whole_totals_panel_never_replaces_a_newer_head(live_server, page
         page.wait_for_timeout(100)
     assert held and not world.item("1.3").applicable
 
-    page.select_option(f"#leaf-{second.pk} select[name=level]", "dung_han")
+    if later == "1.2":
+        page.select_option(f"#leaf-{second.pk} select[name=level]", "dung_han")
+    else:
+        page.fill(f"#leaf-{second.pk} input[name=value]", "95")
     page.locator(f"#message-{second.pk} .bi-check2").wait_for(timeout=10_000)
-    newer = page.locator("#totals").inner_text()
     route, answer = held.pop()
     route.fulfill(response=answer)
+    page.locator(f"#na-{first.pk}:checked").wait_for()
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
-    assert page.locator("#totals").inner_text() == newer
+    shown = page.locator("#totals").inner_text()
+    tree = [page.locator(f"#points-node-{area}").inner_text() for area in _areas(world)]
     page.unroute(f"**/muc/{first.pk}/")
     page.reload()
-    assert page.locator("#totals").inner_text() == newer  # what the page shows is what is stored
+    assert page.locator("#totals").inner_text() == shown  # what the page shows is what is stored
+    assert [page.locator(f"#points-node-{area}").inner_text() for area in _areas(world)] == tree
+
+
+def _areas(world):
+    return sorted({world.item(code).node.parent_id for code in ("1.1", "2.1")})
+
+
+def test_a_refusal_after_a_save_is_shown(live_server, page):
+    """A refused save changes nothing: its answer depicts the same moment as the save before it (an equal
+    count), and is shown, so no "Saved at" tick stays over a value that was not stored."""
+    world = self_assessment_world()
+    login(page, live_server, "focal")
+    page.goto(f"{live_server.url}/tu-danh-gia/2026/so-a/")
+    leaf = world.item("1.1")
+    page.fill(f"#leaf-{leaf.pk} input[name=points]", "1")
+    page.locator(f"#message-{leaf.pk} .bi-check2").wait_for(timeout=10_000)
+    page.wait_for_load_state("networkidle")
+    page.fill(f"#leaf-{leaf.pk} input[name=points]", "3")  # outside 0…2: refused, nothing stored
+    page.locator(f"#message-{leaf.pk}.text-danger").wait_for(timeout=10_000)
+    assert page.locator(f"#message-{leaf.pk} .bi-check2").count() == 0
+    assert world.item("1.1").self_input == {"points": "1"}
