@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection
 from django.db.models import Count, Max, Q
@@ -309,14 +310,17 @@ _SAVED_SURVEY_SQL = (
 )
 
 
-def _tables() -> dict[str, str]:
-    return {
-        "link": EvidenceLink._meta.db_table,
-        "link_history": EvidenceLink.history.model._meta.db_table,
-        "item": AssessmentItem._meta.db_table,
-        "node": CriteriaNode._meta.db_table,
-        "criteria_set": CriteriaSet._meta.db_table,
-    }
+@cache  # reaching the audit model through its descriptor builds a manager: once, not on every save
+def _sql(template: str) -> str:
+    return template.format(
+        **{
+            "link": EvidenceLink._meta.db_table,
+            "link_history": EvidenceLink.history.model._meta.db_table,
+            "item": AssessmentItem._meta.db_table,
+            "node": CriteriaNode._meta.db_table,
+            "criteria_set": CriteriaSet._meta.db_table,
+        }
+    )
 
 
 def _saved_inputs(
@@ -326,7 +330,7 @@ def _saved_inputs(
     and the count of changes these inputs include (`SavedAnswer.as_of`), both read at one moment."""
     self_input = AssessmentItem._meta.get_field("self_input")
     with connection.cursor() as cursor:
-        cursor.execute(_SAVED_INPUTS_SQL.format(**_tables()), [agency_id, tree.criteria_set_id])
+        cursor.execute(_sql(_SAVED_INPUTS_SQL), [agency_id, tree.criteria_set_id])
         rows = cursor.fetchall()
     inputs = {
         node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files), item_id)
@@ -341,7 +345,7 @@ def self_assessment_as_of(*, period: Period, agency: Agency) -> int:
     block's set, as the page), read as one statement: inside `parindex.snapshots.one_snapshot()` it dates
     the other reads there too."""
     with connection.cursor() as cursor:
-        cursor.execute(_AS_OF_SQL.format(**_tables()), [agency.id, period.id, agency.block_id])
+        cursor.execute(_sql(_AS_OF_SQL), [agency.id, period.id, agency.block_id])
         versions, link_changes = cursor.fetchone()
     return int(versions) + int(link_changes)
 

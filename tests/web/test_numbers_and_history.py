@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from parindex import history
 from parindex.formatting import message_text
+from web.templatetags.parindex import node_links
 from scoring.engine.model import Message
 from tests.worlds import self_assessment_world
 
@@ -137,3 +138,9 @@ def test_clip_escapes_plain_text_even_after_clipping_the_same_characters_marked_
     template = Template("{% load parindex %}{{ text|clip:34 }}")
     assert template.render(Context({"text": mark_safe("<b>đậm</b>")})) == "<b>đậm</b>"
     assert template.render(Context({"text": "<b>đậm</b>"})) == "&lt;b&gt;đậm&lt;/b&gt;"
+
+
+def test_node_links_are_escaped_links_in_the_given_order():
+    assert node_links([("1.2", 7), ("3.1", 9)]) == '<a href="#node-1.2">1.2</a>, <a href="#node-3.1">3.1</a>'
+    assert node_links([('1"<b>', 1)]) == '<a href="#node-1&quot;&lt;b&gt;">1&quot;&lt;b&gt;</a>'
+    assert node_links([]) == ""
