@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 
 from parindex import history
 from parindex.formatting import message_text
-from web.templatetags.parindex import node_links
 from scoring.engine.model import Message
 from tests.worlds import self_assessment_world
+from web.templatetags.parindex import node_links
 
 pytestmark = pytest.mark.django_db
 
