@@ -146,3 +146,19 @@ def test_the_progress_dates_its_figures_even_when_a_save_commits_while_it_reads(
 def _save_elsewhere(item_id):
     AssessmentItem.objects.filter(pk=item_id).update(version=F("version") + 1)
     connection.close()
+
+
+def test_versions_and_dates_are_plain_digits_whatever_the_number_format(client, world, settings):
+    """With digit grouping on (1.234 in Vietnamese) a version would not read back as a number and a date
+    would compare wrong on the page: both are written as plain digits, on the page and in answers."""
+    settings.USE_THOUSAND_SEPARATOR, settings.NUMBER_GROUPING = True, 3
+    AssessmentItem.objects.filter(agency=world.agency).update(version=1234)
+    client.force_login(world.users["focal"])
+    item = world.item("1.1")
+    page = client.get(reverse("assessment:page", args=[world.period.code, world.agency.code])).content
+    assert f'name="version" value="1234" id="version-{item.pk}"' in page.decode()
+    html = post_item(client, world, "1.1", points="1").content.decode()
+    assert f'name="version" value="1235" id="version-{item.pk}"' in html
+    assert as_of(world) > 1000 and dates(html) == {str(as_of(world))}
+    stale = post_item(client, world, "1.1", version=1, points="2").content.decode()
+    assert 'data-version="1235"' in stale
