@@ -181,11 +181,10 @@ class SavedAnswer:
 
 def self_assessment_saved(*, agency: Agency, item: AssessmentItem) -> SavedAnswer:
     """The answer to an autosave of `item` (read with `node__criteria_set`), computed from the cached
-    tree and one query of the agency's inputs (two when the set has survey leaves): the same number of
-    queries, and no row of the tree rendered, whatever the size of the tree."""
+    tree and one query of the agency's inputs with their survey values: the same number of queries, and no
+    row of the tree rendered, whatever the size of the tree."""
     tree = criteria_tree(item.node.criteria_set)
-    inputs, as_of = _saved_inputs(agency_id=agency.id, tree=tree)
-    survey_values = _saved_survey_values(agency_id=agency.id, tree=tree) if tree.has_survey else {}
+    inputs, survey_values, as_of = _saved_inputs(agency_id=agency.id, tree=tree)
     result = _result(
         tree,
         agency,
@@ -288,13 +287,16 @@ def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> Asses
 # The autosave's two reads, in SQL: the same rows as the ORM's `values_list` (compared in
 # tests/assessment/test_autosave_cost.py), at a fifth of its CPU (the ORM compiles each query anew, which
 # costs more than running it; docs/performance.md). Only what the engine needs; no policy is decided here.
-# The last two columns count the item's changes (its version, its evidence links' audit rows): both only
-# grow, so their sum over the agency, read in the same statement as the inputs, says how recent these are.
+# A survey leaf's value rides on its item's row (every leaf has its item from the round's opening,
+# period_items_ensure). The last two columns count the item's changes (its version, its evidence links'
+# audit rows): both only grow, so their sum over the agency, read in the same statement as the inputs, says
+# how recent these are.
 _SAVED_INPUTS_SQL = (
     "SELECT item.node_id, item.applicable, item.self_input,"
-    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id,"
+    " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id, survey.value,"
     " item.version, (SELECT COUNT(*) FROM {link_history} h WHERE h.item_id = item.id)"
     " FROM {item} item JOIN {node} node ON node.id = item.node_id"
+    " LEFT JOIN {survey_value} survey ON survey.agency_id = item.agency_id AND survey.node_id = item.node_id"
     " WHERE item.agency_id = %s AND node.criteria_set_id = %s"
 )
 _AS_OF_SQL = (
@@ -303,10 +305,6 @@ _AS_OF_SQL = (
     " FROM {item} item JOIN {node} node ON node.id = item.node_id"
     " JOIN {criteria_set} criteria_set ON criteria_set.id = node.criteria_set_id"
     " WHERE item.agency_id = %s AND criteria_set.period_id = %s AND criteria_set.block_id = %s"
-)
-_SAVED_SURVEY_SQL = (
-    "SELECT sv.node_id, sv.value FROM {value} sv JOIN {node} node ON node.id = sv.node_id"
-    " WHERE sv.agency_id = %s AND node.criteria_set_id = %s"
 )
 
 
@@ -319,25 +317,30 @@ def _sql(template: str) -> str:
             "item": AssessmentItem._meta.db_table,
             "node": CriteriaNode._meta.db_table,
             "criteria_set": CriteriaSet._meta.db_table,
+            "survey_value": SurveyValue._meta.db_table,
         }
     )
 
 
 def _saved_inputs(
     *, agency_id: int, tree: CachedTree
-) -> tuple[dict[int, tuple[bool, dict | None, bool, int]], int]:
+) -> tuple[dict[int, tuple[bool, dict | None, bool, int]], dict[int, Decimal], int]:
     """node id → (applicable, self input, has a file, item id) of the agency's items on the tree's leaves,
-    and the count of changes these inputs include (`SavedAnswer.as_of`), both read at one moment."""
+    node id → survey value of its survey leaves, and the count of changes these inputs include
+    (`SavedAnswer.as_of`), all read at one moment."""
     self_input = AssessmentItem._meta.get_field("self_input")
+    survey_value = SurveyValue._meta.get_field("value")
     with connection.cursor() as cursor:
         cursor.execute(_sql(_SAVED_INPUTS_SQL), [agency_id, tree.criteria_set_id])
         rows = cursor.fetchall()
+    as_of = sum(version + link_changes for *_row, version, link_changes in rows)  # as self_assessment_as_of
+    leaves = [row for row in rows if row[0] in tree.leaf_ids]
     inputs = {
         node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files), item_id)
-        for node_id, applicable, stored, files, item_id, _version, _link_changes in rows
-        if node_id in tree.leaf_ids
+        for node_id, applicable, stored, files, item_id, *_counts in leaves
     }
-    return inputs, sum(version + link_changes for *_row, version, link_changes in rows)
+    survey_values = {row[0]: survey_value.to_python(row[5]) for row in leaves if row[5] is not None}
+    return inputs, survey_values, as_of
 
 
 def self_assessment_as_of(*, period: Period, agency: Agency) -> int:
@@ -348,15 +351,6 @@ def self_assessment_as_of(*, period: Period, agency: Agency) -> int:
         cursor.execute(_sql(_AS_OF_SQL), [agency.id, period.id, agency.block_id])
         versions, link_changes = cursor.fetchone()
     return int(versions) + int(link_changes)
-
-
-def _saved_survey_values(*, agency_id: int, tree: CachedTree) -> dict[int, Decimal]:
-    sql = _SAVED_SURVEY_SQL.format(value=SurveyValue._meta.db_table, node=CriteriaNode._meta.db_table)
-    value = SurveyValue._meta.get_field("value")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [agency_id, tree.criteria_set_id])
-        rows = cursor.fetchall()
-    return {node_id: value.to_python(stored) for node_id, stored in rows if node_id in tree.leaf_ids}
 
 
 def _self_result(tree: CachedTree | None, items, survey_values, agency) -> engine.AgencyResult | None:

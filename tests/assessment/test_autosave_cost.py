@@ -15,6 +15,7 @@ from assessment.models import AssessmentItem
 from assessment.services import items_ensure
 from scoring.models import CriteriaNode, CriteriaSet
 from scoring.tree_cache import criteria_tree, criteria_tree_clear
+from surveys.models import SurveyValue
 from tests.assessment.test_self_assessment import attach, post_item
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,10 @@ pytestmark = pytest.mark.django_db
 # the item with its period and agency (one read; an agency user's scope needs none), savepoint, the
 # submission locked, the period's state lock (shared) and the state read under it (a step of the workflow
 # committing meanwhile is waited for: test_period_lock.py), window with the agency's extension, the item
-# locked, item update, audit row, release, inputs. Was 17 before the session cache, the single read of the
+# locked, item update, audit row, release, inputs with their survey values. Was 17 before the session cache, the single read of the
 # submission and the window read with its extension (issue 17); the state lock added two; reading period,
-# agency and item at once took two away; the agency's last activity is its items' (no submission update).
+# agency and item at once took two away; the agency's last activity is its items' (no submission update);
+# a set's survey values ride on the inputs' read.
 MAX_SAVE_QUERIES = 13 if settings.SESSION_ENGINE == "parindex.sessions" else 14
 
 
@@ -81,13 +83,17 @@ def test_the_answer_equals_what_the_whole_page_computes(client, world):
     post_item(client, world, "1.2", level="tre_han")
     post_item(client, world, "2.1", not_applicable="on", not_applicable_reason="Không có hồ sơ")
     attach(world, "1.1")
+    SurveyValue.objects.create(agency=world.agency, node=world.item("2.3").node, value=Decimal("0.9"))
+    SurveyValue.objects.create(agency=world.other, node=world.item("2.3").node, value=Decimal("0.2"))
     item = AssessmentItem.objects.select_related("node__criteria_set").get(
         agency=world.agency, node__code="1.2"
     )
     answer = selectors.self_assessment_saved(agency=world.agency, item=item)
     rows, totals = selectors.self_assessment_rows(period=world.period, agency=world.agency)
     assert answer.totals == totals
-    assert totals.points == Decimal("2.5") and totals.scored == 2 and totals.without_evidence == 3
+    assert (
+        totals.points == Decimal("4.3") and totals.scored == 2 and totals.without_evidence == 3
+    )  # 2.5 + 0.9 × 2
     by_code = {row.node.code: row for row in rows}
     assert [row.node.code for row in answer.rows] == ["1", "1.2"]
     for row in answer.rows:
