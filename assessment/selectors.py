@@ -287,17 +287,18 @@ def item_in_period(*, item_id: int, agency_code: str, period_code: str) -> Asses
 # The autosave's two reads, in SQL: the same rows as the ORM's `values_list` (compared in
 # tests/assessment/test_autosave_cost.py), at a fifth of its CPU (the ORM compiles each query anew, which
 # costs more than running it; docs/performance.md). Only what the engine needs; no policy is decided here.
-# A survey leaf's value rides on its item's row (every leaf has its item from the round's opening,
-# period_items_ensure). The last two columns count the item's changes (its version, its evidence links'
-# audit rows): both only grow, so their sum over the agency, read in the same statement as the inputs, says
-# how recent these are.
+# One row per node of the set that has the agency's item or survey value (a survey leaf may have a value
+# and no item: the sample's past years, values imported before the round opens). The last two columns count
+# the item's changes (its version, its evidence links' audit rows): both only grow, so their sum over the
+# agency, read in the same statement as the inputs, says how recent these are.
 _SAVED_INPUTS_SQL = (
-    "SELECT item.node_id, item.applicable, item.self_input,"
+    "SELECT node.id, item.applicable, item.self_input,"
     " EXISTS (SELECT 1 FROM {link} link WHERE link.item_id = item.id), item.id, survey.value,"
-    " item.version, (SELECT COUNT(*) FROM {link_history} h WHERE h.item_id = item.id)"
-    " FROM {item} item JOIN {node} node ON node.id = item.node_id"
-    " LEFT JOIN {survey_value} survey ON survey.agency_id = item.agency_id AND survey.node_id = item.node_id"
-    " WHERE item.agency_id = %s AND node.criteria_set_id = %s"
+    " COALESCE(item.version, 0), (SELECT COUNT(*) FROM {link_history} h WHERE h.item_id = item.id)"
+    " FROM {node} node"
+    " LEFT JOIN {item} item ON item.node_id = node.id AND item.agency_id = %s"
+    " LEFT JOIN {survey_value} survey ON survey.node_id = node.id AND survey.agency_id = %s"
+    " WHERE node.criteria_set_id = %s AND (item.id IS NOT NULL OR survey.id IS NOT NULL)"
 )
 _AS_OF_SQL = (
     "SELECT COALESCE(SUM(item.version), 0), COALESCE(SUM("
@@ -331,13 +332,14 @@ def _saved_inputs(
     self_input = AssessmentItem._meta.get_field("self_input")
     survey_value = SurveyValue._meta.get_field("value")
     with connection.cursor() as cursor:
-        cursor.execute(_sql(_SAVED_INPUTS_SQL), [agency_id, tree.criteria_set_id])
+        cursor.execute(_sql(_SAVED_INPUTS_SQL), [agency_id, agency_id, tree.criteria_set_id])
         rows = cursor.fetchall()
     as_of = sum(version + link_changes for *_row, version, link_changes in rows)  # as self_assessment_as_of
     leaves = [row for row in rows if row[0] in tree.leaf_ids]
     inputs = {
         node_id: (bool(applicable), self_input.from_db_value(stored, None, connection), bool(files), item_id)
         for node_id, applicable, stored, files, item_id, *_counts in leaves
+        if item_id is not None
     }
     survey_values = {row[0]: survey_value.to_python(row[5]) for row in leaves if row[5] is not None}
     return inputs, survey_values, as_of

@@ -105,6 +105,23 @@ def test_the_answer_equals_what_the_whole_page_computes(client, world):
     assert answer.without_evidence == ["1.2", "1.3", "2.2"]
 
 
+def test_a_survey_value_without_its_item_counts_in_the_answer_as_on_the_page(client, world):
+    """A survey leaf can have the agency's value and no item (values imported before the round opens, the
+    sample's past years): the answer counts it, as the page does."""
+    client.force_login(world.users["focal"])
+    post_item(client, world, "1.1", points="1,5")
+    survey_leaf = world.item("2.3")
+    SurveyValue.objects.create(agency=world.agency, node=survey_leaf.node, value=Decimal("0.9"))
+    AssessmentItem.objects.filter(pk=survey_leaf.pk).delete()
+    item = AssessmentItem.objects.select_related("node__criteria_set").get(
+        agency=world.agency, node__code="1.1"
+    )
+    answer = selectors.self_assessment_saved(agency=world.agency, item=item)
+    _rows, totals = selectors.self_assessment_rows(period=world.period, agency=world.agency)
+    assert answer.totals == totals and totals.points == Decimal("3.3")  # 1.5 + 0.9 × 2
+    assert answer.as_of == selectors.self_assessment_as_of(period=world.period, agency=world.agency)
+
+
 def test_a_changed_criterion_is_seen_by_the_next_save(client, world):
     """Changing a node bumps its set's revision, so the cached tree is read again."""
     client.force_login(world.users["focal"])
