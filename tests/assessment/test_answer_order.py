@@ -16,6 +16,7 @@ from assessment.models import AssessmentItem
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from parindex.snapshots import one_snapshot
+from scoring.models import CriteriaNode
 from tests.assessment.test_self_assessment import attach, post_item
 from tests.worlds import self_assessment_world
 
@@ -148,17 +149,45 @@ def _save_elsewhere(item_id):
     connection.close()
 
 
-def test_versions_and_dates_are_plain_digits_whatever_the_number_format(client, world, settings):
-    """With digit grouping on (1.234 in Vietnamese) a version would not read back as a number and a date
-    would compare wrong on the page: both are written as plain digits, on the page and in answers."""
+@pytest.fixture
+def world_with_large_ids(db):
+    """The self-assessment world with ids above 1,000, as in any province after a year or two."""
+    with connection.cursor() as cursor:
+        for model in (AssessmentItem, CriteriaNode):
+            table = model._meta.db_table
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 71035)", [table])
+    return self_assessment_world()
+
+
+def test_ids_versions_and_dates_are_plain_digits_whatever_the_number_format(
+    client, world_with_large_ids, settings
+):
+    """With digit grouping on (1.234 in Vietnamese) an id or a version would not read back as a number and a
+    date would compare wrong on the page: all are written as plain digits, on the page and in every answer
+    (saved, refused, conflict, the leaf taken again, the progress)."""
+    world = world_with_large_ids
     settings.USE_THOUSAND_SEPARATOR, settings.NUMBER_GROUPING = True, 3
     AssessmentItem.objects.filter(agency=world.agency).update(version=1234)
     client.force_login(world.users["focal"])
     item = world.item("1.1")
-    page = client.get(reverse("assessment:page", args=[world.period.code, world.agency.code])).content
-    assert f'name="version" value="1234" id="version-{item.pk}"' in page.decode()
-    html = post_item(client, world, "1.1", points="1").content.decode()
-    assert f'name="version" value="1235" id="version-{item.pk}"' in html
-    assert as_of(world) > 1000 and dates(html) == {str(as_of(world))}
-    stale = post_item(client, world, "1.1", version=1, points="2").content.decode()
-    assert 'data-version="1235"' in stale
+    assert item.pk > 71000 and item.node_id > 71000
+    args = [world.period.code, world.agency.code]
+    answers = {
+        "page": client.get(reverse("assessment:page", args=args)).content.decode(),
+        "saved": post_item(client, world, "1.1", points="1").content.decode(),
+        "refused": post_item(client, world, "1.1", points="3").content.decode(),
+        "conflict": post_item(client, world, "1.1", version=1, points="2").content.decode(),
+        "row": client.get(reverse("assessment:item_row", args=[*args, item.pk])).content.decode(),
+        "progress": client.get(
+            reverse("assessment:progress", args=args), HTTP_HX_REQUEST="true"
+        ).content.decode(),
+    }
+    assert f'name="version" value="1234" id="version-{item.pk}"' in answers["page"]
+    assert f'name="version" value="1235" id="version-{item.pk}"' in answers["saved"]
+    assert f'name="version" value="1235" id="version-{item.pk}"' in answers["row"]
+    assert 'data-version="1235"' in answers["conflict"]
+    assert as_of(world) > 1000 and dates(answers["saved"]) == {str(as_of(world))}
+    assert dates(answers["progress"]) == {str(as_of(world))}
+    for name, html in answers.items():
+        grouped = re.findall(r'(?:id|for|data-[a-z-]+|value)="[a-z-]*\d{1,3}\.\d{3}"', html)
+        assert not grouped, (name, grouped[:3])
