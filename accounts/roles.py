@@ -50,10 +50,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 SYSTEM_MODELS = frozenset({"accounts.user", "auth.group", "auth.permission"})
 
 
-def role_groups_sync(**kwargs) -> None:
-    """post_migrate: one group per role, holding exactly its permissions."""
-    from django.contrib.auth.models import Group, Permission
+def role_groups_sync(apps=None, **kwargs) -> None:
+    """post_migrate: one group per role, holding exactly its permissions. Skipped while auth's tables are
+    not migrated yet (`migrate <app> <target>` on a new database), as Django's own permission sync is."""
+    from django.apps import apps as global_apps
     from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        Group = (apps or global_apps).get_model("auth", "Group")
+        Permission = (apps or global_apps).get_model("auth", "Permission")
+    except LookupError:
+        return
 
     for role, names in ROLE_PERMISSIONS.items():
         for name in names:

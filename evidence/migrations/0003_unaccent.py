@@ -14,5 +14,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_unaccent, migrations.RunPython.noop),
+        migrations.RunPython(create_unaccent, migrations.RunPython.noop, elidable=True),
     ]

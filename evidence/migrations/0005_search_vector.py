@@ -35,5 +35,5 @@ class Migration(migrations.Migration):
                 editable=False, null=True, verbose_name="search index"
             ),
         ),
-        migrations.RunPython(index_and_fill, drop_index),
+        migrations.RunPython(index_and_fill, drop_index, elidable=True),
     ]

@@ -38,5 +38,5 @@ class Migration(migrations.Migration):
                 verbose_name="publication note",
             ),
         ),
-        migrations.RunPython(first_notes_forward, first_notes_backward),
+        migrations.RunPython(first_notes_forward, first_notes_backward, elidable=True),
     ]

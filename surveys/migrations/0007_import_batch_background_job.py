@@ -60,5 +60,5 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed'), ('refused', 'Refused'), ('stored', 'Stored'), ('unchanged', 'Nothing new (every serial already stored)'), ('created', 'Accounts created'), ('previewed', 'Previewed, not stored'), ('store_queued', 'Waiting to be stored'), ('storing', 'Being stored'), ('discarded', 'Discarded')], default='queued', max_length=16, verbose_name='status'),
         ),
-        migrations.RunPython(updated_at_backfill, migrations.RunPython.noop),
+        migrations.RunPython(updated_at_backfill, migrations.RunPython.noop, elidable=True),
     ]

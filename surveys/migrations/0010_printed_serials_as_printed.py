@@ -11,4 +11,4 @@ def mend(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("surveys", "0009_admin_history")]
-    operations = [migrations.RunPython(mend, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(mend, migrations.RunPython.noop, elidable=True)]
