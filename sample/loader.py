@@ -266,7 +266,8 @@ def _survey_values(period: Period, targets: dict[tuple[int, int], Decimal]) -> N
 
 def _users() -> list[tuple[str, str]]:
     accounts = []
-    password = make_password(province.DEMO_PASSWORD)  # hashed once: argon2 per account was a tenth of the load
+    # Hashed once for all accounts: argon2 for each was a tenth of the load.
+    password = make_password(province.DEMO_PASSWORD)
     agencies = {
         a.code: a for a in Agency.objects.filter(code__in=[u[2] for u in province.DEMO_USERS if u[2]])
     }
