@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -184,6 +185,22 @@ def test_a_second_save_from_a_stale_page_is_told_and_overwrites_nothing(client, 
     assert item.self_input == {"points": "2"} and item.self_note == "tab một"
     html = post_item(client, world, "1.1", version=2, points="0.5", note="tab hai").content.decode()
     assert "Saved at" in html and world.item("1.1").self_note == "tab hai"
+
+
+def test_a_conflict_shows_the_other_save_in_words_not_as_stored(client, world):
+    """The other person's input reads as on the page: 1,75 with a decimal comma, a level by its label."""
+    client.force_login(world.users["focal"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    post_item(client, world, "1.1", version=1, points="1,75")
+    post_item(client, world, "1.2", version=1, level="dung_han")
+
+    def message(html):
+        return re.search(r'<div id="message-\d+".*?</div>', html, re.S).group(0)
+
+    points = message(post_item(client, world, "1.1", version=1, points="0,5").content.decode())
+    level = message(post_item(client, world, "1.2", version=1, level="khong").content.decode())
+    assert "vừa được lưu từ nơi khác" in points and "1,75" in points and "1.75" not in points
+    assert "vừa được lưu từ nơi khác" in level and "Đúng hạn" in level and "dung_han" not in level
 
 
 def test_a_retried_autosave_whose_answer_was_lost_is_answered_as_saved(client, world):
