@@ -35,6 +35,11 @@ class EvidenceCheckResultSerializer(serializers.Serializer):
     signer_name = serializers.CharField(allow_blank=True)
     signer_organisation = serializers.CharField(allow_blank=True)
     signed_at = serializers.DateTimeField(allow_null=True)
+    signed_at_time_stamped = serializers.BooleanField(
+        help_text=_(
+            "True: signed_at is a trusted timestamp authority's time; false: the signer's computer's claim."
+        )
+    )
 
 
 class EvidenceFlagsSerializer(serializers.Serializer):
@@ -94,6 +99,7 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
             "signed_at": serializers.DateTimeField().to_representation(check.signed_at)
             if check.signed_at
             else None,
+            "signed_at_time_stamped": check.signed_at_time_stamped,
         }
 
     @extend_schema_field(EvidenceFlagsSerializer(allow_null=True))

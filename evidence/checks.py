@@ -98,6 +98,7 @@ def evidence_check_run(*, check_id: int) -> EvidenceCheck | None:
     check.signer_name = first.signer_name if first else ""
     check.signer_organisation = first.signer_organisation if first else ""
     check.signed_at = first.signed_at if first else None
+    check.signed_at_time_stamped = first.time_stamped if first else False
     check.signatures = [signature.as_json() for signature in report.signatures] if report else []
     check.text = text
     check.message = ""

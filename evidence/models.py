@@ -170,6 +170,11 @@ class EvidenceCheck(BackgroundJob):
     signer_name = models.CharField(_("signer"), max_length=255, blank=True)
     signer_organisation = models.CharField(_("signer's organisation"), max_length=255, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_at_time_stamped = models.BooleanField(
+        _("signing time from a timestamp authority"),
+        default=False,
+        help_text=_("Otherwise the signing time is what the signer's computer claimed."),
+    )
     signatures = models.JSONField(_("signatures"), default=list, blank=True)
     text = models.TextField(_("text"), blank=True)
     # PostgreSQL: the text's accent-free words, filled by the check job and GIN-indexed (migration 0005),

@@ -33,6 +33,8 @@ class SignatureFound:
     signer_organisation: str
     signed_at: datetime.datetime | None
     covers_whole_file: bool
+    # True: signed_at is a trusted timestamp authority's (RFC 3161 token); False: the signer's own clock.
+    time_stamped: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -40,6 +42,7 @@ class SignatureFound:
             "signer_name": self.signer_name,
             "signer_organisation": self.signer_organisation,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "time_stamped": self.time_stamped,
             "covers_whole_file": self.covers_whole_file,
         }
 
@@ -91,18 +94,11 @@ def run_to_completion(start_coroutine):
 
 def _one(embedded, roots: list[asn1_x509.Certificate]) -> SignatureFound:
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     certificate = embedded.signer_cert
     name, organisation = _names(certificate)
-    signed_at = embedded.self_reported_timestamp
-    # The certificate is judged at the time of signing (the signer's claim, without a timestamp
-    # authority): a document signed last year stays valid after its certificate expired.
-    moment = signed_at or datetime.datetime.now(datetime.UTC)
-    context = ValidationContext(trust_roots=roots, moment=moment, allow_fetching=False)
-    status = run_to_completion(lambda: async_validate_pdf_signature(embedded, context))
+    status, moment, time_stamped = run_to_completion(lambda: _validated(embedded, roots))
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     later_changes_allowed = status.modification_level in (
         ModificationLevel.NONE,
@@ -119,7 +115,34 @@ def _one(embedded, roots: list[asn1_x509.Certificate]) -> SignatureFound:
         state = "verified"
     else:
         state = "unverified"
-    return SignatureFound(state, name, organisation, signed_at, whole)
+    signed_at = moment if time_stamped else embedded.self_reported_timestamp
+    return SignatureFound(state, name, organisation, signed_at, whole, time_stamped)
+
+
+async def _validated(embedded, roots: list[asn1_x509.Certificate]):
+    """(pyHanko's status, the moment the certificate is judged at, whether that moment is a timestamp
+    authority's). The certificate is judged at the time of signing: a document signed last year stays
+    valid after its certificate expired. That time is the signer's own claim unless the signature
+    carries a timestamp token of an authority chaining to a trusted root, whose time then decides: a
+    signer who set the computer's clock back is judged at the real time. A token that is altered, or
+    whose authority is not trusted now, counts as none."""
+    from pyhanko.sign.validation import async_validate_pdf_signature, generic_cms
+    from pyhanko_certvalidator import ValidationContext
+
+    def trusting(moment=None) -> ValidationContext:
+        return ValidationContext(trust_roots=roots, moment=moment, allow_fetching=False)
+
+    timing = await generic_cms.collect_timing_info(
+        embedded.signer_info, trusting(), raw_digest=embedded.compute_digest
+    )
+    token = timing.get("timestamp_validity")
+    time_stamped = token is not None and token.intact and token.valid and token.trusted
+    if time_stamped:
+        moment = token.timestamp
+    else:
+        moment = embedded.self_reported_timestamp or datetime.datetime.now(datetime.UTC)
+    status = await async_validate_pdf_signature(embedded, trusting(moment), ts_validation_context=trusting())
+    return status, moment, time_stamped
 
 
 def read_signatures(stream: BinaryIO, trusted_roots: list[bytes]) -> SignatureReport:

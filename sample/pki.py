@@ -2,7 +2,7 @@
 
 A root (a made-up provincial certificate authority) issues signers' certificates; `sign_pdf` signs a
 PDF as pyHanko does for a real one. Nothing here is trusted anywhere unless Home Affairs adds the root.
-EC P-256 keys: generated in milliseconds.
+EC P-256 keys: generated in milliseconds (a timestamp authority: RSA, as pyHanko's test server needs).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from unittest import mock
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 UTC = datetime.UTC
 
@@ -47,7 +47,7 @@ def _usage(*, ca: bool) -> x509.KeyUsage:
 @dataclass(frozen=True)
 class Identity:
     certificate: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     @property
     def der(self) -> bytes:
@@ -86,9 +86,12 @@ def make_signer(
     *,
     valid_from: datetime.datetime,
     valid_to: datetime.datetime,
+    time_stamping: bool = False,
 ) -> Identity:
-    key = ec.generate_private_key(ec.SECP256R1())
-    certificate = (
+    """A certificate `root` issues: a signer's, or with `time_stamping` a timestamp authority's (RSA:
+    pyHanko's test timestamp server signs with RSA only)."""
+    key = rsa.generate_private_key(65537, 2048) if time_stamping else ec.generate_private_key(ec.SECP256R1())
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, organisation))
         .issuer_name(root.certificate.subject)
@@ -101,9 +104,12 @@ def make_signer(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
         )
-        .sign(root.key, hashes.SHA256())
     )
-    return Identity(certificate, key)
+    if time_stamping:  # RFC 3161: a TSA's certificate has this one extended usage, marked critical
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    return Identity(builder.sign(root.key, hashes.SHA256()), key)
 
 
 def sign_pdf(
@@ -113,9 +119,12 @@ def sign_pdf(
     *,
     signed_at: datetime.datetime,
     field_name: str = "ChuKySo",
+    time_stamp: tuple[Identity, datetime.datetime] | None = None,
 ) -> bytes:
-    """The PDF with one approval signature of `signer` claiming `signed_at` (no timestamp authority),
-    added as an incremental update: a signed PDF signed again (another `field_name`) is countersigned."""
+    """The PDF with one approval signature of `signer` claiming `signed_at`, added as an incremental
+    update: a signed PDF signed again (another `field_name`) is countersigned. With `time_stamp`
+    (a timestamp authority made by make_signer(time_stamping=True), and its time), the signature also
+    carries that authority's RFC 3161 token, as a signing tool with a timestamp server adds it."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -131,7 +140,23 @@ def sign_pdf(
         cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    signing = signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field_name), signer=simple)
+    timestamper = None
+    if time_stamp is not None:
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        authority, stamped_at = time_stamp
+        authority_key = authority.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        timestamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(authority.der),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(authority_key),
+            certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
+            fixed_dt=stamped_at,
+        )
+    signing = signers.PdfSigner(
+        signers.PdfSignatureMetadata(field_name=field_name), signer=simple, timestamper=timestamper
+    )
 
     class _Clock(datetime.datetime):
         """pyHanko reads the signing time from datetime.now(); the sample's documents claim their own."""

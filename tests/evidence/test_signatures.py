@@ -4,6 +4,7 @@ import asyncio
 import concurrent.futures
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from unittest import mock
 
@@ -100,6 +101,72 @@ def test_a_certificate_expired_at_signing_time_is_flagged(
     check = _checked(world, signed, django_capture_on_commit_callbacks)
     assert check.signature == SignatureState.EXPIRED
     assert check.signer_name == "Trần Thị Bình"
+
+
+STAMPED_AT = datetime.datetime(2023, 3, 1, 3, 0, tzinfo=UTC)  # the authority's time, not the signer's
+
+
+@pytest.fixture(scope="module")
+def authority(pki) -> Identity:
+    """A timestamp authority under the same root (RFC 3161), as a signing tool's timestamp server."""
+    return make_signer(
+        pki.root, "Dịch vụ cấp dấu thời gian", "Tổ chức chứng thực thử nghiệm",
+        valid_from=ISSUED, valid_to=NOW + 365 * DAY, time_stamping=True,
+    )  # fmt: skip
+
+
+def test_a_trusted_timestamp_decides_the_signing_time_and_the_page_says_whose_time_it_is(
+    pki, authority, world, trusted, login, django_capture_on_commit_callbacks
+):
+    stamped = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    assert check.signature == SignatureState.VERIFIED
+    assert (check.signed_at, check.signed_at_time_stamped) == (STAMPED_AT, True)
+    assert check.signatures[0]["time_stamped"] is True
+    claimed = _checked(
+        world,
+        sign_pdf(pdf_bytes("b"), pki.signer, pki.root, signed_at=SIGNED_AT),
+        django_capture_on_commit_callbacks,
+    )
+    assert (claimed.signed_at, claimed.signed_at_time_stamped) == (SIGNED_AT, False)
+
+    client = login(world.users["home_affairs"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("evidence:item_files", args=[world.item.pk])).content.decode()
+    assert re.search(r'data-signed-at="stamped">10:00 01/03/2023 .*by a trusted timestamp authority', page)
+    assert re.search(r'data-signed-at="claimed">09:30 20/12/2022 .*the signer\'s computer clock', page)
+    api = client.get(f"/api/v1/evidence/files/{check.evidence_id}/").json()
+    assert api["check"]["signed_at_time_stamped"] is True
+
+
+def test_a_timestamp_of_an_authority_not_trusted_leaves_the_signers_claim(
+    pki, authority, world, django_capture_on_commit_callbacks
+):
+    trusted_root_add(data=pki.stranger_root.der, acting_user=world.users["home_affairs"])
+    stamped = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    assert check.signature == SignatureState.UNVERIFIED
+    assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, False)
+
+
+def test_a_signer_who_set_the_clock_back_is_judged_at_the_stamped_time(
+    pki, authority, world, trusted, django_capture_on_commit_callbacks
+):
+    """The certificate expired 30 days before SIGNED_AT; the computer claims a day inside its validity.
+    Believed without a token; with the authority's token (at SIGNED_AT) the certificate had expired."""
+    backdated = SIGNED_AT - 60 * DAY
+    alone = sign_pdf(pdf_bytes(), pki.expired, pki.root, signed_at=backdated)
+    assert _checked(world, alone, django_capture_on_commit_callbacks).signature == SignatureState.VERIFIED
+    stamped = sign_pdf(
+        pdf_bytes("b"), pki.expired, pki.root, signed_at=backdated, time_stamp=(authority, SIGNED_AT)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    assert check.signature == SignatureState.EXPIRED
+    assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, True)
 
 
 def test_an_unsigned_pdf_and_a_word_file_are_not_signed(world, trusted, django_capture_on_commit_callbacks):
