@@ -32,6 +32,8 @@ if [ "${LOAD_KEEP_DB:-}" != 1 ]; then
     createdb -h 127.0.0.1 -U postgres "$NAME"
     $PY manage.py migrate -v0
     $PY manage.py load_sample --province van-son --focal-points 3 >/dev/null
+else
+    $PY manage.py migrate -v0  # a kept database may predate this code's migrations
 fi
 $PY manage.py collectstatic --noinput -v0
 rm -rf "$MEDIA_ROOT"
