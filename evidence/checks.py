@@ -122,14 +122,23 @@ def _load_certificate(data: bytes) -> asn1_x509.Certificate:
     return certificate
 
 
-def _recheck(states) -> None:
-    for evidence in EvidenceFile.objects.filter(check_result__signature__in=states):
-        evidence_check_queue(evidence)
+# Every verdict a trusted root can change: whether the signer chains to one, and whether a timestamp's
+# authority does, which decides the moment the certificate is judged at (verified or expired).
+SIGNED = (SignatureState.VERIFIED, SignatureState.EXPIRED, SignatureState.UNVERIFIED)
+
+
+def signed_files_recheck() -> int:
+    """Queues a check of every signed file whose verdict a root decides; returns how many."""
+    evidence = list(EvidenceFile.objects.filter(check_result__signature__in=SIGNED))
+    for file in evidence:
+        evidence_check_queue(file)
+    return len(evidence)
 
 
 @transaction.atomic
 def trusted_root_add(*, data: bytes, acting_user, name: str = "") -> TrustedRoot:
-    """Trusts a root certificate (PEM or DER); files signed but not verified are checked again."""
+    """Trusts a root certificate (PEM or DER); every signed file is checked again (its signer or its
+    timestamp's authority may chain to it)."""
     certificate = _load_certificate(data)
     if not certificate.self_signed or not certificate.ca:
         raise ValidationError(NOT_A_ROOT, code="not_a_root")
@@ -150,13 +159,13 @@ def trusted_root_add(*, data: bytes, acting_user, name: str = "") -> TrustedRoot
     root.full_clean()
     root._history_user = acting_user
     root.save()
-    _recheck([SignatureState.UNVERIFIED])
+    signed_files_recheck()
     return root
 
 
 @transaction.atomic
 def trusted_root_remove(*, root: TrustedRoot, acting_user) -> None:
-    """Stops trusting a root; files whose signer was verified are checked again."""
+    """Stops trusting a root; every signed file is checked again."""
     root._history_user = acting_user
     root.delete()
-    _recheck([SignatureState.VERIFIED, SignatureState.EXPIRED])
+    signed_files_recheck()

@@ -24,6 +24,11 @@ for _name in ("pyhanko.sign.validation", "pyhanko.sign.diff_analysis"):
 
 # The worst signature decides the file's state: the order below, worst first.
 SEVERITY = ("altered", "invalid", "expired", "unverified", "verified")
+# A timestamp token's verdict: its time decides; its authority is not trusted (now); or it does not hold
+# (altered, made for another signature, or dated outside its authority's certificate or in the future).
+TIME_STAMP = ("trusted", "not_trusted", "rejected")
+# A stamp dated later than this past the check's clock is refused: clocks differ, not by days.
+CLOCK_SKEW = datetime.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,13 @@ class SignatureFound:
     signer_organisation: str
     signed_at: datetime.datetime | None
     covers_whole_file: bool
-    # True: signed_at is a trusted timestamp authority's (RFC 3161 token); False: the signer's own clock.
-    time_stamped: bool = False
+    # The signature's RFC 3161 timestamp token, if any: one of TIME_STAMP ("" when there is none).
+    time_stamp: str = ""
+
+    @property
+    def time_stamped(self) -> bool:
+        """signed_at is a trusted timestamp authority's, not the signer's own clock."""
+        return self.time_stamp == "trusted"
 
     def as_json(self) -> dict:
         return {
@@ -42,7 +52,7 @@ class SignatureFound:
             "signer_name": self.signer_name,
             "signer_organisation": self.signer_organisation,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
-            "time_stamped": self.time_stamped,
+            "time_stamp": self.time_stamp,
             "covers_whole_file": self.covers_whole_file,
         }
 
@@ -98,7 +108,7 @@ def _one(embedded, roots: list[asn1_x509.Certificate]) -> SignatureFound:
 
     certificate = embedded.signer_cert
     name, organisation = _names(certificate)
-    status, moment, time_stamped = run_to_completion(lambda: _validated(embedded, roots))
+    status, moment, time_stamp = run_to_completion(lambda: _validated(embedded, roots))
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     later_changes_allowed = status.modification_level in (
         ModificationLevel.NONE,
@@ -115,17 +125,20 @@ def _one(embedded, roots: list[asn1_x509.Certificate]) -> SignatureFound:
         state = "verified"
     else:
         state = "unverified"
-    signed_at = moment if time_stamped else embedded.self_reported_timestamp
-    return SignatureFound(state, name, organisation, signed_at, whole, time_stamped)
+    signed_at = moment if time_stamp == "trusted" else embedded.self_reported_timestamp
+    return SignatureFound(state, name, organisation, signed_at, whole, time_stamp)
 
 
 async def _validated(embedded, roots: list[asn1_x509.Certificate]):
-    """(pyHanko's status, the moment the certificate is judged at, whether that moment is a timestamp
-    authority's). The certificate is judged at the time of signing: a document signed last year stays
-    valid after its certificate expired. That time is the signer's own claim unless the signature
-    carries a timestamp token of an authority chaining to a trusted root, whose time then decides: a
-    signer who set the computer's clock back is judged at the real time. A token that is altered, or
-    whose authority is not trusted now, counts as none."""
+    """(pyHanko's status, the moment the certificate is judged at, the timestamp token's verdict).
+
+    The certificate is judged at the time of signing: a document signed last year stays valid after its
+    certificate expired. That time is the signer's own claim unless the signature carries a timestamp
+    token whose authority chains to a trusted root and is valid now, whose time then decides: a signer
+    who set the computer's clock back is judged at the real time. Once the authority's certificate has
+    expired its tokens are "not_trusted" (nothing here can prove it was not revoked before), and the
+    claim decides again. A token that does not hold is "rejected", shown to the appraiser, and decides
+    nothing. (A token pyHanko cannot parse at all fails the whole check, as before: "not checked".)"""
     from pyhanko.sign.validation import async_validate_pdf_signature, generic_cms
     from pyhanko_certvalidator import ValidationContext
 
@@ -136,13 +149,23 @@ async def _validated(embedded, roots: list[asn1_x509.Certificate]):
         embedded.signer_info, trusting(), raw_digest=embedded.compute_digest
     )
     token = timing.get("timestamp_validity")
-    time_stamped = token is not None and token.intact and token.valid and token.trusted
-    if time_stamped:
+    time_stamp = _token_verdict(token) if token is not None else ""
+    if time_stamp == "trusted":
         moment = token.timestamp
     else:
         moment = embedded.self_reported_timestamp or datetime.datetime.now(datetime.UTC)
     status = await async_validate_pdf_signature(embedded, trusting(moment), ts_validation_context=trusting())
-    return status, moment, time_stamped
+    return status, moment, time_stamp
+
+
+def _token_verdict(token) -> str:
+    if not token.intact or not token.valid:  # altered, or its imprint is another signature's
+        return "rejected"
+    if _expired_at(token.signing_cert, token.timestamp):  # a time its authority could not vouch for
+        return "rejected"
+    if token.timestamp > datetime.datetime.now(datetime.UTC) + CLOCK_SKEW:
+        return "rejected"
+    return "trusted" if token.trusted else "not_trusted"
 
 
 def read_signatures(stream: BinaryIO, trusted_roots: list[bytes]) -> SignatureReport:
@@ -156,7 +179,8 @@ def read_signatures(stream: BinaryIO, trusted_roots: list[bytes]) -> SignatureRe
     roots = [asn1_x509.Certificate.load(der) for der in trusted_roots]
     try:
         reader = PdfFileReader(stream, strict=False)
-        embedded = list(reader.embedded_signatures)
+        # Approval signatures only: a document timestamp (PAdES /DocTimeStamp) has no signer to judge.
+        embedded = list(reader.embedded_regular_signatures)
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
         logger.info("PDF not readable for signatures: %s", error)
         return SignatureReport("unreadable")

@@ -8,6 +8,7 @@ EC P-256 keys: generated in milliseconds (a timestamp authority: RSA, as pyHanko
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from dataclasses import dataclass
 from unittest import mock
@@ -120,11 +121,13 @@ def sign_pdf(
     signed_at: datetime.datetime,
     field_name: str = "ChuKySo",
     time_stamp: tuple[Identity, datetime.datetime] | None = None,
+    stamp_another_signature: bool = False,
 ) -> bytes:
     """The PDF with one approval signature of `signer` claiming `signed_at`, added as an incremental
     update: a signed PDF signed again (another `field_name`) is countersigned. With `time_stamp`
     (a timestamp authority made by make_signer(time_stamping=True), and its time), the signature also
-    carries that authority's RFC 3161 token, as a signing tool with a timestamp server adds it."""
+    carries that authority's RFC 3161 token, as a signing tool with a timestamp server adds it;
+    `stamp_another_signature` makes the token vouch for other bytes (a token copied from elsewhere)."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -148,7 +151,22 @@ def sign_pdf(
         authority_key = authority.key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        timestamper = DummyTimeStamper(
+
+        class _Stamper(DummyTimeStamper):
+            def _build_tst_info(self, message_imprint, dt, req):
+                if stamp_another_signature:
+                    from asn1crypto import tsp
+
+                    other = hashlib.new(message_imprint["hash_algorithm"]["algorithm"].native, b"other")
+                    message_imprint = tsp.MessageImprint(
+                        {
+                            "hash_algorithm": message_imprint["hash_algorithm"],
+                            "hashed_message": other.digest(),
+                        }
+                    )
+                return super()._build_tst_info(message_imprint, dt, req)
+
+        timestamper = _Stamper(
             tsa_cert=asn1_x509.Certificate.load(authority.der),
             tsa_key=asn1_keys.PrivateKeyInfo.load(authority_key),
             certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
@@ -171,6 +189,32 @@ def sign_pdf(
     # after the browser tests, whose Playwright loop lives for the session).
     with mock.patch("pyhanko.sign.signers.pdf_signer.datetime", _Clock):
         return run_to_completion(lambda: signing.async_sign_pdf(writer)).getvalue()
+
+
+def timestamp_document(pdf: bytes, authority: Identity, root: Identity, *, at: datetime.datetime) -> bytes:
+    """The PDF with a document timestamp of `authority` (PAdES /DocTimeStamp) added as an incremental
+    update, as an archive adds one to a signed file."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from evidence.signatures import run_to_completion
+
+    key = authority.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(authority.der),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key),
+        certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
+        fixed_dt=at,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    stamping = signers.PdfTimeStamper(stamper)
+    return run_to_completion(lambda: stamping.async_timestamp_pdf(writer, "sha256")).getvalue()
 
 
 def alter_after_signing(signed: bytes) -> bytes:

@@ -17,7 +17,7 @@ from evidence.checks import evidence_check_run, trusted_root_add, trusted_root_r
 from evidence.models import CheckStatus, EvidenceCheck, SignatureState, TrustedRoot
 from evidence.services import evidence_attach
 from evidence.signatures import read_signatures
-from sample.pki import Identity, alter_after_signing, make_root, make_signer, sign_pdf
+from sample.pki import Identity, alter_after_signing, make_root, make_signer, sign_pdf, timestamp_document
 
 from .factories import docx_bytes, pdf_bytes, upload
 
@@ -124,7 +124,7 @@ def test_a_trusted_timestamp_decides_the_signing_time_and_the_page_says_whose_ti
     check = _checked(world, stamped, django_capture_on_commit_callbacks)
     assert check.signature == SignatureState.VERIFIED
     assert (check.signed_at, check.signed_at_time_stamped) == (STAMPED_AT, True)
-    assert check.signatures[0]["time_stamped"] is True
+    assert check.signatures[0]["time_stamp"] == "trusted"
     claimed = _checked(
         world,
         sign_pdf(pdf_bytes("b"), pki.signer, pki.root, signed_at=SIGNED_AT),
@@ -142,15 +142,62 @@ def test_a_trusted_timestamp_decides_the_signing_time_and_the_page_says_whose_ti
 
 
 def test_a_timestamp_of_an_authority_not_trusted_leaves_the_signers_claim(
-    pki, authority, world, django_capture_on_commit_callbacks
+    pki, world, trusted, login, django_capture_on_commit_callbacks
 ):
-    trusted_root_add(data=pki.stranger_root.der, acting_user=world.users["home_affairs"])
+    """The signer chains to the trusted root, the authority to another: verified, at the claimed time."""
+    stranger = make_signer(
+        pki.stranger_root, "Dịch vụ dấu thời gian lạ", "Tổ chức lạ",
+        valid_from=ISSUED, valid_to=NOW + 365 * DAY, time_stamping=True,
+    )  # fmt: skip
     stamped = sign_pdf(
-        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT)
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(stranger, STAMPED_AT)
     )
     check = _checked(world, stamped, django_capture_on_commit_callbacks)
-    assert check.signature == SignatureState.UNVERIFIED
+    assert check.signature == SignatureState.VERIFIED
     assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, False)
+    assert check.signatures[0]["time_stamp"] == "not_trusted"
+    page = login(world.users["home_affairs"]).get(reverse("evidence:item_files", args=[world.item.pk]))
+    assert 'data-time-stamp="not_trusted"' in page.content.decode()
+
+
+def test_a_timestamp_made_for_other_bytes_is_refused_and_shown(
+    pki, authority, world, trusted, login, django_capture_on_commit_callbacks
+):
+    """A token copied from another signature (its imprint is not this signature's) decides nothing."""
+    copied = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT),
+        stamp_another_signature=True,
+    )  # fmt: skip
+    check = _checked(world, copied, django_capture_on_commit_callbacks)
+    assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, False)
+    assert check.signatures[0]["time_stamp"] == "rejected"
+    page = login(world.users["home_affairs"]).get(reverse("evidence:item_files", args=[world.item.pk]))
+    assert 'data-time-stamp="rejected"' in page.content.decode() and "Refused" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("authority_from", "authority_to", "stamped_at", "verdict"),
+    [
+        (ISSUED, NOW - DAY, STAMPED_AT, "not_trusted"),  # the authority's certificate has expired since
+        (STAMPED_AT + DAY, NOW + 365 * DAY, STAMPED_AT, "rejected"),  # dated before the authority existed
+        (ISSUED, NOW + 365 * DAY, NOW + 2 * DAY, "rejected"),  # dated in the future
+        (ISSUED, NOW + 365 * DAY, NOW + datetime.timedelta(minutes=30), "trusted"),  # within the clocks' skew
+    ],
+)
+def test_a_timestamp_counts_only_while_its_authority_can_vouch_for_its_time(
+    pki, world, trusted, django_capture_on_commit_callbacks, authority_from, authority_to, stamped_at, verdict
+):
+    authority = make_signer(
+        pki.root, "Dịch vụ cấp dấu thời gian", "Tổ chức chứng thực thử nghiệm",
+        valid_from=authority_from, valid_to=authority_to, time_stamping=True,
+    )  # fmt: skip
+    stamped = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, stamped_at)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    assert check.signatures[0]["time_stamp"] == verdict
+    assert check.signed_at_time_stamped == (verdict == "trusted")
+    assert check.signed_at == (stamped_at if verdict == "trusted" else SIGNED_AT)
 
 
 def test_a_signer_who_set_the_clock_back_is_judged_at_the_stamped_time(
@@ -167,6 +214,20 @@ def test_a_signer_who_set_the_clock_back_is_judged_at_the_stamped_time(
     check = _checked(world, stamped, django_capture_on_commit_callbacks)
     assert check.signature == SignatureState.EXPIRED
     assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, True)
+
+
+def test_a_document_timestamp_added_later_is_no_signer_and_fails_nothing(
+    pki, authority, world, trusted, django_capture_on_commit_callbacks
+):
+    """An archive's /DocTimeStamp after the signature: the file is checked, its one signer verified."""
+    signed = sign_pdf(pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT)
+    check = _checked(
+        world,
+        timestamp_document(signed, authority, pki.root, at=STAMPED_AT),
+        django_capture_on_commit_callbacks,
+    )
+    assert (check.status, check.signature) == (CheckStatus.DONE, SignatureState.VERIFIED)
+    assert [signature["signer_name"] for signature in check.signatures] == ["Nguyễn Văn An"]
 
 
 def test_an_unsigned_pdf_and_a_word_file_are_not_signed(world, trusted, django_capture_on_commit_callbacks):
@@ -191,6 +252,52 @@ def test_trusting_a_root_later_rechecks_files_signed_but_not_verified(
     assert check.signature == SignatureState.UNVERIFIED
     assert [h.history_type for h in TrustedRoot.history.order_by("history_date")] == ["+", "-"]
     assert TrustedRoot.history.first().history_user == world.users["home_affairs"]
+
+
+def test_trusting_or_removing_the_root_of_a_timestamps_authority_rechecks_verified_files(
+    pki, world, trusted, django_capture_on_commit_callbacks
+):
+    """The signer is verified either way; the authority's root decides whose time is shown."""
+    authority = make_signer(
+        pki.stranger_root, "Dịch vụ dấu thời gian khác", "Tổ chức khác",
+        valid_from=ISSUED, valid_to=NOW + 365 * DAY, time_stamping=True,
+    )  # fmt: skip
+    stamped = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    assert (check.signature, check.signed_at) == (SignatureState.VERIFIED, SIGNED_AT)
+    with django_capture_on_commit_callbacks(execute=True):
+        root = trusted_root_add(data=pki.stranger_root.pem, acting_user=world.users["home_affairs"])
+    check.refresh_from_db()
+    assert (check.signature, check.signed_at, check.signed_at_time_stamped) == (
+        SignatureState.VERIFIED, STAMPED_AT, True,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        trusted_root_remove(root=root, acting_user=world.users["home_affairs"])
+    check.refresh_from_db()
+    assert (check.signed_at, check.signed_at_time_stamped) == (SIGNED_AT, False)
+
+
+def test_the_recheck_command_judges_files_checked_before_the_timestamps_counted(
+    pki, authority, world, trusted, django_capture_on_commit_callbacks
+):
+    """A check stored by an earlier version (the signer's claimed time, no token verdict) is judged anew."""
+    from django.core.management import call_command
+
+    stamped = sign_pdf(
+        pdf_bytes(), pki.signer, pki.root, signed_at=SIGNED_AT, time_stamp=(authority, STAMPED_AT)
+    )
+    check = _checked(world, stamped, django_capture_on_commit_callbacks)
+    EvidenceCheck.objects.filter(pk=check.pk).update(signed_at=SIGNED_AT, signed_at_time_stamped=False)
+    unsigned = _checked(world, pdf_bytes("khong ky"), django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recheck_signatures", stdout=out)
+    assert out.getvalue().startswith("1 signed files queued")
+    check.refresh_from_db()
+    assert (check.signed_at, check.signed_at_time_stamped, check.attempts) == (STAMPED_AT, True, 2)
+    assert EvidenceCheck.objects.get(pk=unsigned.pk).attempts == 1  # nothing for a root to change
 
 
 def test_a_signers_certificate_is_not_a_root_and_garbage_is_not_a_certificate(pki, world):
