@@ -1,5 +1,6 @@
-"""The sample province's evidence files (made up): signed, changed after signing, unsigned, signed by
-an untrusted authority, and one file uploaded by two agencies, so the appraisal pages show every badge.
+"""The sample province's evidence files (made up): signed (the plan with a timestamp authority's token),
+changed after signing, unsigned, signed by an untrusted authority, and one file uploaded by two agencies,
+so the appraisal pages show every badge.
 
 The PDFs are built once and kept in sample/evidence/ (`python -m sample.evidence` rebuilds them with
 new throwaway keys; the loader only reads them, so load_sample stays fast). The sample's root (a
@@ -132,6 +133,10 @@ def build_files() -> None:  # pragma: no cover - run by hand to rebuild sample/e
     stranger = make_root("CA không được tin cậy (minh hoạ)", valid_from=start, valid_to=end)
     gtvt = make_signer(root, "Nguyễn Văn Hùng", "Sở Giao thông vận tải", valid_from=start, valid_to=end)
     nam_sach = make_signer(stranger, "Phạm Thị Lan", "UBND huyện Nam Sách", valid_from=start, valid_to=end)
+    time_stamps = make_signer(
+        root, "Dịch vụ cấp dấu thời gian mẫu", "Tổ chức chứng thực thử nghiệm",
+        valid_from=start, valid_to=end, time_stamping=True,
+    )  # fmt: skip
 
     def pdf(title: str, body: str) -> bytes:
         html = (
@@ -148,7 +153,13 @@ def build_files() -> None:  # pragma: no cover - run by hand to rebuild sample/e
         "tục hành chính trong lĩnh vực đường thủy nội địa và đăng kiểm phương tiện.",
     )
     (FILES / "Ke-hoach-CCHC-2022-So-GTVT.pdf").write_bytes(
-        sign_pdf(plan, gtvt, root, signed_at=datetime.datetime(2022, 1, 10, 2, 0, tzinfo=UTC))
+        sign_pdf(
+            plan,
+            gtvt,
+            root,
+            signed_at=datetime.datetime(2022, 1, 10, 2, 0, tzinfo=UTC),
+            time_stamp=(time_stamps, datetime.datetime(2022, 1, 10, 2, 5, tzinfo=UTC)),
+        )
     )
     report = pdf(
         "BÁO CÁO Kết quả cải cách hành chính quý IV năm 2022",

@@ -293,6 +293,7 @@ def test_the_sample_evidence_shows_every_badge_on_the_appraisal_pages(loaded):
     pages = loaded["evidence"]["pages"]
     plan = pages["so-gtvt", "1.1.1"]
     assert 'data-check="verified"' in plan and "Nguyễn Văn Hùng" in plan
+    assert 'data-signed-at="stamped">09:05 10/01/2022' in plan  # the timestamp authority's time
     assert 'data-flag="duplicate"' in plan and "Sở Y tế" in plan
     assert 'data-check="altered"' in pages["so-gtvt", "1.2"]
     unsigned = pages["so-y-te", "1.2"]
