@@ -188,7 +188,10 @@ def test_a_second_save_from_a_stale_page_is_told_and_overwrites_nothing(client, 
 
 
 def test_a_conflict_shows_the_other_save_in_words_not_as_stored(client, world):
-    """The other person's input reads as on the page: 1,75 with a decimal comma, a level by its label."""
+    """The other person's input reads as on the page: 1,75 with a decimal comma, a level by its label;
+    the person by their name."""
+    world.users["focal"].first_name = "Trần Văn Bảo"
+    world.users["focal"].save()
     client.force_login(world.users["focal"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     post_item(client, world, "1.1", version=1, points="1,75")
@@ -199,7 +202,8 @@ def test_a_conflict_shows_the_other_save_in_words_not_as_stored(client, world):
 
     points = message(post_item(client, world, "1.1", version=1, points="0,5").content.decode())
     level = message(post_item(client, world, "1.2", version=1, level="khong").content.decode())
-    assert "vừa được lưu từ nơi khác" in points and "1,75" in points and "1.75" not in points
+    assert "vừa được lưu từ nơi khác" in points and "1,75</strong>." in points and "1.75" not in points
+    assert "Trần Văn Bảo đã lưu" in points
     assert "vừa được lưu từ nơi khác" in level and "Đúng hạn" in level and "dung_han" not in level
 
 
