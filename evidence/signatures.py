@@ -24,9 +24,6 @@ for _name in ("pyhanko.sign.validation", "pyhanko.sign.diff_analysis"):
 
 # The worst signature decides the file's state: the order below, worst first.
 SEVERITY = ("altered", "invalid", "expired", "unverified", "verified")
-# A timestamp token's verdict: its time decides; its authority is not trusted (now); or it does not hold
-# (altered, made for another signature, or dated outside its authority's certificate or in the future).
-TIME_STAMP = ("trusted", "not_trusted", "rejected")
 # A stamp dated later than this past the check's clock is refused: clocks differ, not by days.
 CLOCK_SKEW = datetime.timedelta(hours=1)
 
@@ -38,7 +35,9 @@ class SignatureFound:
     signer_organisation: str
     signed_at: datetime.datetime | None
     covers_whole_file: bool
-    # The signature's RFC 3161 timestamp token, if any: one of TIME_STAMP ("" when there is none).
+    # The verdict on the signature's RFC 3161 timestamp token ("" when it has none): "trusted" (its time
+    # decides), "not_trusted" (its authority is not trusted now) or "rejected" (altered, made for another
+    # signature, or dated outside its authority's certificate or in the future).
     time_stamp: str = ""
 
     @property
