@@ -145,33 +145,8 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     timestamper = None
     if time_stamp is not None:
-        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
         authority, stamped_at = time_stamp
-        authority_key = authority.key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-
-        class _Stamper(DummyTimeStamper):
-            def _build_tst_info(self, message_imprint, dt, req):
-                if stamp_another_signature:
-                    from asn1crypto import tsp
-
-                    other = hashlib.new(message_imprint["hash_algorithm"]["algorithm"].native, b"other")
-                    message_imprint = tsp.MessageImprint(
-                        {
-                            "hash_algorithm": message_imprint["hash_algorithm"],
-                            "hashed_message": other.digest(),
-                        }
-                    )
-                return super()._build_tst_info(message_imprint, dt, req)
-
-        timestamper = _Stamper(
-            tsa_cert=asn1_x509.Certificate.load(authority.der),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(authority_key),
-            certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
-            fixed_dt=stamped_at,
-        )
+        timestamper = _time_stamper(authority, root, stamped_at, another_signature=stamp_another_signature)
     signing = signers.PdfSigner(
         signers.PdfSignatureMetadata(field_name=field_name), signer=simple, timestamper=timestamper
     )
@@ -191,27 +166,44 @@ def sign_pdf(
         return run_to_completion(lambda: signing.async_sign_pdf(writer)).getvalue()
 
 
-def timestamp_document(pdf: bytes, authority: Identity, root: Identity, *, at: datetime.datetime) -> bytes:
-    """The PDF with a document timestamp of `authority` (PAdES /DocTimeStamp) added as an incremental
-    update, as an archive adds one to a signed file."""
+def _time_stamper(authority: Identity, root: Identity, at: datetime.datetime, *, another_signature=False):
+    """pyHanko's test timestamp server as `authority` (its chain up to `root` embedded), stamping `at`;
+    with `another_signature` its tokens vouch for other bytes (a token copied from elsewhere)."""
     from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from evidence.signatures import run_to_completion
+    class Stamper(DummyTimeStamper):
+        def _build_tst_info(self, message_imprint, dt, req):
+            if another_signature:
+                other = hashlib.new(message_imprint["hash_algorithm"]["algorithm"].native, b"other")
+                message_imprint = tsp.MessageImprint(
+                    {"hash_algorithm": message_imprint["hash_algorithm"], "hashed_message": other.digest()}
+                )
+            return super()._build_tst_info(message_imprint, dt, req)
 
     key = authority.key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    stamper = DummyTimeStamper(
+    return Stamper(
         tsa_cert=asn1_x509.Certificate.load(authority.der),
         tsa_key=asn1_keys.PrivateKeyInfo.load(key),
         certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(root.der)]),
         fixed_dt=at,
     )
+
+
+def timestamp_document(pdf: bytes, authority: Identity, root: Identity, *, at: datetime.datetime) -> bytes:
+    """The PDF with a document timestamp of `authority` (PAdES /DocTimeStamp) added as an incremental
+    update, as an archive adds one to a signed file."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from evidence.signatures import run_to_completion
+
+    stamper = _time_stamper(authority, root, at)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     stamping = signers.PdfTimeStamper(stamper)
     return run_to_completion(lambda: stamping.async_timestamp_pdf(writer, "sha256")).getvalue()
