@@ -17,7 +17,7 @@ from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from parindex.snapshots import one_snapshot
 from scoring.models import CriteriaNode
-from tests.assessment.test_self_assessment import attach, post_item
+from tests.assessment.test_self_assessment import PDF, attach, post_item
 from tests.worlds import self_assessment_world
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_every_change_of_the_agency_makes_its_answers_newer(client, world):
 
 
 def _pdf(name):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    return SimpleUploadedFile(name, PDF, "application/pdf")
 
 
 def test_the_progress_answer_is_dated_as_its_figures(client, world):
