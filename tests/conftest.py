@@ -21,6 +21,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_criteria_trees():
+    """Each test starts with no cached criteria tree. The cache is keyed by set id and revision, and a
+    test database hands set ids out again within one worker (the cache held sets 12–22, all at revision
+    8, the small document's): a later test's set, same id and revision, was served an earlier test's tree (its page then had no leaf of its own items: the e2e flake of 3 runs in 10)."""
+    from scoring.tree_cache import criteria_tree_clear
+
+    criteria_tree_clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process, even when REDIS_URL is set (as in `make test`), unless the test starts a
     real worker (tests marked `celery` and tests/public/worker.py switch eager off themselves)."""
