@@ -32,6 +32,9 @@ class AssessmentItem(models.Model):
     not_applicable_reason = models.TextField(_("reason not applicable"), blank=True)
     self_input = models.JSONField(_("self-assessment input"), null=True, blank=True)
     self_note = models.TextField(_("self-assessment note"), blank=True)
+    # The agency's own last save of this leaf (`updated_at` moves with appraisers' writes too): the
+    # overview's last activity.
+    self_scored_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
     appraised_input = models.JSONField(_("appraisal input"), null=True, blank=True)
     appraisal_comment = models.TextField(_("appraisal comment"), blank=True)
     appraised_by = models.ForeignKey(

@@ -413,10 +413,10 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
             leaves=Count("id", filter=Q(applicable=True), distinct=True),
             scored=Count("id", filter=Q(applicable=True, self_input__isnull=False), distinct=True),
             with_evidence=Count("id", filter=Q(applicable=True, evidence_links__isnull=False), distinct=True),
-            # Every written item's, a leaf marked not applicable too: a save sets only its item's (no
-            # submission update per save). An item never written (version 1) was only created when the
-            # round opened: that is no activity of the agency's.
-            last_change=Max("updated_at", filter=Q(version__gt=1)),
+            # The agency's own writes: its saves (a leaf marked not applicable too; a save sets only its
+            # item's, no submission update per save) and its explanations, not the appraisers' scores.
+            last_scored=Max("self_scored_at"),
+            last_explained=Max("explained_at"),
         )
     }
     submissions = {s.agency_id: s for s in Submission.objects.filter(period=period, agency__in=agencies)}
@@ -426,11 +426,16 @@ def self_assessment_overview(*, period: Period, agencies) -> list[OverviewRow]:
         submission = submissions.get(agency.id)
         if submission is not None and submission.locked:
             status = SubmissionStatus.SUBMITTED
-        elif count.get("scored") or count.get("last_change"):  # a leaf marked not applicable is a start
+        elif count.get("scored") or count.get("last_scored"):  # a leaf marked not applicable is a start
             status = SubmissionStatus.IN_PROGRESS
         else:
             status = "not_started"
-        last = [t for t in (count.get("last_change"), submission and submission.last_activity_at) if t]
+        writes = (
+            count.get("last_scored"),
+            count.get("last_explained"),
+            submission and submission.last_activity_at,
+        )
+        last = [t for t in writes if t]
         rows.append(
             OverviewRow(
                 agency=agency,

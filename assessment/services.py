@@ -159,6 +159,7 @@ SELF_SCORED_FIELDS = (
     "self_note",
     "status",
     "version",
+    "self_scored_at",
     "updated_at",
 )
 
@@ -218,12 +219,13 @@ def item_self_score(
     current.self_note = note.strip()
     current.status = ItemStatus.SELF_SCORED if (cleaned or not applicable) else ItemStatus.NOT_STARTED
     current.version += 1
+    current.self_scored_at = current._history_date = timezone.now()  # the audit row says the same time
     current._change_reason = "self-assessment"
     current.save(update_fields=SELF_SCORED_FIELDS)
     if submission is None:  # the first save creates it, so that later saves lock it (see above)
-        submission_for(period=period, agency=agency, written_at=current.updated_at)
+        submission_for(period=period, agency=agency, written_at=current.self_scored_at)
     # No update of the submission's last activity on every save: the overview takes the latest of it and
-    # the items' `updated_at`, which this save has just set (one statement fewer on the hot path).
+    # the items' `self_scored_at`, which this save has just set (one statement fewer on the hot path).
     return current
 
 

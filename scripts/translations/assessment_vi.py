@@ -25,6 +25,7 @@ VI = {
     "signed off by": "người ký duyệt",
     "reason for reopening": "lý do mở lại",
     "last activity": "hoạt động gần nhất",
+    "self-assessed at": "thời điểm tự chấm",
     "Can sign off their own agency's submitted self-assessment": "Được ký duyệt bản tự đánh giá đã gửi của cơ quan mình",
     "Can reopen a submitted self-assessment": "Được mở lại bản tự đánh giá đã gửi",
     "self-assessment submission": "bản tự đánh giá đã gửi",

@@ -197,7 +197,7 @@ def test_the_first_save_records_the_activity(world, client):
 
 def test_every_save_moves_the_overview_s_last_activity(world, client):
     """A save does not rewrite the submission (a statement fewer per autosave): the overview's last
-    activity is the latest of the submission's and the items' own `updated_at`."""
+    activity is the latest of the submission's and the items' own `self_scored_at`."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -213,10 +213,10 @@ def test_every_save_moves_the_overview_s_last_activity(world, client):
     item.refresh_from_db()
     client.post(url, {"version": item.version, "points": "2"}, HTTP_HX_REQUEST="true")
     item.refresh_from_db()
-    assert item.self_input == {"points": "2"} and item.updated_at > long_ago
+    assert item.self_input == {"points": "2"} and item.self_scored_at > long_ago
     rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
     before = next(row for row in rows if row.agency == world.agency)
-    assert before.last_activity == item.updated_at
+    assert before.last_activity == item.self_scored_at
     other = world.item("1.2")  # marked not applicable: its item leaves the counts, not the activity
     client.post(
         reverse("assessment:item_save", args=[world.period.code, world.agency.code, other.pk]),
@@ -224,10 +224,10 @@ def test_every_save_moves_the_overview_s_last_activity(world, client):
         HTTP_HX_REQUEST="true",
     )
     other.refresh_from_db()
-    assert other.applicable is False and other.updated_at > item.updated_at
+    assert other.applicable is False and other.self_scored_at > item.self_scored_at
     rows = self_assessment_overview(period=world.period, agencies=type(world.agency).objects.all())
     row = next(row for row in rows if row.agency == world.agency)
-    assert row.last_activity == other.updated_at
+    assert row.last_activity == other.self_scored_at
     assert (row.leaves, row.scored) == (before.leaves - 1, before.scored)
 
 
@@ -253,4 +253,4 @@ def test_an_agency_that_has_not_started_shows_no_last_activity(world, client):
     )
     item.refresh_from_db()
     assert item.version == 2 and not item.applicable
-    assert (row().last_activity, row().status, row().scored) == (item.updated_at, "in_progress", 0)
+    assert (row().last_activity, row().status, row().scored) == (item.self_scored_at, "in_progress", 0)

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from agencies.models import Extension
+from agencies.models import Agency, Extension
 from assessment import selectors, services
 from assessment.models import AssessmentItem, ItemStatus, Submission, SubmissionStatus
 from evidence.models import EvidenceFile, EvidenceLink
@@ -447,6 +447,46 @@ def test_home_affairs_overview_and_its_xlsx(client, world):
     assert client.get(reverse("assessment:overview", args=[world.period.code])).status_code == 404
 
 
+def test_the_overview_dates_the_agencys_own_activity_not_the_appraisers(client, world):
+    """An agency's last activity is its own writes: an appraiser's score of its items later is not."""
+    from agencies.workflow import period_transition
+    from assessment import appraisal
+    from tests.worlds import appraisal_started
+
+    def last_activity():
+        rows = selectors.self_assessment_overview(period=world.period, agencies=Agency.objects.all())
+        return {row.agency.code: row.last_activity for row in rows}
+
+    client.force_login(world.users["focal"])
+    before = timezone.now()
+    post_item(client, world, "1.1", points="1")
+    scored_at = last_activity()["so-a"]
+    assert before < scored_at < timezone.now() and last_activity()["so-b"] is None
+    score_everything(client, world)
+    client.post(
+        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
+    )
+    submitted_at = Submission.objects.get(agency=world.agency).submitted_at
+    assert submitted_at > scored_at and last_activity()["so-a"] == submitted_at
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
+    item = world.item("1.1")
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "0"},
+        comment="Thiếu kế hoạch",
+    )  # fmt: skip
+    assert world.item("1.1").updated_at > submitted_at
+    assert last_activity()["so-a"] == submitted_at
+    period_transition(
+        period=world.period, name="open_explanation", acting_user=world.users["lead"], confirmed=True,
+        override_reason="Theo lịch",
+    )  # fmt: skip
+    item = world.item("1.1")
+    appraisal.item_explain(
+        item=item, acting_user=world.users["focal"], expected_version=item.version, text="Đã ban hành"
+    )
+    assert last_activity()["so-a"] == world.item("1.1").explained_at > submitted_at
+
+
 def test_services_refuse_what_the_views_would(world):
     """The services check on their own, whatever calls them."""
     item = world.item("1.1")
@@ -540,3 +580,33 @@ def test_evidence_cannot_change_once_the_window_closes_or_after_submission(clien
     evidence = item.evidence_links.get().evidence
     unlink = client.post(reverse("evidence:unlink", args=[item.pk, evidence.pk]), HTTP_HX_REQUEST="true")
     assert "it is closed now" in unlink.content.decode() and item.evidence_links.count() == 1
+
+
+def test_an_upgrade_dates_the_saves_made_before_it_from_their_audit_rows(client, world):
+    """Items saved before `self_scored_at` existed get their last self-assessment save's time from the
+    history; an appraiser's later write does not count, and a never-saved item stays undated."""
+    import importlib
+
+    from django.apps import apps
+
+    from assessment import appraisal
+    from tests.worlds import appraisal_started
+
+    upgrade = importlib.import_module("assessment.migrations.0008_item_self_scored_at")
+    client.force_login(world.users["focal"])
+    score_everything(client, world)
+    client.post(
+        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
+    )
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
+    item = world.item("1.1")
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "0"},
+        comment="Thiếu kế hoạch",
+    )  # fmt: skip
+    saved = dict(AssessmentItem.objects.values_list("pk", "self_scored_at"))
+    AssessmentItem.objects.update(self_scored_at=None)
+    upgrade.self_scored_at_from_history(apps, None)
+    assert dict(AssessmentItem.objects.values_list("pk", "self_scored_at")) == saved
+    assert saved[world.item("1.1").pk] < world.item("1.1").updated_at
+    assert saved[world.item("1.1", world.other).pk] is None
