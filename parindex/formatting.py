@@ -15,6 +15,16 @@ def format_vi(value: Decimal | int | None, places: int = 2, thousands: bool = Fa
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def format_vi_exact(value: Decimal | int | None) -> str:
+    """A configured figure (a floor, a threshold) exactly as configured, Vietnamese style, without
+    trailing zeros: 92.50 → "92,5", 90.00 → "90", 100 → "100". Never rounded: a floor of 92.5 is not
+    "93" (an index of 92,50 meets it)."""
+    if value is None:
+        return ""
+    number = Decimal(value).normalize()
+    return format_vi(number, max(0, -int(number.as_tuple().exponent)))
+
+
 def number_text(value) -> str:
     """A number as a person reads it, in the page's language, every significant digit kept (at most
     4 places): Decimal("2.0000") → "2", "1.50" → "1,5" (English "1.5")."""

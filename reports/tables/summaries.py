@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable, Hashable
 from decimal import Decimal
+from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 
-from parindex.formatting import format_vi
+from parindex.formatting import format_vi, format_vi_exact
 from scoring.engine import publish_round
-from scoring.models import AgencyResult
+from scoring.models import AgencyResult, HeadClass
 
 from ..selectors import BlockData, SnapshotData
 from .exporter import ReportExporter, TableSpec
@@ -54,6 +56,54 @@ def _block_heading(position: int, block: BlockData) -> str:
     roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
     number = roman[position] if position < len(roman) else str(position + 1)
     return f"{number}. {block.block.name}"
+
+
+def rules_by_block(
+    blocks: list[BlockData], rules_of: Callable[[BlockData], Hashable]
+) -> list[tuple[list[BlockData], Hashable]]:
+    """The blocks grouped by their rules as `rules_of` states them (e.g. the sentences a report prints),
+    in block order: one group when every block has the same rules (print them once, naming no block),
+    otherwise one group per distinct statement, with the blocks it applies to (name them)."""
+    groups: dict[Hashable, list[BlockData]] = {}
+    for block in blocks:
+        groups.setdefault(rules_of(block), []).append(block)
+    return [(members, rules) for rules, members in groups.items()]
+
+
+def head_rule_classes(blocks: list[BlockData]) -> list[str]:
+    """The head classes that some block has a rule for, in the classes' order (best first)."""
+    present = {rule.head_class for block in blocks for rule in block.head_rules}
+    return [code for code, _label in HeadClass.choices if code in present]
+
+
+def _listed_blocks(data: SnapshotData) -> list[BlockData]:
+    """The blocks a summary table lists (those with results), numbered I, II, … in this order."""
+    return [block for block in data.blocks if block.results]
+
+
+def _headings_vi(blocks: list[BlockData], listed: list[BlockData]) -> str:
+    """The blocks as the table's section rows name them: "I. Sở, ban, ngành tỉnh và II. UBND cấp huyện"."""
+    names = [_block_heading(listed.index(block), block) for block in blocks]
+    return names[0] if len(names) == 1 else "; ".join(names[:-1]) + " và " + names[-1]
+
+
+def head_floors(block: BlockData, head_class: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """A block's floors (index, every area's index) for one head class, in rule order (usually one)."""
+    return tuple((r.min_index, r.min_area_index) for r in block.head_rules if r.head_class == head_class)
+
+
+def _floors_vi(floors: tuple[tuple[Decimal, Decimal], ...]) -> str:
+    return " hoặc ".join(
+        f"Chỉ số từ {format_vi_exact(index)}% trở lên và chỉ số từng lĩnh vực từ {format_vi_exact(area)}% trở lên"
+        for index, area in floors
+    )
+
+
+def _triggers_vi(block: BlockData) -> str:
+    return "; ".join(
+        f"lĩnh vực {t.area_code} ({block.area_title(t.area_code)}) dưới {format_vi_exact(t.below)}%"
+        for t in block.review_triggers
+    )
 
 
 class RankingExporter(SummaryExporter):
@@ -178,14 +228,25 @@ class HeadClassesExporter(SummaryExporter):
                     rows.append(
                         Row([number, head_of(result.agency), result.index, min(areas) if areas else None])
                     )
+        return self.table(spec, data, config, columns, rows, self.rule_notes(data))
+
+    @staticmethod
+    def rule_notes(data: SnapshotData) -> list[str]:
+        """Each class's floors, once when every listed block has the same, otherwise per block, naming it."""
+        listed = _listed_blocks(data)
         notes = []
-        for block in data.blocks[:1]:
-            for rule in block.head_rules:
-                notes.append(
-                    f"{HEAD_CLASS_VI.get(rule.head_class, rule.head_class)}: Chỉ số từ {format_vi(rule.min_index, 0)}% "
-                    f"trở lên và chỉ số từng lĩnh vực từ {format_vi(rule.min_area_index, 0)}% trở lên."
-                )
-        return self.table(spec, data, config, columns, rows, notes)
+        for head_class in head_rule_classes(listed):
+            label = HEAD_CLASS_VI.get(head_class, head_class)
+            groups = rules_by_block(listed, partial(head_floors, head_class=head_class))
+            for blocks, floors in groups:
+                if not floors:
+                    continue  # these blocks have no rule for the class: the other groups name their own blocks
+                named = "" if len(groups) == 1 else f" ({_headings_vi(blocks, listed)})"
+                notes.append(f"{label}{named}: {_floors_vi(floors)}.")
+        without = [block for block in listed if not block.head_rules]
+        if notes and without:
+            notes.append(f"Không quy định ngưỡng xếp loại người đứng đầu ({_headings_vi(without, listed)}).")
+        return notes
 
 
 class ReviewsExporter(SummaryExporter):
@@ -212,18 +273,21 @@ class ReviewsExporter(SummaryExporter):
                     for code in result.review_flags
                 )
                 rows.append(Row([number, result.agency.name, areas, result.index]))
+        return self.table(spec, data, config, columns, rows, self.trigger_notes(data))
+
+    @staticmethod
+    def trigger_notes(data: SnapshotData) -> list[str]:
+        """The review triggers, once when every listed block has the same, otherwise per block, naming it."""
+        listed = _listed_blocks(data)
+        groups = rules_by_block(listed, _triggers_vi)
         notes = []
-        for block in data.blocks[:1]:
-            if block.review_triggers:
-                notes.append(
-                    "Phải tổ chức kiểm điểm: cơ quan, đơn vị có chỉ số "
-                    + "; ".join(
-                        f"lĩnh vực {t.area_code} ({block.area_title(t.area_code)}) dưới {format_vi(t.below, 0)}%"
-                        for t in block.review_triggers
-                    )
-                    + "."
-                )
-        return self.table(spec, data, config, columns, rows, notes)
+        for blocks, triggers in groups:
+            named = "" if len(groups) == 1 else f" ({_headings_vi(blocks, listed)})"
+            if triggers:
+                notes.append(f"Phải tổ chức kiểm điểm{named}: cơ quan, đơn vị có chỉ số {triggers}.")
+            elif named:
+                notes.append(f"Không quy định lĩnh vực phải tổ chức kiểm điểm{named}.")
+        return notes
 
 
 class RankChangesExporter(SummaryExporter):

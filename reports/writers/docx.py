@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, timedelta
+from functools import partial
 
 from django.utils import timezone
 from docx import Document
@@ -17,11 +18,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from agencies.models import WindowKind
-from parindex.formatting import format_vi
+from parindex.formatting import format_vi, format_vi_exact
 
 from ..models import ReportSettings
 from ..selectors import BlockData, SnapshotData
 from ..tables import HEAD_CLASS_VI, count_vi, date_line, head_of, rank_change_vi
+from ..tables.summaries import head_floors, head_rule_classes, rules_by_block
 from .archive import zip_normalize
 
 FONT = "Times New Roman"
@@ -122,6 +124,28 @@ class _Writer:
                 run.bold, run.italic = "b" in style, "i" in style
                 run.font.size = Pt(12 if "s" in style else 13)
         return table
+
+
+def _inline_names(blocks: list[BlockData]) -> str:
+    """Blocks inside a sentence: "sở, ban, ngành tỉnh và UBND cấp huyện"."""
+    names = [inline(block.block.name) for block in blocks]
+    return names[0] if len(names) == 1 else "; ".join(names[:-1]) + " và " + names[-1]
+
+
+def _floors_vi(floors) -> str:
+    """One head class's floors as configured (92,5%, 90%): "chỉ số tổng hợp đạt từ 90% trở lên …"."""
+    return " hoặc ".join(
+        f"chỉ số tổng hợp đạt từ {format_vi_exact(index)}% trở lên so với điểm tối đa; chỉ số ở từng lĩnh vực "
+        f"đạt từ {format_vi_exact(area)}% trở lên"
+        for index, area in floors
+    )
+
+
+def _triggers_vi(block: BlockData) -> str:
+    """A block's review triggers as configured: "Cải cách thủ tục hành chính (dưới 75%), …"."""
+    return ", ".join(
+        f"{block.area_title(t.area_code)} (dưới {format_vi_exact(t.below)}%)" for t in block.review_triggers
+    )
 
 
 def _names(members, *, heads=False) -> str:
@@ -305,13 +329,16 @@ def _results_by_band(w: _Writer, blocks: list[BlockData]) -> None:
 def _heads_of_agencies(w: _Writer, blocks: list[BlockData]) -> None:
     """III. The head-class rules and each block's heads by class."""
     w.heading("III. ĐÁNH GIÁ TRÁCH NHIỆM CỦA NGƯỜI ĐỨNG ĐẦU CƠ QUAN HÀNH CHÍNH VỀ CÔNG TÁC CCHC")
-    rules = blocks[0].head_rules if blocks else []
-    for rule in rules:
-        w.para(
-            f"- Nhóm {HEAD_CLASS_VI.get(rule.head_class, rule.head_class).lower()}: chỉ số tổng hợp đạt từ "
-            f"{format_vi(rule.min_index, 0)}% trở lên so với điểm tối đa; chỉ số ở từng lĩnh vực đạt từ "
-            f"{format_vi(rule.min_area_index, 0)}% trở lên."
-        )
+    for head_class in head_rule_classes(blocks):
+        label = HEAD_CLASS_VI.get(head_class, head_class).lower()
+        groups = rules_by_block(blocks, partial(head_floors, head_class=head_class))
+        for members, floors in groups:
+            if floors:
+                named = "" if len(groups) == 1 else f" đối với {_inline_names(members)}"
+                w.para(f"- Nhóm {label}{named}: {_floors_vi(floors)}.")
+    without = [block for block in blocks if not block.head_rules]
+    if without and len(without) < len(blocks):
+        w.para(f"- Không quy định mức xếp loại đối với người đứng đầu {_inline_names(without)}.")
     for position, block in enumerate(blocks, start=1):
         w.heading(f"{position}. Đối với người đứng đầu {inline(block.block.name)}")
         for group in block.head_groups():
@@ -327,12 +354,17 @@ def _heads_of_agencies(w: _Writer, blocks: list[BlockData]) -> None:
 def _reviews(w: _Writer, blocks: list[BlockData], year: int) -> None:
     """IV. Agencies that must hold a review."""
     w.heading("IV. CƠ QUAN, ĐƠN VỊ PHẢI TỔ CHỨC KIỂM ĐIỂM")
-    triggers = blocks[0].review_triggers if blocks else []
-    if triggers:
-        areas = ", ".join(
-            f"{blocks[0].area_title(t.area_code)} (dưới {format_vi(t.below, 0)}%)" for t in triggers
-        )
-        w.para(f"Cơ quan, đơn vị có chỉ số lĩnh vực {areas} phải tổ chức kiểm điểm.")
+    groups = rules_by_block(blocks, _triggers_vi)
+    for members, areas in groups:
+        if len(groups) == 1:
+            if areas:
+                w.para(f"Cơ quan, đơn vị có chỉ số lĩnh vực {areas} phải tổ chức kiểm điểm.")
+        elif areas:
+            w.para(
+                f"Đối với {_inline_names(members)}: cơ quan, đơn vị có chỉ số lĩnh vực {areas} phải tổ chức kiểm điểm."
+            )
+        else:
+            w.para(f"Đối với {_inline_names(members)}: không quy định lĩnh vực phải tổ chức kiểm điểm.")
     reviewed = [(block, result) for block in blocks for result in block.reviews()]
     if reviewed:
         items = "; ".join(
