@@ -68,7 +68,7 @@ def latest_published(block_code: str) -> ResultSnapshot | None:
     states = policy.readable_states(policy.Audience.ANONYMOUS, Obj.PUBLISHED)
     return (
         ResultSnapshot.objects.filter(
-            is_published=True, period__state__in=states, agency_results__block__code=block_code
+            is_published=True, period__state__in=states, agency_results__block_code=block_code
         )
         .select_related("period")
         .order_by("-period__year", "-published_at", "-version")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 
 from agencies.models import Agency, Period
-from scoring.models import AgencyResult, ResultSnapshot
+from scoring.models import AgencyRef, AgencyResult, ResultSnapshot, as_stored
 
 
 @dataclass
@@ -103,32 +103,34 @@ def published_download(period_code: str, version: int, file_name: str):
 class TrendPoint:
     period: Period
     snapshot: ResultSnapshot
-    result: AgencyResult
-    via: Agency | None  # the predecessor whose result this is, for a merged or renamed agency
+    result: AgencyResult  # its agency as that snapshot stored it (as_stored)
+    via: AgencyRef | None  # the predecessor whose result this is, for a merged or renamed agency
 
 
-def agency_lineage(agency: Agency) -> tuple[list[Agency], list[Agency]]:
-    """The agencies it was merged, split or renamed from, and those it became (2 queries)."""
-    return list(agency.predecessors.order_by("name")), list(agency.successors.order_by("name"))
+def agency_lineage(agency_id: int) -> tuple[list[Agency], list[Agency]]:
+    """The agencies it was merged, split or renamed from, and those it became, as they are now: the
+    agency's history across periods, not a published figure (2 queries)."""
+    predecessors = Agency.objects.filter(successors=agency_id).order_by("name")
+    return list(predecessors), list(Agency.objects.filter(predecessors=agency_id).order_by("name"))
 
 
-def agency_trend(agency: Agency, predecessors: list[Agency]) -> list[TrendPoint]:
+def agency_trend(agency_id: int, predecessors: list[Agency]) -> list[TrendPoint]:
     """The agency's result in each period's current published snapshot, oldest first; a period before a
     merger or renaming shows its single predecessor's result (2 queries)."""
     current: dict[int, ResultSnapshot] = {}
     for snapshot in _published():
         current[snapshot.period_id] = snapshot  # ordered by publication: the last is current
-    ids = [agency.id, *(p.id for p in predecessors)]
+    ids = [agency_id, *(p.id for p in predecessors)]
     results = defaultdict(dict)
-    for result in AgencyResult.objects.filter(
-        snapshot__in=[s.id for s in current.values()], agency_id__in=ids
-    ).select_related("agency"):
+    for result in as_stored(
+        AgencyResult.objects.filter(snapshot__in=[s.id for s in current.values()], agency_id__in=ids)
+    ):
         results[result.snapshot_id][result.agency_id] = result
     points = []
     for snapshot in sorted(current.values(), key=lambda s: (s.period.year, s.period.code)):
         found = results.get(snapshot.id, {})
-        if agency.id in found:
-            points.append(TrendPoint(snapshot.period, snapshot, found[agency.id], None))
+        if agency_id in found:
+            points.append(TrendPoint(snapshot.period, snapshot, found[agency_id], None))
         elif len(found) == 1:
             result = next(iter(found.values()))
             points.append(TrendPoint(snapshot.period, snapshot, result, result.agency))

@@ -44,11 +44,19 @@ def index(request):
 @published_page
 def ranking(request, period_code: str, block_code: str | None = None):
     published, snapshot = _published(period_code, request)
-    sets = results.period_criteria_sets(published.period)
+    stored = results.snapshot_blocks(snapshot)  # the blocks' names, codes and order as published
+    tabs = sorted(
+        (
+            (s, stored[s.block_id])
+            for s in results.period_criteria_sets(published.period)
+            if s.block_id in stored
+        ),
+        key=lambda tab: (tab[1].position, tab[1].code),
+    )
     if block_code:
-        criteria_set = next((s for s in sets if s.block.code == block_code), None)
+        criteria_set = next((s for s, block in tabs if block.code == block_code), None)
     else:
-        criteria_set = sets[0] if sets else None
+        criteria_set = tabs[0][0] if tabs else None
     if criteria_set is None:
         raise Http404
     ranking = results.block_ranking(snapshot, criteria_set, with_previous=True)
@@ -62,7 +70,7 @@ def ranking(request, period_code: str, block_code: str | None = None):
             "period": published.period,
             "snapshot": snapshot,
             "is_current": snapshot == published.current,
-            "sets": sets,
+            "tabs": tabs,
             "ranking": ranking,
             "chart_data": ranking.chart_data(),
             "chart_labels": chart_labels(),
@@ -78,8 +86,8 @@ def agency(request, period_code: str, agency_code: str):
     if result is None:
         raise Http404
     report = results.agency_report(snapshot, result)
-    predecessors, successors = selectors.agency_lineage(result.agency)
-    trend = selectors.agency_trend(result.agency, predecessors)
+    predecessors, successors = selectors.agency_lineage(result.agency_id)
+    trend = selectors.agency_trend(result.agency_id, predecessors)
     linked = selectors.agency_published_periods([*predecessors, *successors])
     means = results.block_area_means(snapshot, result.block_id)
     profile = results.area_profile(

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from agencies.models import Block, Period, Window
-from scoring.inputs import PredecessorRank, merged_predecessors
+from agencies.lineage import PredecessorRank
+from agencies.models import Period, Window
 from scoring.models import (
     AgencyResult,
     Band,
+    BlockRef,
     CriteriaNode,
     CriteriaSet,
     HeadClass,
@@ -30,6 +31,7 @@ from scoring.models import (
     ReviewTrigger,
     Rule,
     Source,
+    as_stored,
 )
 from scoring.nodes import node_depths, ordered_nodes
 from surveys.models import Questionnaire, RespondentGroup, Response, SamplePlan, SurveyValue
@@ -77,13 +79,13 @@ class BandGroup:
 
 @dataclass
 class BlockData:
-    block: Block
+    block: BlockRef  # as the snapshot stored it (its name, table prefix and position as computed)
     criteria_set: CriteriaSet
     tree: list[TreeNode]
     bands: list[Band]
     head_rules: list[HeadClassRule]
     review_triggers: list[ReviewTrigger]
-    results: list[AgencyResult]  # rank order (ties: official list order)
+    results: list[AgencyResult]  # rank order (ties: official list order); agency: an AgencyRef (as_stored)
     node_points: dict[int, dict[int, NodePoints]]  # agency id → node id → points
 
     @property
@@ -108,7 +110,7 @@ class BlockData:
     def numbered(self, numbering: str) -> list[tuple[int, AgencyResult]]:
         """Table numbers 1…n: in rank order, or in the official list order (Agency.position)."""
         if numbering == Numbering.LIST:
-            ordered = sorted(self.results, key=lambda r: (r.agency.position, r.agency.code))
+            ordered = sorted(self.results, key=lambda r: (r.agency_position, r.agency_code))
         else:
             ordered = self.results
         return list(enumerate(ordered, start=1))
@@ -148,11 +150,11 @@ class BlockData:
 
     def rank_rises(self) -> list[AgencyResult]:
         rows = [r for r in self.results if r.rank_change is not None and r.rank_change > 0]
-        return sorted(rows, key=lambda r: (-r.rank_change, r.rank, r.agency.position))
+        return sorted(rows, key=lambda r: (-r.rank_change, r.rank, r.agency_position))
 
     def rank_falls(self) -> list[AgencyResult]:
         rows = [r for r in self.results if r.rank_change is not None and r.rank_change < 0]
-        return sorted(rows, key=lambda r: (r.rank_change, r.rank, r.agency.position))
+        return sorted(rows, key=lambda r: (r.rank_change, r.rank, r.agency_position))
 
     def lines(self, result: AgencyResult) -> Iterator[tuple[TreeNode, NodePoints | None]]:
         points = self.node_points.get(result.agency_id, {})
@@ -209,7 +211,8 @@ class SnapshotData:
     blocks: list[BlockData]
     windows: dict[str, Window]
     survey: SurveyData
-    # agency id → its predecessors' previous ranks, for agencies merged from two or more (no rank change)
+    # agency id → its predecessors' previous ranks, for agencies merged from two or more (no rank change),
+    # as the snapshot stored them
     merged: dict[int, list[PredecessorRank]] = field(default_factory=dict)
 
     @property
@@ -242,17 +245,14 @@ class SnapshotData:
 
 
 def report_data(snapshot: ResultSnapshot) -> SnapshotData:
-    """Everything the reports of one snapshot print: 15 queries and the predecessor links (1, 2 when
-    agencies were merged), independent of the number of agencies."""
+    """Everything the reports of one snapshot print: 15 queries, independent of the number of agencies.
+    Agencies, blocks (names, table prefixes, order) and the predecessors of merged agencies are read as
+    the snapshot stored them, so an edit of the reference data later changes no table of it."""
     snapshot = ResultSnapshot.objects.select_related("period", "previous_snapshot__period").get(
         pk=snapshot.pk
     )
     period = snapshot.period
-    sets = list(
-        CriteriaSet.objects.filter(period=period)
-        .select_related("block")
-        .order_by("block__position", "block__code")
-    )
+    sets = list(CriteriaSet.objects.filter(period=period).select_related("block"))
     nodes: dict[int, list[CriteriaNode]] = defaultdict(list)
     for node in CriteriaNode.objects.filter(criteria_set__period=period):
         nodes[node.criteria_set_id].append(node)
@@ -264,17 +264,7 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
     for trigger in ReviewTrigger.objects.filter(criteria_set__period=period).order_by("area_code"):
         triggers[trigger.criteria_set_id].append(trigger)
     results: dict[int, list[AgencyResult]] = defaultdict(list)
-    for result in (
-        AgencyResult.objects.filter(snapshot=snapshot)
-        .select_related("agency", "block")
-        .order_by(
-            "block__position",
-            F("rank").asc(nulls_last=True),
-            "-exact_index",
-            "agency__position",
-            "agency__code",
-        )
-    ):
+    for result in as_stored(AgencyResult.objects.filter(snapshot=snapshot)):  # ordered block by block
         results[result.block_id].append(result)
     points: dict[int, dict[int, NodePoints]] = defaultdict(dict)
     for agency_id, node_id, applicable, applicable_max, self_points, appraised, final in (
@@ -292,8 +282,16 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
     ):
         points[agency_id][node_id] = NodePoints(applicable, applicable_max, self_points, appraised, final)
 
+    def stored_block(criteria_set) -> BlockRef:
+        """The block as the snapshot stored it; a block without results in it, as it is now."""
+        found = results.get(criteria_set.block_id)
+        if found:
+            return found[0].block_ref
+        live = criteria_set.block
+        return BlockRef(live.id, live.code, live.name, live.table_prefix, live.position)
+
     blocks = []
-    for criteria_set in sets:
+    for criteria_set in sorted(sets, key=lambda s: (stored_block(s).position, stored_block(s).code)):
         ordered = ordered_nodes(nodes[criteria_set.id])
         parents = {node.parent_id for node in ordered}
         depth = node_depths(ordered)
@@ -301,7 +299,7 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
         block_results = results.get(criteria_set.block_id, [])
         blocks.append(
             BlockData(
-                block=criteria_set.block,
+                block=stored_block(criteria_set),
                 criteria_set=criteria_set,
                 tree=tree,
                 bands=bands[criteria_set.id],
@@ -312,9 +310,7 @@ def report_data(snapshot: ResultSnapshot) -> SnapshotData:
             )
         )
     windows = {window.kind: window for window in Window.objects.filter(period=period)}
-    merged = merged_predecessors(
-        snapshot.previous_snapshot_id, [r.agency_id for rows in results.values() for r in rows]
-    )
+    merged = {r.agency_id: r.predecessor_ranks for rows in results.values() for r in rows if r.predecessors}
     return SnapshotData(snapshot, period, blocks, windows, survey_data(period), merged)
 
 

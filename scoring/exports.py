@@ -13,7 +13,6 @@ from decimal import Decimal
 from parindex.safe_files import csv_texts, xlsx_keep_text
 
 from .engine import publish_round
-from .inputs import merged_predecessors
 from .models import AgencyResult, ResultSnapshot
 
 CSV_COLUMNS = [
@@ -49,23 +48,22 @@ CSV_NUMBERS = {
 
 
 def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> list[dict]:
-    """One plain dict per agency, block by block in rank order (1 query; 3 when agencies were merged).
+    """One plain dict per agency, block by block in rank order (1 query). Names, codes and predecessors are
+    the snapshot's own (AgencyResult's reference data), so every read of a snapshot gives the same rows.
 
     An agency merged from two or more has no rank change; `predecessors` lists its former agencies with
     their rank and index in the results compared with (empty for every other agency)."""
-    results = AgencyResult.objects.filter(snapshot=snapshot).select_related("agency", "block")
+    results = AgencyResult.objects.filter(snapshot=snapshot)
     if block_code:
-        results = results.filter(block__code=block_code)
-    results = list(results)
-    merged = merged_predecessors(snapshot.previous_snapshot_id, [row.agency_id for row in results])
+        results = results.filter(block_code=block_code)
     return [
         {
             "period": snapshot.period.code,
             "snapshot_version": snapshot.version,
-            "block": row.block.code,
-            "block_name": row.block.name,
-            "agency_code": row.agency.code,
-            "agency_name": row.agency.name,
+            "block": row.block_code,
+            "block_name": row.block_name,
+            "agency_code": row.agency_code,
+            "agency_name": row.agency_name,
             "points": published_points(row.points),
             "max_points": published_points(row.max_points),
             "index": str(row.index),
@@ -80,13 +78,8 @@ def results_rows(snapshot: ResultSnapshot, block_code: str | None = None) -> lis
             "review_flags": row.review_flags,
             "unscored": row.unscored,
             "predecessors": [
-                {
-                    "agency_code": p.code,
-                    "agency_name": p.name,
-                    "rank": p.rank,
-                    "index": None if p.index is None else str(p.index),
-                }
-                for p in merged.get(row.agency_id, [])
+                {key: p[key] for key in ("agency_code", "agency_name", "rank", "index")}
+                for p in row.predecessors
             ],
         }
         for row in results
@@ -211,8 +204,7 @@ def detail_rows(snapshot: ResultSnapshot) -> list[dict]:
         )
     }
     rows = []
-    results = AgencyResult.objects.filter(snapshot=snapshot).select_related("agency", "block")
-    for result in results:
+    for result in AgencyResult.objects.filter(snapshot=snapshot):
         for node in ordered.get(result.block_id, []):
             score = scores.get((result.agency_id, node.id))
             if score is None:
@@ -222,9 +214,9 @@ def detail_rows(snapshot: ResultSnapshot) -> list[dict]:
                 {
                     "period": snapshot.period.code,
                     "snapshot_version": snapshot.version,
-                    "block": result.block.code,
-                    "agency_code": result.agency.code,
-                    "agency_name": result.agency.name,
+                    "block": result.block_code,
+                    "agency_code": result.agency_code,
+                    "agency_name": result.agency_name,
                     "node_code": node.code,
                     "parent_code": parents[node.parent_id].code if node.parent_id else None,
                     "node_title": node.title,

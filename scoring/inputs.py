@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from agencies.lineage import (  # noqa: F401  PredecessorRank: re-exported for the pages
+    Former,
     PredecessorRank,
+    carried_key,
     formers_of,
     is_merged,
     predecessor_ranks,
-    with_single_predecessor,
 )
 from agencies.models import Agency, Period
 
@@ -67,6 +68,16 @@ class BlockInputs:
     stage_inputs: dict[str, list[engine.AgencyInput]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What an agency's rank change compares with (docs/formats.md, "Rank change of merged agencies"):
+    `compared_with`, the agency whose previous result it carries (itself or its single predecessor), or,
+    for an agency merged from two or more, `predecessors` with their previous ranks and no rank change."""
+
+    compared_with: int | None = None
+    predecessors: tuple[PredecessorRank, ...] = ()
+
+
 @dataclass
 class PeriodInputs:
     period: Period
@@ -74,6 +85,7 @@ class PeriodInputs:
     previous_snapshot: ResultSnapshot | None
     previous_ranks: dict[str, int]
     fingerprint: str
+    standings: dict[int, Standing] = field(default_factory=dict)  # agency id → its standing
 
 
 def previous_snapshot_for(period: Period) -> ResultSnapshot | None:
@@ -94,35 +106,43 @@ def previous_snapshot_for(period: Period) -> ResultSnapshot | None:
     return published or previous.snapshots.order_by("-version").first()
 
 
-def previous_ranks_for(snapshot: ResultSnapshot | None, agencies: list[Agency]) -> dict[str, int]:
-    """Agency code → last period's rank; a renamed or merged agency with one predecessor inherits its rank."""
-    if snapshot is None:
-        return {}
-    ranks = dict(  # an agency not ranked last period has no rank to compare with
-        AgencyResult.objects.filter(snapshot=snapshot, rank__isnull=False).values_list("agency__code", "rank")
-    )
-    return with_single_predecessor(agencies, ranks, key="code")
+def previous_standings(
+    snapshot: ResultSnapshot | None, agencies: list[Agency]
+) -> tuple[dict[str, int], dict[int, Standing]]:
+    """Agency code → the previous rank its rank change compares with, and agency id → its Standing: the
+    one rule every output follows, since they read what the snapshot stores (2 queries).
 
-
-def merged_predecessors(previous_snapshot_id: int | None, agency_ids) -> dict[int, list[PredecessorRank]]:
-    """Agency id → its predecessors' previous ranks, for the agencies merged from two or more.
-
-    Such an agency has no rank change; its predecessors' ranks are shown instead (agencies/lineage.py).
-    2 queries, 1 when nothing was merged.
+    - An agency with two or more predecessors was merged: no rank change, whether or not it kept the
+      code of one of them. Its predecessors are listed with their previous rank and index, and so is its
+      own previous result when it had one under the same code.
+    - Otherwise it compares with its own previous result, else with its single predecessor's.
+    A rank change needs the compared result to be ranked.
     """
-    merged = {successor: found for successor, found in formers_of(agency_ids).items() if is_merged(found)}
-    if not merged:
-        return {}
-    previous = {}
-    if previous_snapshot_id is not None:
-        previous = {
-            agency_id: (rank, index)
-            for agency_id, rank, index in AgencyResult.objects.filter(
-                snapshot=previous_snapshot_id,
-                agency_id__in=[f.id for found in merged.values() for f in found],
-            ).values_list("agency_id", "rank", "index")
-        }
-    return {successor: predecessor_ranks(found, previous) for successor, found in merged.items()}
+    if snapshot is None:
+        return {}, {}
+    formers = formers_of(agency.id for agency in agencies)
+    previous = {
+        agency_id: (rank, index)
+        for agency_id, rank, index in AgencyResult.objects.filter(
+            snapshot=snapshot,
+            agency_id__in=[a.id for a in agencies] + [f.id for found in formers.values() for f in found],
+        ).values_list("agency_id", "rank", "index")
+    }
+    ranks, standings = {}, {}
+    for agency in agencies:
+        found = formers.get(agency.id, [])
+        if is_merged(found):
+            if agency.id in previous:
+                found = [*found, Former(agency.id, agency.code, agency.short_name or agency.name)]
+            standings[agency.id] = Standing(predecessors=tuple(predecessor_ranks(found, previous)))
+            continue
+        source = carried_key(agency.id, [f.id for f in found], previous)
+        if source is None:
+            continue
+        standings[agency.id] = Standing(compared_with=source)
+        if previous[source][0] is not None:  # an agency not ranked then has no rank to compare with
+            ranks[agency.code] = previous[source][0]
+    return ranks, standings
 
 
 def period_inputs(period: Period) -> PeriodInputs:
@@ -181,8 +201,10 @@ def period_inputs(period: Period) -> PeriodInputs:
 
     all_agencies = [agency for block in blocks for agency in block.agencies]
     previous = previous_snapshot_for(period)
-    previous_ranks = previous_ranks_for(previous, all_agencies)
-    return PeriodInputs(period, blocks, previous, previous_ranks, _fingerprint(blocks, previous_ranks))
+    previous_ranks, standings = previous_standings(previous, all_agencies)
+    return PeriodInputs(
+        period, blocks, previous, previous_ranks, _fingerprint(blocks, previous_ranks), standings
+    )
 
 
 def _agency_input(agency, tree, node_ids, items, survey_values, stage, ranked) -> engine.AgencyInput:

@@ -1,12 +1,16 @@
 """Criteria sets (one per period × block), computed result snapshots, their publication and the
 computation jobs that write them."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.lineage import PredecessorRank
 from parindex.jobs import BackgroundJob
 from scoring.engine import STORED_PLACES
 
@@ -318,10 +322,8 @@ class ResultSnapshot(models.Model):
 
     def unscored_results(self):
         """The agencies with leaves that had no final input (scored 0), for Home Affairs to see before publishing."""
-        return (
-            self.agency_results.exclude(unscored=[])
-            .select_related("agency")
-            .order_by("block__position", "agency__position")
+        return self.agency_results.exclude(unscored=[]).order_by(
+            "block_position", "block_code", "agency_position", "agency_code"
         )
 
 
@@ -360,7 +362,50 @@ class SnapshotRow(models.Model):
             raise PublishedResultsError()
 
 
+@dataclass(frozen=True)
+class AgencyRef:
+    """An agency as its snapshot stored it when it was computed: what every output prints beside the
+    figures, whatever the Agency row says later (AgencyResult.agency_ref)."""
+
+    id: int
+    code: str
+    name: str
+    short_name: str
+    head_title: str
+    position: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class BlockRef:
+    """A block as its snapshot stored it when it was computed (AgencyResult.block_ref)."""
+
+    id: int
+    code: str
+    name: str
+    table_prefix: str
+    position: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self):
+        return self.name
+
+
 class AgencyResult(SnapshotRow):
+    """One agency's result in a snapshot. Beside the figures it keeps the reference data its outputs
+    print, as they were when it was computed (agency and block names, codes, positions, table prefix,
+    the agency its rank change compares with and the predecessors of a merged agency): an edit of the
+    Agency or Block rows afterwards changes no published page, file, API answer or report table."""
+
     snapshot = models.ForeignKey(
         ResultSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="agency_results"
     )
@@ -391,21 +436,97 @@ class AgencyResult(SnapshotRow):
         blank=True,
         help_text=_("Codes of the applicable leaves that had no final input and scored 0."),
     )
+    # The reference data as computed (docs/formats.md, "What a snapshot keeps").
+    agency_code = models.CharField(_("agency code"), max_length=40)
+    agency_name = models.CharField(_("agency name"), max_length=255)
+    agency_short_name = models.CharField(_("agency short name"), max_length=120, blank=True)
+    agency_head_title = models.CharField(_("head's title"), max_length=120, blank=True)
+    agency_position = models.PositiveIntegerField(_("position in the official list"), default=0)
+    block_code = models.CharField(_("block code"), max_length=40)
+    block_name = models.CharField(_("block name"), max_length=200)
+    block_table_prefix = models.CharField(_("report table prefix"), max_length=4, blank=True)
+    block_position = models.PositiveIntegerField(_("block position"), default=0)
+    compared_with = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("rank change compared with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The agency whose result in the previous snapshot this one compares with: itself, or its single "
+            "predecessor. Empty for a new agency and one merged from two or more."
+        ),
+    )
+    predecessors = models.JSONField(
+        _("predecessors' previous ranks"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "An agency merged from two or more: each former agency (agency_id, agency_code, agency_name) "
+            "with its rank and index in the previous snapshot; it has no rank change."
+        ),
+    )
 
     class Meta:
+        # Blocks stay together (block_code breaks a tie of positions), in the order stored with the snapshot.
         ordering = [
             "snapshot",
-            "block__position",
+            "block_position",
+            "block_code",
             F("rank").asc(nulls_last=True),
             "-exact_index",
-            "agency__position",
+            "agency_position",
+            "agency_code",
         ]
         constraints = [models.UniqueConstraint(fields=["snapshot", "agency"], name="one_result_per_agency")]
         verbose_name = _("agency result")
         verbose_name_plural = _("agency results")
 
     def __str__(self):
-        return f"{self.agency} · {self.index}"
+        return f"{self.agency_name} · {self.index}"
+
+    @property
+    def agency_ref(self) -> AgencyRef:
+        return AgencyRef(
+            self.agency_id,
+            self.agency_code,
+            self.agency_name,
+            self.agency_short_name,
+            self.agency_head_title,
+            self.agency_position,
+        )
+
+    @property
+    def block_ref(self) -> BlockRef:
+        return BlockRef(
+            self.block_id, self.block_code, self.block_name, self.block_table_prefix, self.block_position
+        )
+
+    @property
+    def predecessor_ranks(self) -> list[PredecessorRank]:
+        """The stored predecessors of a merged agency, best previous rank first."""
+        return [
+            PredecessorRank(
+                p["agency_id"],
+                p["agency_code"],
+                p["agency_name"],
+                p["rank"],
+                None if p["index"] is None else Decimal(p["index"]),
+            )
+            for p in self.predecessors
+        ]
+
+
+def as_stored(results) -> list[AgencyResult]:
+    """The results with `agency` and `block` read as their snapshot stored them (AgencyRef, BlockRef, in
+    place of the live rows, with no query): what every page, file, API answer and report table prints.
+    An AgencyRef has no relations and no save(); read the live Agency by `agency_id` where one is needed."""
+    results = list(results)
+    for result in results:
+        AgencyResult.agency.field.set_cached_value(result, result.agency_ref)
+        AgencyResult.block.field.set_cached_value(result, result.block_ref)
+    return results
 
 
 class NodeResult(SnapshotRow):

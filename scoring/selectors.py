@@ -10,13 +10,13 @@ from itertools import groupby
 
 from django.db.models import F, Prefetch
 
-from agencies.lineage import PredecessorRank, carried_key, formers_of, is_merged, predecessor_ranks
 from agencies.models import Agency, Period
 
 from .engine import publish_round
 from .models import (
     AgencyResult,
     Band,
+    BlockRef,
     ComputeJob,
     CriteriaNode,
     CriteriaSet,
@@ -25,6 +25,7 @@ from .models import (
     NodeResult,
     ResultSnapshot,
     ReviewTrigger,
+    as_stored,
 )
 from .nodes import node_depths, ordered_nodes
 
@@ -44,7 +45,7 @@ def latest_results_by_block() -> list[dict]:
         if snapshot is None:
             periods.append({"period": period, "snapshot": None, "blocks": []})
             continue
-        rows = AgencyResult.objects.filter(snapshot=snapshot).select_related("agency", "block")
+        rows = as_stored(AgencyResult.objects.filter(snapshot=snapshot))
         blocks = [
             {"block": block, "results": list(results)}
             for block, results in groupby(rows, key=lambda row: row.block)
@@ -124,7 +125,8 @@ class BlockRanking:
 
     @property
     def block(self):
-        return self.criteria_set.block
+        """As the snapshot stored it (the live block when the snapshot has no result of it)."""
+        return self.rows[0].result.block if self.rows else self.criteria_set.block
 
     def head_classes(self) -> list[dict]:
         """Every head class with its count and members, in the order excellent → not completed."""
@@ -218,23 +220,35 @@ def _bands(criteria_set: CriteriaSet) -> list[BandView]:
     ]
 
 
+def snapshot_blocks(snapshot: ResultSnapshot) -> dict[int, BlockRef]:
+    """Block id → the block as the snapshot stored it, in its stored order (1 query)."""
+    rows = (
+        AgencyResult.objects.filter(snapshot=snapshot)
+        .order_by("block_position", "block_code")
+        .values_list("block_id", "block_code", "block_name", "block_table_prefix", "block_position")
+        .distinct()
+    )
+    return {row[0]: BlockRef(*row) for row in rows}
+
+
 def block_ranking(
     snapshot: ResultSnapshot, criteria_set: CriteriaSet, *, with_previous: bool = False
 ) -> BlockRanking:
-    """The block's ranking in the snapshot: rows in rank order with area indices and band tiers.
+    """The block's ranking in the snapshot: rows in rank order with area indices and band tiers, agencies
+    as the snapshot stored them (as_stored).
 
-    1 query, plus 2 with the previous period's indices (its snapshot's rows and the predecessor links).
+    1 query, plus 1 with the previous period's indices (of the agencies the rank changes compared with).
     `criteria_set` comes from period_criteria_sets (areas and bands prefetched).
     """
     areas = _areas(criteria_set)
     bands = _bands(criteria_set)
     tiers = {band.code: band.tier for band in bands}
-    results = list(
-        AgencyResult.objects.filter(snapshot=snapshot, block=criteria_set.block_id)
-        .select_related("agency")
-        .order_by(F("rank").asc(nulls_last=True), "-exact_index", "agency__position", "agency__name")
+    results = as_stored(
+        AgencyResult.objects.filter(snapshot=snapshot, block=criteria_set.block_id).order_by(
+            F("rank").asc(nulls_last=True), "-exact_index", "agency_position", "agency_name"
+        )
     )
-    previous, merged = _previous_indices(snapshot, [r.agency for r in results]) if with_previous else ({}, {})
+    previous = _previous_indices(snapshot) if with_previous else {}
     rows = []
     by_code = {band.code: band for band in bands}
     for result in results:
@@ -242,8 +256,8 @@ def block_ranking(
             result=result,
             areas=[_decimal(result.area_indices.get(area.code)) for area in areas],
             tier=tiers.get(result.band_code, len(bands) or 1) if result.ranked else 0,  # 0: no band colour
-            previous_index=previous.get(result.agency_id),
-            predecessors=merged.get(result.agency_id, []),
+            previous_index=previous.get(result.compared_with_id),
+            predecessors=result.predecessor_ranks,
         )
         rows.append(row)
         if result.band_code in by_code:
@@ -258,30 +272,14 @@ def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
 
 
-def _previous_indices(
-    snapshot: ResultSnapshot, agencies: list[Agency]
-) -> tuple[dict[int, Decimal], dict[int, list[PredecessorRank]]]:
-    """Agency id → its index (or its single predecessor's) in the snapshot rank changes compared with; and
-    agency id → its predecessors with their rank and index there, for agencies merged from two or more
-    (agencies/lineage.py). 2 queries."""
-    if snapshot.previous_snapshot_id is None or not agencies:
-        return {}, {}
-    previous = {
-        agency_id: (rank, index)
-        for agency_id, rank, index in AgencyResult.objects.filter(
-            snapshot=snapshot.previous_snapshot_id
-        ).values_list("agency_id", "rank", "index")
-    }
-    formers = formers_of(agency.id for agency in agencies)
-    out, merged = {}, {}
-    for agency in agencies:
-        found = formers.get(agency.id, [])
-        source = carried_key(agency.id, [f.id for f in found], previous)
-        if source is not None:
-            out[agency.id] = previous[source][1]
-        elif is_merged(found):
-            merged[agency.id] = predecessor_ranks(found, previous)
-    return out, merged
+def _previous_indices(snapshot: ResultSnapshot) -> dict[int, Decimal]:
+    """Agency id → its index in the snapshot rank changes compared with; each result finds its own by
+    AgencyResult.compared_with, stored with it (1 query when there is a previous snapshot)."""
+    if snapshot.previous_snapshot_id is None:
+        return {}
+    return dict(
+        AgencyResult.objects.filter(snapshot=snapshot.previous_snapshot_id).values_list("agency_id", "index")
+    )
 
 
 SORTS = ("rank", "name", "index", "points", "change", "band", "head")
@@ -363,18 +361,16 @@ class AgencyReport:
 
 
 def agency_result_get(snapshot: ResultSnapshot, agency_code: str) -> AgencyResult | None:
-    return (
-        AgencyResult.objects.filter(snapshot=snapshot, agency__code=agency_code)
-        .select_related("agency", "block")
-        .first()
-    )
+    """The agency's result by the code the snapshot stored, its agency and block as stored (1 query)."""
+    found = as_stored(AgencyResult.objects.filter(snapshot=snapshot, agency_code=agency_code)[:1])
+    return found[0] if found else None
 
 
 def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyReport:
     """The agency's detail table (every node: max, self, appraised, final, area index) beside the same
-    nodes (by code) in the snapshot rank changes compared with (its own or its single predecessor's row).
-    6 queries whatever the tree's size."""
-    agency = result.agency
+    nodes (by code) in the snapshot rank changes compared with (its own or its single predecessor's row, as
+    stored with the result). 6 queries whatever the tree's size. `result` comes from agency_result_get."""
+    agency = result.agency  # as the snapshot stored it (agency_result_get)
     nodes = list(
         CriteriaNode.objects.filter(
             criteria_set__period=snapshot.period_id, criteria_set__block=result.block_id
@@ -384,20 +380,16 @@ def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyRepor
     depth = node_depths(ordered_nodes(nodes))
     for node in nodes:
         node.has_children = node.id in parent_ids
-    current = {n.node_id: n for n in NodeResult.objects.filter(snapshot=snapshot, agency=agency)}
-    previous_result, previous, merged = None, {}, []
-    if snapshot.previous_snapshot_id:
-        formers = formers_of([agency.id]).get(agency.id, [])
-        rows = {
-            row.agency_id: row
-            for row in AgencyResult.objects.filter(
-                snapshot=snapshot.previous_snapshot_id, agency_id__in=[agency.id, *(f.id for f in formers)]
-            ).select_related("agency", "snapshot__period")
-        }
-        source = carried_key(agency.id, [f.id for f in formers], rows)
-        previous_result = rows[source] if source is not None else None
-        if previous_result is None and is_merged(formers):
-            merged = predecessor_ranks(formers, {pk: (row.rank, row.index) for pk, row in rows.items()})
+    current = {n.node_id: n for n in NodeResult.objects.filter(snapshot=snapshot, agency=result.agency_id)}
+    previous_result, previous = None, {}
+    if snapshot.previous_snapshot_id and result.compared_with_id is not None:
+        previous_result = (
+            AgencyResult.objects.filter(
+                snapshot=snapshot.previous_snapshot_id, agency=result.compared_with_id
+            )
+            .select_related("snapshot__period")
+            .first()
+        )
         if previous_result is not None:
             previous = {
                 n.node.code: n
@@ -414,7 +406,7 @@ def agency_report(snapshot: ResultSnapshot, result: AgencyResult) -> AgencyRepor
                 row.previous_area_index = _decimal(previous_result.area_indices.get(node.code))
         rows.append(row)
     block_size = AgencyResult.objects.filter(snapshot=snapshot, block=result.block_id, ranked=True).count()
-    return AgencyReport(agency, result, previous_result, rows, block_size, merged)
+    return AgencyReport(agency, result, previous_result, rows, block_size, result.predecessor_ranks)
 
 
 # Comparing two snapshots -------------------------------------------------------------------------
@@ -439,10 +431,7 @@ def snapshots_compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Age
     and which leaves' final points changed (matched by agency and node code). 6 queries."""
     fields = ("index", "rank", "band_code", "head_class", "review_flags", "points")
     results = {
-        side: {
-            r.agency_id: r
-            for r in AgencyResult.objects.filter(snapshot=snapshot).select_related("agency", "block")
-        }
+        side: {r.agency_id: r for r in as_stored(AgencyResult.objects.filter(snapshot=snapshot))}
         for side, snapshot in (("before", before), ("after", after))
     }
 
@@ -479,7 +468,8 @@ def snapshots_compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Age
             changes.append(AgencyChange(agency, old, new, items.get(agency_id, [])))
     changes.sort(
         key=lambda c: (
-            (c.after or c.before).block.position,
+            (c.after or c.before).block_position,
+            (c.after or c.before).block_code,
             (c.after or c.before).rank is None,
             (c.after or c.before).rank or 0,
         )

@@ -20,7 +20,7 @@ from parindex.refusals import Refused
 from . import engine
 from .exports import open_data_files
 from .formats import CriteriaFileError, criteria_set_from_document, validate_document
-from .inputs import period_inputs
+from .inputs import Standing, period_inputs
 from .models import AgencyResult, CriteriaSet, JobStage, NodeResult, ResultSnapshot, SnapshotDownload
 
 STORED = Decimal("0.0001")
@@ -85,9 +85,11 @@ def period_compute(
         agency_rows, node_rows = [], []
         for block, by_stage, final in computed:
             agencies = {agency.code: agency for agency in block.agencies}
+            shown_block = block.criteria_set.block
             band_labels = {band.code: band.label for band in block.rules.bands}
             for result in final:
                 agency = agencies[result.key]
+                standing = inputs.standings.get(agency.id, Standing())
                 self_result = by_stage["self"][result.key]
                 appraised_result = by_stage["appraised"][result.key]
                 agency_rows.append(
@@ -111,6 +113,26 @@ def period_compute(
                         area_indices={
                             k: None if v is None else str(v) for k, v in result.area_indices.items()
                         },
+                        agency_code=agency.code,
+                        agency_name=agency.name,
+                        agency_short_name=agency.short_name,
+                        agency_head_title=agency.head_title,
+                        agency_position=agency.position,
+                        block_code=shown_block.code,
+                        block_name=shown_block.name,
+                        block_table_prefix=shown_block.table_prefix,
+                        block_position=shown_block.position,
+                        compared_with_id=standing.compared_with,
+                        predecessors=[
+                            {
+                                "agency_id": p.agency_id,
+                                "agency_code": p.code,
+                                "agency_name": p.name,
+                                "rank": p.rank,
+                                "index": None if p.index is None else str(p.index),
+                            }
+                            for p in standing.predecessors
+                        ],
                     )
                 )
                 for code, score in result.nodes.items():
