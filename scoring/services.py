@@ -19,7 +19,12 @@ from parindex.refusals import Refused
 
 from . import engine
 from .exports import open_data_files
-from .formats import CriteriaFileError, criteria_set_from_document, validate_document
+from .formats import (
+    CriteriaFileError,
+    criteria_set_from_document,
+    criteria_set_to_document,
+    validate_document,
+)
 from .inputs import Standing, period_inputs
 from .models import AgencyResult, CriteriaSet, JobStage, NodeResult, ResultSnapshot, SnapshotDownload
 
@@ -309,6 +314,7 @@ def criteria_set_import(
     replace: bool = False,
     locations=None,
     via: str = "api",
+    copied_from: CriteriaSet | None = None,
 ):
     """Imports a `parindex-criteria/1` document as the period's set for the block (or replaces it), as
     the `import_criteria` command and the API do. The policy (agencies.policy, Obj.CRITERIA: Home Affairs
@@ -340,4 +346,20 @@ def criteria_set_import(
         replace=replace,
         acting_user=acting_user,
         change_reason=reason,
+        copied_from=copied_from,
+    )
+
+
+def criteria_set_copy(*, source: CriteriaSet, period: Period, acting_user, replace: bool = False):
+    """Copies a set (e.g. last year's) to `period` for the same block, through its document and
+    `criteria_set_import`: the same policy (a draft period only) and audit ("copy"; the history row
+    names the source in `copied_from`)."""
+    return criteria_set_import(
+        criteria_set_to_document(source),
+        period=period,
+        block=source.block,
+        acting_user=acting_user,
+        replace=replace,
+        via="copy",
+        copied_from=source,
     )

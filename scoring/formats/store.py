@@ -34,6 +34,7 @@ def criteria_set_from_document(
     replace: bool = False,
     acting_user=None,
     change_reason: str = "",
+    copied_from: CriteriaSet | None = None,
 ) -> CriteriaSet:
     """Validates the whole document, then stores it in one transaction; raises CriteriaFileError listing every problem.
 
@@ -76,6 +77,7 @@ def criteria_set_from_document(
             block=block,
             name=document.get("name") or f"{block.name} {period.code}",
             tie_rule=document.get("tie_rule", "shared"),
+            copied_from=copied_from,
         )
         criteria_set._history_user = acting_user
         criteria_set._change_reason = change_reason or None
@@ -161,18 +163,6 @@ def _unranked_agencies(
                 )
             )
     return list(found.values())
-
-
-criteria_set_import = criteria_set_from_document
-
-
-def criteria_set_copy(*, source: CriteriaSet, period: Period, replace: bool = False) -> CriteriaSet:
-    """Copies a set (e.g. last year's) to another period for the same block, through its document."""
-    document = criteria_set_to_document(source)
-    copied = criteria_set_from_document(period=period, block=source.block, document=document, replace=replace)
-    copied.copied_from = source
-    copied.save(update_fields=["copied_from"])
-    return copied
 
 
 def criteria_set_to_document(criteria_set: CriteriaSet) -> dict:

@@ -211,6 +211,27 @@ def test_the_command_imports_through_the_same_service_and_is_held_to_the_state(p
     assert CriteriaSet.history.count() == 1
 
 
+@pytest.mark.parametrize(
+    "state", [PeriodState.SELF_ASSESSMENT, PeriodState.APPRAISAL, PeriodState.APPROVED, PeriodState.PUBLISHED]
+)
+def test_the_copy_command_is_held_to_the_target_periods_state_like_the_import(place, state):
+    """`copy_criteria` writes a set as `import_criteria` does: only into a draft, audited as the command.
+    A block without a set in the target period was the gap (nothing to replace, so nothing refused)."""
+    period, block = place
+    source = criteria_set_import(small_document(), period=period, block=block, acting_user=None)
+    target = PeriodFactory(year=2031, state=state)
+    with pytest.raises(CommandError, match="refused: "):
+        call_command("copy_criteria", from_period=period.code, to_period=target.code)
+    assert not CriteriaSet.objects.filter(period=target).exists()
+    Period.objects.filter(pk=target.pk).update(state=PeriodState.DRAFT)
+    call_command("copy_criteria", from_period=period.code, to_period=target.code)
+    copied = CriteriaSet.objects.get(period=target)
+    assert copied.copied_from == source
+    entry = copied.history.get()
+    assert entry.history_user is None and entry.copied_from_id == source.pk
+    assert entry.history_change_reason.startswith("criteria import (copy): sha256 ")
+
+
 def test_the_document_may_come_as_a_json_file_and_a_form_without_one_is_400(place, home_affairs):
     period, block = place
     client = session(home_affairs)

@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from scoring.formats import CriteriaFileError, criteria_set_from_document, criteria_set_to_document
-from scoring.formats.store import criteria_set_copy
 from scoring.formats.xlsx import (
     BANDS,
     HEADS,
@@ -26,6 +25,7 @@ from scoring.formats.xlsx import (
     xlsx_to_document,
 )
 from scoring.models import CriteriaNode, CriteriaSet
+from scoring.services import CriteriaImportRefused, criteria_set_copy
 from tests.factories import AgencyFactory, BlockFactory, PeriodFactory
 
 
@@ -216,13 +216,14 @@ def test_a_copy_records_its_source_and_can_replace(place):
     period, block = place
     source = criteria_set_from_document(period=period, block=block, document=full_document())
     later = PeriodFactory(year=2023)
-    copied = criteria_set_copy(source=source, period=later)
+    copied = criteria_set_copy(source=source, period=later, acting_user=None)
     copied.refresh_from_db()
     assert (copied.period, copied.block, copied.copied_from) == (later, block, source)
     assert criteria_set_to_document(copied) == {**full_document(), "period": "2023", "block": "so-nganh"}
-    with pytest.raises(CriteriaFileError, match="already has a criteria set"):
-        criteria_set_copy(source=source, period=later)
-    assert criteria_set_copy(source=source, period=later, replace=True).copied_from == source
+    with pytest.raises(CriteriaImportRefused, match="already has a criteria set"):
+        criteria_set_copy(source=source, period=later, acting_user=None)
+    replaced = criteria_set_copy(source=source, period=later, acting_user=None, replace=True)
+    assert replaced.copied_from == source
 
 
 # --- the workbook ---------------------------------------------------------------------------------------

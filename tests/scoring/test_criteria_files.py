@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from sample import criteria
 from scoring.formats import CriteriaFileError, criteria_set_from_document, criteria_set_to_document
-from scoring.formats.store import criteria_set_copy
 from scoring.formats.xlsx import TREE, document_to_xlsx, xlsx_to_document
 from scoring.models import CriteriaNode, CriteriaSet
+from scoring.services import criteria_set_copy
 from tests.documents import small_document
 from tests.factories import BlockFactory, PeriodFactory
 
@@ -205,7 +205,7 @@ def test_problems_are_shown_in_vietnamese_and_english(place):
 def test_copy_from_last_period_keeps_the_tree_and_records_its_source(place):
     period, block = place
     source = criteria_set_from_document(period=period, block=block, document=criteria.departments(2022))
-    copied = criteria_set_copy(source=source, period=PeriodFactory(year=2023))
+    copied = criteria_set_copy(source=source, period=PeriodFactory(year=2023), acting_user=None)
     assert copied.copied_from == source
     assert {**criteria_set_to_document(copied), "period": "2022"} == criteria_set_to_document(source)
 

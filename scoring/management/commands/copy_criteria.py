@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Period
 from scoring.formats import CriteriaFileError
-from scoring.formats.store import criteria_set_copy
 from scoring.models import CriteriaSet
+from scoring.services import CriteriaImportRefused, criteria_set_copy
 
 
 class Command(BaseCommand):
@@ -22,14 +22,17 @@ class Command(BaseCommand):
             target = Period.objects.get(code=to_period)
         except Period.DoesNotExist:
             raise CommandError(f"No period {to_period!r}.") from None
-        sources = CriteriaSet.objects.filter(period__code=from_period).select_related("block")
+        sources = CriteriaSet.objects.filter(period__code=from_period).select_related("block", "period")
         if block:
             sources = sources.filter(block__code=block)
         if not sources:
             raise CommandError(f"No criteria set to copy from {from_period!r}.")
         for source in sources:
             try:
-                copied = criteria_set_copy(source=source, period=target, replace=replace)
+                # The operator at the server (no person): audited as the command, held to the period's state.
+                copied = criteria_set_copy(source=source, period=target, acting_user=None, replace=replace)
+            except CriteriaImportRefused as refusal:
+                raise CommandError(f"{source}: refused: {refusal.message}") from None
             except CriteriaFileError as error:
                 for problem in error.problems:
                     sys.stderr.write(f"{problem}\n")
