@@ -236,7 +236,8 @@ def _agency_input(agency, tree, node_ids, items, survey_values, stage, ranked) -
 
 
 def _fingerprint(blocks: list[BlockInputs], previous_ranks: dict[str, int]) -> str:
-    """SHA-256 over a canonical JSON of every input that decides the final results."""
+    """SHA-256 over a canonical JSON of every input that decides a published figure: the final results
+    and the self-assessed and appraised points and indices published beside them."""
 
     def plain(value):
         if isinstance(value, Decimal):
@@ -259,6 +260,7 @@ def _fingerprint(blocks: list[BlockInputs], previous_ranks: dict[str, int]) -> s
                 "tree": plain(block.tree.nodes),
                 "rules": plain(block.rules),
                 "inputs": plain(block.stage_inputs["final"]),
+                "earlier_stages": {stage: plain(block.stage_inputs[stage]) for stage in ("self", "appraised")},
             }
             for block in blocks
         ],

@@ -85,6 +85,31 @@ def test_each_computation_is_a_new_snapshot_with_a_stable_fingerprint():
     )
 
 
+@pytest.mark.parametrize("stage", ["self", "appraised"])
+def test_the_fingerprint_covers_the_inputs_of_every_published_stage(stage):
+    """A snapshot publishes self-assessed and appraised points beside the final ones: a change of any
+    stage's input is a change of the fingerprint, even when the final score stays the same."""
+    period, agencies = province(2)
+    item = AssessmentItem.objects.filter(agency=agencies[0], node__rule="manual").order_by("node__position")[
+        0
+    ]
+    item.self_input = {"points": str(item.node.max_points)}
+    item.reappraised_input = {"points": "0"}  # the final score: fixed whatever the earlier stages say
+    item.save()
+    first = period_compute(period=period)
+    setattr(item, f"{stage}_input", {"points": "0"})
+    item.save()
+    second = period_compute(period=period)
+    points = [
+        snapshot.node_results.values_list(f"{stage}_points", "final_points").get(
+            agency=agencies[0], node=item.node
+        )
+        for snapshot in (first, second)
+    ]
+    assert points[0][0] > points[1][0] == 0 and points[0][1] == points[1][1] == 0
+    assert second.fingerprint != first.fingerprint
+
+
 def test_compute_and_export_commands(capsys):
     """`compute_index` then `export_results` in JSON and CSV, with the documented keys."""
     period, agencies = province(2)
