@@ -3,8 +3,9 @@
 A period's state changes only through agencies.workflow; its settings, windows and extensions are written
 here only while the policy allows it (Obj.PERIOD, Obj.WINDOWS: agencies.admin_policy)."""
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parindex.admin_readonly import HistoryAdmin, InputsReadOnlyInline
@@ -37,14 +38,66 @@ class BlockAdmin(HistoryAdmin):
     search_fields = ("name", "code")
 
 
+class AgencyAdminForm(forms.ModelForm):
+    """Refuses, on the page, a block, dates or predecessors that would change a closed period's agencies."""
+
+    acting_user = None  # set per request by AgencyAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        if refusal := agency_refusal(self.acting_user, self.instance, cleaned):
+            raise ValidationError(refusal)
+        return cleaned
+
+
+def agency_refusal(user, agency: Agency, cleaned: dict) -> str | None:
+    block = cleaned.get("block")
+    return policy.agency_change_refusal(
+        policy.audience(user),
+        agency,
+        block_id=block.pk if block else None,
+        active_from=cleaned.get("active_from"),
+        active_to=cleaned.get("active_to"),
+        predecessor_ids=[predecessor.pk for predecessor in cleaned.get("predecessors") or ()],
+    )
+
+
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
+    """Reference data of every period: names change freely (audited); a block, dates and predecessors only
+    while no period they would alter is past its draft (policy.agency_change_refusal)."""
+
+    form = AgencyAdminForm
     list_display = ("name", "code", "block", "head_title", "position", "active_from", "active_to")
     list_filter = ("block",)
     list_select_related = ("block",)
     search_fields = ("name", "short_name", "code")
     filter_horizontal = ("predecessors",)
     inlines = [NotRankedInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deletes without asking each agency's periods
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or agency_refusal(request.user, obj, {}) is None
+        )
+
+    def save_model(self, request, obj, form, change):
+        if refusal := agency_refusal(request.user, obj, form.cleaned_data):  # asked again as it is saved
+            raise PermissionDenied(refusal)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if refusal := agency_refusal(request.user, obj, {}):
+            raise PermissionDenied(refusal)
+        super().delete_model(request, obj)
 
 
 class WindowInline(PolicyInlineMixin, admin.TabularInline):

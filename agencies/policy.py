@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Period, PeriodState
+from .models import Agency, Period, PeriodState
 
 S = PeriodState
 ALL_STATES = frozenset(S)
@@ -451,6 +451,45 @@ def write_refusal(who: Audience, kind: Stage | Obj, period: Period) -> str | Non
     if refusal := period_inputs_refusal(period):
         return refusal
     return str(CLOSED % {"what": WHAT[kind], "state": period.get_state_display()})
+
+
+AGENCY_SETTLED = gettext_lazy(
+    "Which agencies %(period)s assesses, in which block and with which predecessors, is settled once its "
+    "self-assessment opens (it is now “%(state)s”): this change would alter it."
+)
+
+
+def agency_change_refusal(
+    who: Audience, agency: Agency, *, block_id: int | None, active_from, active_to, predecessor_ids
+) -> str | None:
+    """Why an agency (as stored; unsaved when new) may not get this block (None: deleted), these dates and
+    these predecessors: they decide which agencies a period assesses, in which block, and what their ranks
+    compare with, which is the period's setting (Obj.PERIOD). Refused when that would change for a period
+    whose settings `who` may no longer write, so a recomputation of a closed round gives the same results.
+    None when no such period is altered (a rename, or a period still a draft)."""
+    stored = Agency.objects.filter(pk=agency.pk).first() if agency.pk else None
+    stored_predecessors = set(stored.predecessors.values_list("pk", flat=True)) if stored else set()
+
+    def assessed(period, blocks, block, starts, ends) -> bool:
+        return (
+            block in blocks
+            and (starts is None or starts <= period.ends_on)
+            and (ends is None or ends >= period.starts_on)
+        )
+
+    for period in Period.objects.exclude(state=S.DRAFT).prefetch_related("criteria_sets").order_by("year"):
+        if may_write(who, Obj.PERIOD, period.state):
+            continue
+        blocks = {criteria_set.block_id for criteria_set in period.criteria_sets.all()}
+        was = stored is not None and assessed(
+            period, blocks, stored.block_id, stored.active_from, stored.active_to
+        )
+        will = assessed(period, blocks, block_id, active_from, active_to)
+        if was != will or (
+            was and (stored.block_id != block_id or stored_predecessors != set(predecessor_ids))
+        ):
+            return str(AGENCY_SETTLED % {"period": period.name, "state": period.get_state_display()})
+    return None
 
 
 # The class id of the advisory locks on a period's state (ASCII "PIDX"); the object id is the period's.

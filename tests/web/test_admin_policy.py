@@ -480,6 +480,7 @@ def test_an_agency_moved_to_another_block_or_given_a_predecessor_keeps_who_did_i
 ):
     from agencies.models import Agency, Block
 
+    in_state(world.period, S.DRAFT)  # the only state in which the period's agencies are still set
     before = world.agency.block
     other_block = Block.objects.create(code="khoi-moi", name="Khối mới", table_prefix="C")
     url = reverse("admin:agencies_agency_change", args=[world.agency.pk])
@@ -492,6 +493,84 @@ def test_an_agency_moved_to_another_block_or_given_a_predecessor_keeps_who_did_i
     latest = entries[-1]
     assert (entries[0].block_id, latest.block_id, latest.history_user) == (before.pk, other_block.pk, root)
     assert [p.to_agency_id for p in latest.predecessors.all()] == [world.other.pk]
+
+
+AGENCY_CHANGES = {
+    "block": lambda world: {"block": [str(_new_block().pk)]},
+    "ended before the period": lambda world: {
+        "active_to": [(world.period.starts_on - timedelta(days=1)).isoformat()]
+    },
+    "starts after the period": lambda world: {
+        "active_from": [(world.period.ends_on + timedelta(days=1)).isoformat()]
+    },
+    "predecessor": lambda world: {"predecessors": [str(world.other.pk)]},
+}
+
+
+def _new_block():
+    from agencies.models import Block
+
+    return Block.objects.create(code="khoi-moi", name="Khối mới", table_prefix="C")
+
+
+@pytest.mark.parametrize("change", AGENCY_CHANGES)
+@pytest.mark.parametrize("state", [S.SELF_ASSESSMENT, S.APPROVED, S.PUBLISHED])
+@pytest.mark.parametrize("who", ["home_affairs", "root"])
+def test_once_a_period_runs_its_agencies_blocks_dates_and_predecessors_stay(
+    client, world, state, change, who, request
+):
+    """Which agencies a period assesses, in which block and after which predecessors, is settled when its
+    self-assessment opens (Obj.PERIOD): the admin refuses a change that alters it, with the reason on the
+    page, and nothing changes; a rename is still saved. A recomputation of a closed round gives the same
+    agencies."""
+    from agencies.models import Agency
+
+    user = request.getfixturevalue(who)
+    in_state(world.period, state)
+    url = reverse("admin:agencies_agency_change", args=[world.agency.pk])
+    page = signed_in(client, user).get(url)
+    stored = Agency.objects.filter(pk=world.agency.pk)
+    before = (list(stored.values()), list(world.agency.predecessors.all()))
+    refused = client.post(url, form_of(page) | AGENCY_CHANGES[change](world))
+    assert refused.status_code == 200 and "is settled once its self-assessment opens" in text(refused)
+    assert (list(stored.values()), list(world.agency.predecessors.all())) == before
+    renamed = client.post(url, form_of(page) | {"name": ["Sở A mới"]})
+    assert renamed.status_code == 302 and stored.get().name == "Sở A mới"
+
+
+@pytest.mark.parametrize("change", AGENCY_CHANGES)
+def test_in_a_draft_period_an_agencys_block_dates_and_predecessors_change(client, world, root, change):
+    in_state(world.period, S.DRAFT)
+    url = reverse("admin:agencies_agency_change", args=[world.agency.pk])
+    page = signed_in(client, root).get(url)
+    assert client.post(url, form_of(page) | AGENCY_CHANGES[change](world)).status_code == 302
+
+
+def test_an_agency_added_into_a_running_period_is_refused_and_one_after_it_is_added(client, world, root):
+    from agencies.models import Agency
+
+    in_state(world.period, S.APPROVED)
+    url = reverse("admin:agencies_agency_add")
+    page = signed_in(client, root).get(url)
+    new = form_of(page) | {"code": ["so-c"], "name": ["Sở C"], "block": [str(world.agency.block_id)]}
+    refused = client.post(url, new)
+    assert refused.status_code == 200 and "is settled once its self-assessment opens" in text(refused)
+    assert not Agency.objects.filter(code="so-c").exists()
+    later = new | {"active_from": [(world.period.ends_on + timedelta(days=1)).isoformat()]}
+    assert client.post(url, later).status_code == 302 and Agency.objects.filter(code="so-c").exists()
+
+
+def test_an_agency_of_a_running_period_is_not_deleted_in_the_admin(client, world, root):
+    from agencies.models import Agency
+
+    other = Agency.objects.create(code="so-c", name="Sở C", block=world.agency.block)
+    in_state(world.period, S.SELF_ASSESSMENT)
+    url = reverse("admin:agencies_agency_delete", args=[other.pk])
+    assert signed_in(client, root).post(url, {"post": "yes"}).status_code == 403
+    assert Agency.objects.filter(pk=other.pk).exists()
+    in_state(world.period, S.DRAFT)
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Agency.objects.filter(pk=other.pk).exists()
 
 
 def test_a_block_renamed_in_the_admin_is_audited(client, world, root):
