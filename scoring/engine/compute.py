@@ -39,6 +39,13 @@ def publish_round(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def published_index(points: Decimal, applicable_max: Decimal) -> Decimal:
+    """The published points (rounded once) as % of the applicable max, rounded once: a reader who divides
+    the published points by the max gets it (domain.md §4). From the unrounded points, 88.195 of 98 would
+    publish 88,20 points beside an index of 89,99 where the reader computes 90,00, across a band's floor."""
+    return publish_round(publish_round(points) * HUNDRED / applicable_max)
+
+
 def stored_exact(value: Decimal) -> Decimal:
     """The exact value as the snapshot stores it (STORED_PLACES decimals)."""
     return value.quantize(_STORED_QUANTUM, rounding=ROUND_HALF_UP, context=_WIDE)
@@ -92,9 +99,7 @@ def compute_agency(tree: CriteriaTree, agency: AgencyInput) -> AgencyResult:
         if area.is_bonus or score.applicable_max <= 0:
             area_indices[area.code] = None
         else:
-            area_indices[area.code] = publish_round(
-                (score.points - score.bonus_points) * HUNDRED / score.applicable_max
-            )
+            area_indices[area.code] = published_index(score.points - score.bonus_points, score.applicable_max)
     order = {node.code: position for position, node in enumerate(tree.nodes)}
     return AgencyResult(
         key=agency.key,
@@ -102,7 +107,7 @@ def compute_agency(tree: CriteriaTree, agency: AgencyInput) -> AgencyResult:
         points=total_points,
         max_points=total_max,
         exact_index=exact_index,
-        index=publish_round(exact_index),
+        index=published_index(total_points, total_max),
         area_indices=area_indices,
         unscored=tuple(sorted(unscored, key=order.__getitem__)),
         ranked=agency.ranked,

@@ -626,10 +626,11 @@ def test_ranks_rank_changes_and_order():
 
 
 def test_a_block_decides_on_published_values_but_orders_by_exact_ones():
-    results = block(("a", "90.004", "90"), ("b", "90.006", "90"))  # 90,002 and 90,003: both 90,00
+    # 180,004 and 180,0049 of 200 both publish as 180,00 points, so as 90,00 (exact: 90,002 and 90,00245)
+    results = block(("a", "90.004", "90"), ("b", "90.0049", "90"))
     assert [(r.key, r.rank, r.index) for r in results] == [("b", 1, D("90.00")), ("a", 1, D("90.00"))]
     exact = BlockRules(bands=RULES.bands, head_rules=(), tie_rule="exact")
-    assert [(r.key, r.rank) for r in block(("a", "90.004", "90"), ("b", "90.006", "90"), rules=exact)] == [
+    assert [(r.key, r.rank) for r in block(("a", "90.004", "90"), ("b", "90.0049", "90"), rules=exact)] == [
         ("b", 1),
         ("a", 2),
     ]

@@ -121,7 +121,48 @@ def test_every_published_point_figure_is_the_exact_one_rounded_once(case):
     for score in [*result.nodes.values()]:
         assert publish_round(stored_exact(score.points)) == publish_round(score.points)
     assert publish_round(stored_exact(result.points)) == publish_round(result.points)
-    assert result.index == publish_round(result.points * 100 / result.max_points)
+    # The reader's check (domain.md §4): the published points ÷ the applicable max give the published index.
+    assert result.index == publish_round(publish_round(result.points) * 100 / result.max_points)
+    for area in tree.areas:
+        score = result.nodes[area.code]
+        if not score.bonus_points and score.applicable_max:
+            published = publish_round(score.points)
+            assert result.area_indices[area.code] == publish_round(published * 100 / score.applicable_max)
+
+
+# The max is not 100 once a node is not applicable (or by the set's design): exact points 88.195 of 98.
+NINETY_EIGHT = CriteriaTree(
+    (
+        Node("1", "", D(100), is_area=True),
+        leaf("1.1", "86", parent="1"),
+        leaf("1.2", "12", "proportional", parent="1", target="12000"),
+        leaf("1.3", "2", parent="1"),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("achieved", "points", "index"),
+    [
+        ("2195", "88.20", "90.00"),  # 88.195: the exact index 89.9949 would publish as 89.99
+        ("2194", "88.19", "89.99"),  # 88.194
+        ("2170", "88.17", "89.97"),  # 88.17 → 89.9693…
+    ],
+)
+def test_the_published_points_divided_by_the_max_give_the_published_index(achieved, points, index):
+    """A reader who divides the published points by the max gets the published index, and the band and
+    head class follow that index: 88,20 of 98 is 90,00, not the 89,99 of the unrounded 88.195."""
+    agency = AgencyInput(
+        "a",
+        {
+            "1.1": LeafInput(points=D(86)),
+            "1.2": LeafInput(value=D(achieved)),
+            "1.3": LeafInput(applicable=False),
+        },
+    )
+    result = compute_agency(NINETY_EIGHT, agency)
+    assert (publish_round(result.points), result.max_points) == (D(points), D(98))
+    assert result.index == D(index) == result.area_indices["1"]
 
 
 # --- 2. a leaf without input scores 0 under every rule, and is listed -------------------------------------
