@@ -1,10 +1,14 @@
 """Where a renamed or merged agency's last-period figures come from: the one rule, used by computation
 inputs, ranking pages, result pages and report tables (docs/formats.md, "Rank change of merged agencies").
 
-- An agency with a result of its own last period compares with it.
-- Otherwise an agency renamed or merged from exactly one predecessor carries that predecessor's.
 - An agency merged from two or more has no rank change (no single previous rank compares with its
-  own); its predecessors are shown with their ranks instead.
+  own), whether or not it kept the code of one of them; its predecessors are shown with their ranks
+  instead (its own previous result among them).
+- Otherwise an agency compares with its own result of the last period, else with its single
+  predecessor's (renamed, or kept as it was under a new code).
+
+scoring.inputs.previous_standings applies it when a snapshot is computed; the snapshot stores the outcome,
+which every output reads.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from .models import Agency
 
@@ -69,18 +72,3 @@ def predecessor_ranks(formers: list[Former], previous: dict[int, tuple[int | Non
     """The predecessors of a merged agency with their (rank, index) in `previous`, best rank first."""
     rows = [PredecessorRank(f.id, f.code, f.name, *previous.get(f.id, (None, None))) for f in formers]
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.name))
-
-
-def with_single_predecessor(
-    agencies: list[Agency], values: dict, *, key: Literal["code", "id"] = "code"
-) -> dict:
-    """Agency key → its own value in `values`, else its single predecessor's (one query). `values` and the
-    result are keyed by agency code or id (`key`); an agency with neither has no entry."""
-    formers = formers_of(agency.id for agency in agencies)
-    result = {}
-    for agency in agencies:
-        own = getattr(agency, key)
-        source = carried_key(own, [getattr(f, key) for f in formers.get(agency.id, [])], values)
-        if source is not None:
-            result[own] = values[source]
-    return result
