@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from parindex.formatting import format_vi
+from parindex.formatting import format_vi, format_vi_exact
 
 from ..models import ReportSettings
 from ..selectors import SnapshotData
@@ -61,7 +61,7 @@ class AgencyDetailExporter(ReportExporter):
                 raw = result.area_indices.get(node.code)
                 area_index = Decimal(raw) if raw not in (None, "") else None
                 if node.code in result.review_flags:
-                    notes.append(f"Dưới {format_vi(triggers.get(node.code), 0)}%: phải kiểm điểm")
+                    notes.append(f"Dưới {format_vi_exact(triggers.get(node.code))}%: phải kiểm điểm")
             style = "area" if entry.depth == 0 else ("group" if entry.has_children else "")
             if not applicable and points is not None:
                 style = (style + " muted").strip()

@@ -174,3 +174,18 @@ def test_method_page_prints_thresholds_as_configured(client):
     html = client.get(reverse("public:method", args=[period.code])).content.decode()
     assert "≥ 92,5 " in html and "≥ 80 " in html, html
     assert "92,50" not in html and "90,00" not in html and "80,00" not in html
+
+
+def test_an_agencys_detail_table_notes_a_fractional_review_floor_as_configured():
+    """The review note beside a flagged area in A1…An prints the trigger's floor as configured: an area
+    flagged below 72,5 % reads "Dưới 72,5%", not "Dưới 73%" (72,5 itself is not below it)."""
+    period, first, _ = two_blocks()
+    area_index = Decimal(period_compute(period=period).agency_results.first().area_indices["3"])
+    floor = area_index + Decimal("0.5")
+    ReviewTrigger.objects.filter(criteria_set=first, area_code="3").update(below=floor)
+    snapshot = period_compute(period=period)
+    data = report_data(snapshot)
+    spec = next(s for s in table_specs(data) if s.is_detail and "3" in s.result.review_flags)
+    notes = [row.cells[-1] for row in spec.build(data, report_settings_get()).rows if row.cells[-1]]
+    assert f"Dưới {format_vi_exact(floor)}%: phải kiểm điểm" in notes, notes
+    assert floor != floor.to_integral_value()  # so a floor printed rounded would read otherwise
