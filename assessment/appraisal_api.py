@@ -108,8 +108,15 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 item=item, acting_user=request.user, expected_version=data["version"], data=data["input"],
                 comment=data["comment"], evidence_insufficient=data["evidence_insufficient"],
             )  # fmt: skip
-        except StaleItem as stale:
-            return Response(AppraisalItemSerializer(stale.current).data, status=status.HTTP_409_CONFLICT)
+        except StaleItem:
+            # The stored item as this reader's GET shows it (a blind second appraiser's fields blanked).
+            return Response(self._as_read(item.pk), status=status.HTTP_409_CONFLICT)
         except AssessmentRefused as refused:
             return Response({"detail": refused.message}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(AppraisalItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+        return Response(self._as_read(item.pk))
+
+    def _as_read(self, pk: int) -> dict:
+        """The item as the user reads it now: through the same queryset, annotations and serializer as
+        a GET, so every answer (a conflict's included) shows only what the policy lets them read (an item
+        they no longer read meanwhile is a 404, as its GET)."""
+        return self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data

@@ -56,6 +56,20 @@ def _may_review(user, period: Period) -> bool:
     return policy.may_read(policy.audience(user), policy.Obj.REVIEW, period.state)
 
 
+def _reads_appraisal(user, period: Period) -> dict[bool, bool]:
+    """Whether `user` reads the first appraisal (Stage.APPRAISED: score, comment, evidence flag) of an
+    item of their inbox in the period's state, by whether they are its blind second appraiser (the
+    `blind_items` annotation) or not (its first appraiser, or the lead: the policy's audience)."""
+    return {
+        blind: policy.may_read(
+            policy.audience(user, appraiser="second" if blind else "first"),
+            policy.Stage.APPRAISED,
+            period.state,
+        )
+        for blind in (False, True)
+    }
+
+
 @login_required
 @require_GET
 def inbox(request, period_code: str):
@@ -68,8 +82,10 @@ def inbox(request, period_code: str):
         status=request.GET.get("status", ""),
         evidence=request.GET.get("evidence", ""),
     )
+    items = items.annotate(blind=appraisal_selectors.blind_items(period=period, user=request.user))
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(item, areas.get(item.node_id)) for item in page]
+    reads_appraisal = _reads_appraisal(request.user, period)
+    rows = [(item, areas.get(item.node_id), reads_appraisal[item.blind]) for item in page]
     agencies = (
         scope_for(request.user, period)
         .agencies.filter(pk__in=period.assessed_agencies().values("pk"))
@@ -326,7 +342,10 @@ def review(request, period_code: str):
                 (name, LABELS[name]) for name in transitions_available(period=period, user=request.user)
             ],
             "history": period.transitions.select_related("by"),
-            "disagreements": appraisal_selectors.double_appraisal_disagreements(period=period),
+            # The blind second appraisal is the staff's check (the policy's Stage.SECOND): not the council's.
+            "disagreements": appraisal_selectors.double_appraisal_disagreements(period=period)
+            if policy.may_read(policy.audience(request.user), policy.Stage.SECOND, period.state)
+            else [],
             **_switcher("appraisal:review"),
         },
     )
@@ -388,10 +407,12 @@ def explain(request, period_code: str):
     agency = request.user.agency
     if agency is None or not scope_for(request.user, period).sees(agency):
         raise Http404
-    if not policy.may_read(
-        policy.audience(request.user, agency_id=agency.pk), policy.Stage.APPRAISED, period.state
-    ):
+    who = policy.audience(request.user, agency_id=agency.pk)
+    if not policy.may_read(who, policy.Stage.APPRAISED, period.state):
         raise Http404  # the appraisal is shown to the agency from the explanation round on
+    # The re-appraisal (its score and comment) only once the policy shows it to the agency (approved):
+    # until then the page shows the first appraisal, whatever the item holds.
+    reappraisal_shown = policy.may_read(who, policy.Stage.REAPPRAISED, period.state)
     if request.method == "POST":
         current = get_object_or_404(
             AssessmentItem, pk=request.POST.get("item"), agency=agency, node__criteria_set__period=period
@@ -416,23 +437,29 @@ def explain(request, period_code: str):
         .select_related("node")
         .order_by("node__position")
     )
-    rows = [
-        (
-            item,
-            appraisal.leaf_points(item.node, item.self_input)
-            if item.applicable and item.self_input
-            else None,
-            appraisal.leaf_points(item.node, item.final_input)
-            if item.applicable and item.final_input
-            else None,
+    rows = []
+    for item in items:
+        appraised = item.final_input if reappraisal_shown else item.appraised_input
+        rows.append(
+            (
+                item,
+                appraisal.leaf_points(item.node, item.self_input)
+                if item.applicable and item.self_input
+                else None,
+                appraisal.leaf_points(item.node, appraised) if item.applicable and appraised else None,
+            )
         )
-        for item in items
-    ]
     rows.sort(key=lambda r: (r[1] is None or r[2] is None or r[1] == r[2], r[0].node.position))
     return render(
         request,
         "appraisal/explain.html",
-        {"period": period, "agency": agency, "rows": rows, "open": period.state == PeriodState.EXPLANATION},
+        {
+            "period": period,
+            "agency": agency,
+            "rows": rows,
+            "reappraisal_shown": reappraisal_shown,
+            "open": period.state == PeriodState.EXPLANATION,
+        },
     )
 
 
