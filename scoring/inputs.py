@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from agencies.lineage import (  # noqa: F401  PredecessorRank: re-exported for the pages
@@ -241,7 +241,7 @@ def _fingerprint(blocks: list[BlockInputs], previous_ranks: dict[str, int]) -> s
 
     def plain(value):
         if isinstance(value, Decimal):
-            return format(value.normalize(), "f")
+            return format(value.normalize(Context(prec=60)), "f")  # every stored digit (30 decimals)
         if isinstance(value, dict):
             return {str(k): plain(v) for k, v in sorted(value.items())}
         if isinstance(value, list | tuple):
@@ -260,7 +260,9 @@ def _fingerprint(blocks: list[BlockInputs], previous_ranks: dict[str, int]) -> s
                 "tree": plain(block.tree.nodes),
                 "rules": plain(block.rules),
                 "inputs": plain(block.stage_inputs["final"]),
-                "earlier_stages": {stage: plain(block.stage_inputs[stage]) for stage in ("self", "appraised")},
+                "earlier_stages": {
+                    stage: plain(block.stage_inputs[stage]) for stage in ("self", "appraised")
+                },
             }
             for block in blocks
         ],

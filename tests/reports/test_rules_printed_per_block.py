@@ -5,7 +5,7 @@ Thresholds are printed as configured (a floor of 92.5 is "92,5%", not "93%": an 
 it; 90 stays "90%")."""
 
 import io
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import docx
 import pytest
@@ -181,7 +181,7 @@ def test_an_agencys_detail_table_notes_a_fractional_review_floor_as_configured()
     flagged below 72,5 % reads "Dưới 72,5%", not "Dưới 73%" (72,5 itself is not below it)."""
     period, first, _ = two_blocks()
     area_index = Decimal(period_compute(period=period).agency_results.first().area_indices["3"])
-    floor = area_index + Decimal("0.5")
+    floor = (area_index + 1).to_integral_value(rounding=ROUND_DOWN) + Decimal("0.5")  # x,5 above the index
     ReviewTrigger.objects.filter(criteria_set=first, area_code="3").update(below=floor)
     snapshot = period_compute(period=period)
     data = report_data(snapshot)
