@@ -28,7 +28,7 @@ from scoring.formats import criteria_set_from_document
 from scoring.models import ResultSnapshot, Source
 from scoring.nodes import engine_tree
 from scoring.services import period_compute, snapshot_publish
-from surveys.models import SurveyValue, SurveyValueSource
+from surveys.models import SurveyValue, SurveyValueSource, shown_value
 from surveys.services import survey_values_refresh
 
 from . import criteria, province
@@ -251,10 +251,11 @@ def _measured_load(
 
 
 def _survey_values(period: Period, targets: dict[tuple[int, int], Decimal]) -> None:
-    """Aggregates the period's stored responses into survey values, which must be the calibrated ones."""
+    """Aggregates the period's stored responses into survey values, which must be the calibrated ones to
+    the calibration's 6 decimals (the answers aggregate to within half a millionth of them)."""
     survey_values_refresh(period=period)
     stored = {
-        (agency_id, node_id): value
+        (agency_id, node_id): shown_value(value)
         for agency_id, node_id, value in SurveyValue.objects.filter(
             node__criteria_set__period=period, source=SurveyValueSource.AGGREGATED
         ).values_list("agency_id", "node_id", "value")

@@ -4,6 +4,7 @@ it whole). What is left, the sample plan's counts and the removal of one-time li
 (Obj.SURVEY, Obj.SURVEY_LINKS: until approval) through agencies.admin_policy."""
 
 from django.contrib import admin
+from django.utils.formats import number_format
 
 from agencies.admin_policy import PolicyAdminMixin
 from agencies.policy import Obj
@@ -22,15 +23,24 @@ from .models import (
     SecondEntry,
     SurveyToken,
     SurveyValue,
+    shown_value,
 )
 
 
 @admin.register(SurveyValue)
 class SurveyValueAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("agency", "node", "value", "respondents", "source", "updated_at")
+    list_display = ("agency", "node", "shown", "respondents", "source", "updated_at")
     list_filter = ("source", "agency__block")
     list_select_related = ("agency", "node")
     raw_id_fields = ("node",)
+    fields = ("agency", "node", "shown", "respondents", "source")
+    readonly_fields = ("shown",)
+
+    @admin.display(description=SurveyValue._meta.get_field("value").verbose_name, ordering="value")
+    def shown(self, value: SurveyValue) -> str:
+        """6 decimals, as before values were stored exactly (the engine reads the stored 30), localized
+        on the list and the change page alike (a method's value is printed as it is on the latter)."""
+        return number_format(shown_value(value.value))
 
 
 class RespondentGroupInline(InputsReadOnlyInline):

@@ -1,12 +1,33 @@
 """Survey values feed the engine's `survey` leaves: one value in 0…1 per agency × survey leaf; the
 questionnaires, sample plans, responses and answers they are aggregated from."""
 
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parindex.jobs import BackgroundJob
+from scoring.engine import STORED_PLACES
+
+SHOWN = Decimal("0.000001")  # a survey value as people read it: 6 decimals (0,899500)
+
+
+def stored_value(value: Decimal | Fraction) -> Decimal:
+    """A survey value as stored and scored: within 0…1, rounded up (toward +∞) to STORED_PLACES
+    decimals, from the exact value (a Fraction, or a Decimal as imported). Upward, so that an exact value
+    whose points max × value fall on a half cent (5/24 of max 3: 0,625) is never scored a hair below it;
+    the argument is in docs/formats.md, "Rounding once"."""
+    exact = min(max(Fraction(value), Fraction(0)), Fraction(1))
+    scaled = -(-exact.numerator * 10**STORED_PLACES // exact.denominator)  # the ceiling, in integers
+    return Decimal(f"{scaled}E-{STORED_PLACES}")  # the constructor is exact; arithmetic would round
+
+
+def shown_value(value: Decimal) -> Decimal:
+    """The value as screens show it: rounded half up to 6 decimals, as it was stored before."""
+    return value.quantize(SHOWN, ROUND_HALF_UP)
 
 
 class SurveyValueSource(models.TextChoices):
@@ -25,7 +46,9 @@ class SurveyValue(models.Model):
         on_delete=models.PROTECT,
         related_name="survey_values",
     )
-    value = models.DecimalField(_("value (0…1)"), max_digits=9, decimal_places=6)
+    # The snapshot's 30 decimals, rounded up (stored_value): docs/formats.md, "Rounding once", says why
+    # this rounding changes no published figure.
+    value = models.DecimalField(_("value (0…1)"), max_digits=STORED_PLACES + 1, decimal_places=STORED_PLACES)
     respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
     source = models.CharField(
         _("source"), max_length=16, choices=SurveyValueSource.choices, default=SurveyValueSource.AGGREGATED
@@ -43,7 +66,7 @@ class SurveyValue(models.Model):
         verbose_name_plural = _("survey values")
 
     def __str__(self):
-        return f"{self.agency} · {self.node.code}: {self.value}"
+        return f"{self.agency} · {self.node.code}: {shown_value(self.value)}"
 
 
 # Questionnaires: what is asked, of whom, about which agencies, and how answers turn into a value.

@@ -32,6 +32,7 @@ from .models import (
     SurveyToken,
     SurveyValue,
     SurveyValueSource,
+    stored_value,
 )
 
 HUNDRED = Decimal(100)
@@ -100,7 +101,7 @@ def survey_group_means(*, period: Period) -> list[GroupMean]:
 class LeafValue:
     agency_id: int
     node_id: int
-    value: Decimal  # exact, in 0…1; stored quantized to 6 decimals
+    value: Decimal  # as stored (models.stored_value): the exact value rounded up to 30 decimals
     respondents: int
     groups: tuple[GroupMean, ...] = field(default=(), compare=False)
 
@@ -137,7 +138,7 @@ def combine_group_means(
         by_leaf[(mean.agency_id, mean.node_id)].append(mean)
     values = {}
     for (agency_id, node_id), groups in by_leaf.items():
-        # Fractions keep the sum exact; the one division at the end rounds once (28 digits).
+        # Fractions keep the sum exact; the value is rounded once, as stored (models.stored_value).
         numerator = denominator = Fraction(0)
         respondents = 0
         counted = []
@@ -150,13 +151,8 @@ def combine_group_means(
             respondents += group.respondents
             counted.append(group)
         if denominator:
-            exact = numerator / denominator
             values[(agency_id, node_id)] = LeafValue(
-                agency_id,
-                node_id,
-                Decimal(exact.numerator) / Decimal(exact.denominator),
-                respondents,
-                tuple(counted),
+                agency_id, node_id, stored_value(numerator / denominator), respondents, tuple(counted)
             )
     return values
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,19 +32,13 @@ from .models import (
     SurveyToken,
     SurveyValue,
     SurveyValueSource,
+    stored_value,  # noqa: F401  re-exported: measures stores imported values through it
 )
 from .printing import form_serial, token_for_serial
 from .selectors import survey_leaf_values
 
-STORED = Decimal("0.000001")
-ZERO, ONE = Decimal(0), Decimal(1)
 UPSERT_BATCH = 5000
 AGGREGATION_NOT_YOURS = _("Only Home Affairs aggregates the survey values.")
-
-
-def stored_value(value: Decimal) -> Decimal:
-    """A survey value as stored: within 0…1, rounded half up to 6 decimals."""
-    return min(max(value, ZERO), ONE).quantize(STORED, ROUND_HALF_UP)
 
 
 def survey_inputs_check(period: Period) -> None:
@@ -84,7 +78,7 @@ def survey_values_refresh(*, period: Period, acting_user=None) -> int:
         SurveyValue(
             agency_id=leaf.agency_id,
             node_id=leaf.node_id,
-            value=stored_value(leaf.value),
+            value=leaf.value,
             respondents=leaf.respondents,
             source=SurveyValueSource.AGGREGATED,
         )

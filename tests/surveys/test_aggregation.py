@@ -1,6 +1,7 @@
 """Survey aggregation: group means without "don't know", weighted by group, SIPAS shares, sample progress."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import connection
@@ -67,8 +68,8 @@ def test_leaf_value_is_the_weighted_mean_of_group_means_without_dont_know(survey
 def test_a_sipas_leaf_scores_the_satisfied_share_with_equal_group_weights(survey):
     values = survey_leaf_values(period=survey.period)
     sipas = values[(survey.a.id, survey.leaf("8.2").id)]
-    assert sipas.value == Decimal(7) / 12
-    assert stored_value(sipas.value) == Decimal("0.583333")
+    assert sipas.value == Decimal("0." + "5" + "8" + "3" * 27 + "4")  # 7/12 rounded up to 30 decimals
+    assert stored_value(sipas.value) == sipas.value
     assert sipas.respondents == 3
 
 
@@ -85,7 +86,7 @@ def test_groups_weighing_zero_give_no_value(survey):
     assert (survey.a.id, survey.leaf("8.2").id) in values
 
 
-def test_refresh_writes_quantized_values_keeps_overrides_and_drops_stale_ones(survey):
+def test_refresh_writes_stored_values_keeps_overrides_and_drops_stale_ones(survey):
     sipas, organisations = survey.leaf("8.2"), survey.leaf("8.1")
     manual = SurveyValue.objects.create(
         agency=survey.b, node=organisations, value=Decimal("0.4"), source=SurveyValueSource.MANUAL
@@ -95,7 +96,7 @@ def test_refresh_writes_quantized_values_keeps_overrides_and_drops_stale_ones(su
     stored = {(v.agency_id, v.node_id): (v.value, v.respondents, v.source) for v in SurveyValue.objects.all()}
     assert stored == {
         (survey.a.id, organisations.id): (Decimal("0.562500"), 5, "aggregated"),
-        (survey.a.id, sipas.id): (Decimal("0.583333"), 3, "aggregated"),
+        (survey.a.id, sipas.id): (stored_value(Fraction(7, 12)), 3, "aggregated"),
         (survey.b.id, organisations.id): (Decimal("0.400000"), None, "manual"),
     }
     assert not SurveyValue.objects.filter(pk=stale.pk).exists()
@@ -117,16 +118,16 @@ def test_refresh_updates_values_when_answers_change(survey):
     assert survey_values_refresh(period=survey.period) == 3
     # huyen now counts with weight 3 and mean 0: (0,75 + 0 + 1,5 + 0) / 7
     value = SurveyValue.objects.get(agency=survey.a, node=survey.leaf("8.1"))
-    assert value.value == Decimal("0.321429")
+    assert value.value == stored_value(Fraction(9, 28))
     assert value.respondents == 6
 
 
 def test_survey_points_reach_the_index(survey):
-    """The engine scores a survey leaf as max × stored value: 18,5 × 0,5625 = 10,40625 (stored to 4 places)."""
+    """The engine scores a survey leaf as max × stored value: 18,5 × 0,5625 = 10,40625, stored exactly."""
     survey_values_refresh(period=survey.period)
     snapshot = period_compute(period=survey.period)
     node = snapshot.node_results.get(agency=survey.a, node=survey.leaf("8.1"))
-    assert abs(node.final_points - Decimal("10.40625")) <= Decimal("0.00005")
+    assert node.final_points == Decimal("10.40625")
 
 
 def test_sipas_satisfaction_overall_and_per_element(survey):

@@ -122,10 +122,10 @@ def test_values_and_sipas_per_agency(client, survey):
     assert [
         (v["agency"], v["criterion"], v["value"], v["points"], v["respondents"], v["source"]) for v in values
     ] == [
-        ("so-a", "8.1", "0.875000", "16.1875", 1, "aggregated"),  # (1 + 0.75) ÷ 2 × 18.5
-        ("so-a", "8.2", "0.666667", "6.6667", 2, "aggregated"),  # 2 satisfied of 3 valid answers
-        ("so-b", "8.1", "0.500000", "9.2500", 1, "aggregated"),
-    ]
+        ("so-a", "8.1", "0.875" + "0" * 27, "16.1875", 1, "aggregated"),  # (1 + 0.75) ÷ 2 × 18.5
+        ("so-a", "8.2", "0." + "6" * 29 + "7", "6.6667", 2, "aggregated"),  # 2 satisfied of 3 valid answers
+        ("so-b", "8.1", "0.5" + "0" * 29, "9.2500", 1, "aggregated"),
+    ]  # values as stored and scored: 30 decimals, rounded up (surveys.models.stored_value)
     only_b = client.get(f"/api/v1/surveys/periods/{survey.period.code}/values/?agency=so-b").json()
     assert [v["agency"] for v in only_b] == ["so-b"]
     sipas = client.get(f"/api/v1/surveys/periods/{survey.period.code}/sipas/").json()
