@@ -16,7 +16,7 @@ from agencies.models import Agency, Period
 from assessment.models import AssessmentItem
 from parindex.formatting import number_text
 from scoring.models import CriteriaNode, Source
-from surveys.models import SurveyValue
+from surveys.models import SurveyValue, shown_value
 
 from .models import MeasureImport, MeasureValue
 from .services import HEADERS, _plain_decimal
@@ -77,7 +77,7 @@ def measure_cells(*, period: Period, agency_code: str = "") -> list[Cell]:
         for leaf in by_block.get(agency.block_id, []):
             key = (agency.pk, leaf.pk)
             if leaf.source == Source.SURVEY:
-                current = _plain_decimal(surveys[key]) if key in surveys else ""
+                current = _plain_decimal(shown_value(surveys[key])) if key in surveys else ""
             else:
                 item = items.get(key)
                 final = (item["reappraised_input"] or item["appraised_input"] or {}) if item else {}

@@ -33,7 +33,7 @@ from scoring import engine
 from scoring.engine.model import Message, gettext_noop
 from scoring.models import CriteriaNode, Source
 from scoring.nodes import leaf_input
-from surveys.models import SurveyValue, SurveyValueSource
+from surveys.models import SurveyValue, SurveyValueSource, shown_value
 from surveys.services import stored_value
 
 from .models import MeasureImport, MeasureValue
@@ -521,8 +521,8 @@ def _changes(entries: list[Entry]) -> list[dict]:
         key = (entry.agency.pk, entry.node.pk)
         if entry.kind == Source.SURVEY:
             stored = surveys.get(key)
-            old = _shown(True, stored.value) if stored else ""
-            new = _shown(True, stored_value(entry.value))
+            old = _shown(True, shown_value(stored.value)) if stored else ""
+            new = _shown(True, shown_value(stored_value(entry.value)))
         else:
             item = items.get(key)
             final = (item.final_input or {}) if item else {}

@@ -582,3 +582,20 @@ def test_after_approval_the_pages_refuse_every_write_with_the_policys_message(
     measure_import.refresh_from_db()
     assert measure_import.status == JobStatus.PREVIEWED and MeasureImport.objects.count() == 1
     assert not MeasureValue.objects.exists()
+
+
+def test_an_aggregated_survey_value_shows_six_decimals_on_the_page_and_in_a_preview(client, world):
+    """A survey value is stored with 30 decimals (rounded once later); people read it as before, to 6."""
+    from surveys.models import stored_value as exact_value
+
+    node = world.item("2.3").node
+    SurveyValue.objects.create(
+        agency=world.agency, node=node, value=exact_value(Decimal(7) / Decimal(12)),
+        source=SurveyValueSource.AGGREGATED,
+    )  # fmt: skip
+    client.force_login(world.users["home_affairs"])
+    page = client.get(reverse("measures:page", args=[world.period.code])).content.decode()
+    assert "0.583333" in page and "0.5833333" not in page
+    plan = measures_check(period=world.period, content=xlsx(GOOD))
+    (change,) = [c for c in plan.changes if (c["agency"], c["criterion"]) == ("so-a", "2.3")]
+    assert change["old"] == "0.583333"
