@@ -22,6 +22,7 @@ from scoring.formats import criteria_set_to_document
 from scoring.formats.xlsx import document_to_xlsx, xlsx_to_document
 from scoring.models import CriteriaNode, CriteriaSet
 from scoring.selectors import latest_snapshot
+from scoring.services import period_compute
 from surveys.formats import questionnaire_to_document, questionnaire_to_xlsx, xlsx_to_questionnaire
 from surveys.imports import responses_template_xlsx
 from surveys.models import Questionnaire, RespondentGroup
@@ -33,19 +34,20 @@ HOSTILE = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)"]
 
 @pytest.fixture(scope="module")
 def hostile(django_db_setup, django_db_blocker):
-    """The sample province computed, then four agencies, four criteria and a group renamed hostile
-    (names are read live by every export); rolled back afterwards."""
+    """The sample province with four agencies, four criteria and a group renamed hostile, then computed
+    again (a snapshot keeps the agencies' names as computed, criteria titles are read live); rolled back
+    afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_sample()
         period = Period.objects.get(code="2022")
-        snapshot = latest_snapshot(period)
-        agencies = list(Agency.objects.filter(results__snapshot=snapshot).order_by("code")[:4])
+        agencies = list(Agency.objects.filter(results__snapshot=latest_snapshot(period)).order_by("code")[:4])
         for agency, name in zip(agencies, HOSTILE, strict=True):
             Agency.objects.filter(pk=agency.pk).update(name=name)
         criteria_set = CriteriaSet.objects.filter(period=period, block=agencies[0].block).first()
         nodes = list(CriteriaNode.objects.filter(criteria_set=criteria_set).order_by("id")[:4])
         for node, title in zip(nodes, HOSTILE, strict=True):
             CriteriaNode.objects.filter(pk=node.pk).update(title=title)
+        snapshot = period_compute(period=period)
         yield snapshot, criteria_set
         transaction.set_rollback(True)
 
