@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import policy
-from agencies.models import Period, PeriodState, WindowKind
+from agencies.models import Agency, Period, PeriodState, WindowKind
 from agencies.permissions import scope_for
 from parindex.snapshots import one_snapshot
 
@@ -39,8 +39,13 @@ def login_required_htmx(view):
 
 
 def _period_and_agency(request, period_code: str, agency_code: str):
+    """The period and the agency whose whole self-assessment the user reads (the page gathers every item
+    of it, with its totals and submission): an appraiser only where their assignments cover every area
+    of the agency; else 404."""
     period = get_object_or_404(Period, code=period_code)
-    agency = get_object_or_404(scope_for(request.user, period).agencies, code=agency_code)
+    agency = get_object_or_404(Agency, code=agency_code)
+    if not scope_for(request.user, period).sees_whole(agency):
+        raise Http404
     return period, agency
 
 
@@ -118,14 +123,16 @@ def _url_per_item(name: str, *args):
 
 def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
     """The item at this address with its node, set, period and agency, read in one query (the autosave's
-    hot path), if the user's scope sees the agency in that period: else 404, as `_period_and_agency`."""
+    hot path), with the user's audience for it, if that audience reads the item's self-assessment: else
+    404. No further query but an appraiser's (their assignments in the item's period, by agency and area)."""
     item = selectors.item_in_period(item_id=item_id, agency_code=agency_code, period_code=period_code)
     if item is None:
         raise Http404
     period = item.node.criteria_set.period
-    if not scope_for(request.user, period).sees(item.agency):
+    who = policy.item_audience(request.user, item)
+    if not policy.may_read(who, policy.Stage.SELF, period.state):
         raise Http404
-    return period, item.agency, item
+    return period, item.agency, item, who
 
 
 def _saved_response(
@@ -167,7 +174,7 @@ def _saved_response(
 def item_save(request, period_code: str, agency_code: str, item_id: int):
     """Autosave of one leaf (htmx). Success, refusal and conflict all answer with out-of-band fragments,
     never by replacing the form, so nothing the user is typing is lost."""
-    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
+    period, agency, item, _who = _scoped_item(request, period_code, agency_code, item_id)
     applicable = request.POST.get("not_applicable") != "on"
     was_applicable = item.applicable
     try:
@@ -195,7 +202,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
 @require_GET
 def item_row(request, period_code: str, agency_code: str, item_id: int):
     """One leaf's form as stored now (used to take the stored version after a conflict)."""
-    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
+    period, agency, item, _who = _scoped_item(request, period_code, agency_code, item_id)
     rows, _totals = selectors.self_assessment_rows(period=period, agency=agency)
     row = next(row for row in rows if row.item and row.item.pk == item.pk)
     _leaf_urls([row], period, agency)
@@ -236,8 +243,8 @@ def progress(request, period_code: str, agency_code: str):
 @login_required
 @require_GET
 def item_history(request, period_code: str, agency_code: str, item_id: int):
-    period, agency, item = _scoped_item(request, period_code, agency_code, item_id)
-    stages = policy.visible_stages(policy.item_audience(request.user, item), period.state)
+    period, _agency, item, who = _scoped_item(request, period_code, agency_code, item_id)
+    stages = policy.visible_stages(who, period.state)
     return render(
         request,
         "assessment/_history.html",

@@ -84,7 +84,8 @@ def test_every_url_has_a_policy_entry():
 
 def build_world():
     """The self-assessment world, agency A submitted with evidence, an appraiser assigned to every
-    agency, a second appraiser account without assignment, a questionnaire with a link and a batch,
+    agency, one assigned A's area 1 (of item 1.1, which the URLs name, and its file), one assigned A's
+    area 2, a second appraiser account without assignment, a questionnaire with a link and a batch,
     a computed snapshot and its report bundle."""
     w = self_assessment_world()
     focal = w.users["focal"]
@@ -93,10 +94,18 @@ def build_world():
         item_self_score(item=item, acting_user=focal, expected_version=item.version, data=data)
     w.evidence = evidence_attach(item=w.item("1.1"), uploaded_file=upload(pdf_bytes()), acting_user=focal)
     assessment_submit(period=w.period, agency=w.agency, acting_user=focal, explanation="Không có")
-    appraisal.assignments_replace(
-        period=w.period, cells={(None, ""): w.users["appraiser"].pk}, acting_user=w.users["lead"]
-    )
     w.users["unassigned"] = UserFactory(username="appraiser2", role="appraiser")
+    w.users["area_appraiser"] = UserFactory(username="appraiser-area-1", role="appraiser")
+    w.users["other_area_appraiser"] = UserFactory(username="appraiser-area-2", role="appraiser")
+    appraisal.assignments_replace(
+        period=w.period,
+        cells={
+            (None, ""): w.users["appraiser"].pk,
+            (w.agency.pk, "1"): w.users["area_appraiser"].pk,
+            (w.agency.pk, "2"): w.users["other_area_appraiser"].pk,
+        },
+        acting_user=w.users["lead"],
+    )
     w.users["superuser"] = get_user_model().objects.create_superuser("root", "root@example.org", "demo")
     document = questionnaire_document()
     for question in document["questions"]:  # the small criteria set has no survey leaf
@@ -237,13 +246,15 @@ def post_data(w, key: str) -> dict:
 
 
 USERS = {
-    # user key → how the URLs' agency (A) sees them
+    # user key → how the URLs' agency (A) sees them: how an appraiser relates to item 1.1 (and its file)
     "anonymous": None,
     "superuser": None,
     "home_affairs": None,
     "lead": None,
     "council": None,
     "appraiser": "first",  # assigned every agency in this period
+    "area_appraiser": "first",  # assigned A's area 1, the area of item 1.1
+    "other_area_appraiser": None,  # assigned A's area 2: meets item 1.1 as an unassigned appraiser
     "unassigned": None,
     "focal": None,  # A's focal point: own agency
     "head": None,  # A's head: own agency
@@ -252,11 +263,23 @@ USERS = {
 }
 
 
-def audience_for(w, key: str, access: policy.Access) -> Audience:
+# The URLs of agency A's whole self-assessment, every item of it (the page with its totals, their
+# refresh, the submission steps): an appraiser relates to it as to every item, so one assigned only some
+# areas of A is met there as an unassigned appraiser (agencies.permissions.Scope.sees_whole).
+WHOLE_AGENCY = frozenset(
+    {"assessment:page", "assessment:progress", "assessment:submit", "assessment:sign_off",
+     "assessment:send_back", "assessment:reopen"}
+)  # fmt: skip
+WHOLE_AGENCY_USERS = {"appraiser"}  # the appraisers whose assignments cover every area of A
+
+
+def audience_for(w, key: str, name: str, access: policy.Access) -> Audience:
     user = w.users.get(key)
     if user is None:
         return Audience.ANONYMOUS
     relation = USERS[key] if access.agency else None
+    if name in WHOLE_AGENCY and key not in WHOLE_AGENCY_USERS:
+        relation = None
     return policy.audience(user, agency_id=w.agency.pk if access.agency else None, appraiser=relation)
 
 
@@ -373,7 +396,7 @@ def test_every_url_role_and_state_follows_the_policy(settings, capsys, request):
             access = policy.URLS[name]
             url = reverse(name, kwargs=kwargs_for(name, w, file_name))
             for key in clients:
-                who = audience_for(w, key, access)
+                who = audience_for(w, key, name, access)
                 requests = [False] if access.get else []
                 if access.writes or not access.get:
                     requests.append(True)

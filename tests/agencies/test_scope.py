@@ -188,3 +188,47 @@ def test_sees_answers_without_a_query_or_a_queryset_when_the_scope_is_known(
         assert scope.sees(other)
     with django_assert_num_queries(1):  # the queryset is built once
         assert not scope.sees(own)
+
+
+# --- the agency's whole assessment ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sees_whole_needs_every_area_of_the_agency_for_an_appraiser():
+    """The pages of an agency's every item: an appraiser reads them where their assignments in the
+    period cover every item of the agency (an area of every agency counts), as first or second."""
+    from tests.worlds import self_assessment_world
+
+    world = self_assessment_world()
+    period, own, other = world.period, world.agency, world.other
+    appraiser, colleague = UserFactory(role=Role.APPRAISER), UserFactory(role=Role.APPRAISER)
+    AppraisalAssignment.objects.create(period=period, appraiser=appraiser, agency=own, area_code="1")
+    assert scope_for(appraiser, period).sees(own)
+    assert not scope_for(appraiser, period).sees_whole(own)
+    AppraisalAssignment.objects.create(
+        period=period, appraiser=colleague, second_appraiser=appraiser, agency=None, area_code="2"
+    )
+    scope = scope_for(appraiser, period)
+    assert scope.sees_whole(own) and not scope.sees_whole(other)
+    assert scope_for(colleague, period).sees(own) and not scope_for(colleague, period).sees_whole(own)
+    assert not scope_for(appraiser, PeriodFactory(year=2025)).sees_whole(own)
+    assert not scope_for(appraiser).sees_whole(own)  # no period: no appraiser's scope
+    AppraisalAssignment.objects.create(period=period, appraiser=colleague, agency=other)
+    assert scope_for(colleague, period).sees_whole(other)
+
+
+@pytest.mark.django_db
+def test_sees_whole_is_sees_for_every_other_kind_of_user(agencies, django_assert_num_queries):
+    users = [
+        AnonymousUser(),
+        UserFactory(is_superuser=True, role=Role.APPRAISER),
+        UserFactory(role=Role.HOME_AFFAIRS),
+        UserFactory(role=Role.COUNCIL),
+        UserFactory(role=Role.FOCAL_POINT, agency=agencies[0]),
+        UserFactory(role=Role.AGENCY_HEAD, agency=agencies[2]),
+        UserFactory(role=Role.SURVEY_OPERATOR),
+    ]
+    for user in users:
+        scope = scope_for(user, PeriodFactory())
+        with django_assert_num_queries(0):
+            assert [scope.sees_whole(a) for a in agencies] == [scope.sees(a) for a in agencies], user
