@@ -447,11 +447,30 @@ def test_home_affairs_overview_and_its_xlsx(client, world):
     assert client.get(reverse("assessment:overview", args=[world.period.code])).status_code == 404
 
 
+def submit(client, world):
+    client.post(
+        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
+    )
+
+
+def appraise_one_leaf(world, code="1.1"):
+    """Home Affairs starts the appraisal and an appraiser scores the leaf 0 (a write that is not the
+    agency's)."""
+    from assessment import appraisal
+    from tests.worlds import appraisal_started
+
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
+    item = world.item(code)
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "0"},
+        comment="Thiếu kế hoạch",
+    )  # fmt: skip
+
+
 def test_the_overview_dates_the_agencys_own_activity_not_the_appraisers(client, world):
     """An agency's last activity is its own writes: an appraiser's score of its items later is not."""
     from agencies.workflow import period_transition
     from assessment import appraisal
-    from tests.worlds import appraisal_started
 
     def last_activity():
         rows = selectors.self_assessment_overview(period=world.period, agencies=Agency.objects.all())
@@ -463,17 +482,10 @@ def test_the_overview_dates_the_agencys_own_activity_not_the_appraisers(client, 
     scored_at = last_activity()["so-a"]
     assert before < scored_at < timezone.now() and last_activity()["so-b"] is None
     score_everything(client, world)
-    client.post(
-        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
-    )
+    submit(client, world)
     submitted_at = Submission.objects.get(agency=world.agency).submitted_at
     assert submitted_at > scored_at and last_activity()["so-a"] == submitted_at
-    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
-    item = world.item("1.1")
-    appraisal.item_appraise(
-        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "0"},
-        comment="Thiếu kế hoạch",
-    )  # fmt: skip
+    appraise_one_leaf(world)
     assert world.item("1.1").updated_at > submitted_at
     assert last_activity()["so-a"] == submitted_at
     period_transition(
@@ -589,21 +601,11 @@ def test_an_upgrade_dates_the_saves_made_before_it_from_their_audit_rows(client,
 
     from django.apps import apps
 
-    from assessment import appraisal
-    from tests.worlds import appraisal_started
-
     upgrade = importlib.import_module("assessment.migrations.0008_item_self_scored_at")
     client.force_login(world.users["focal"])
     score_everything(client, world)
-    client.post(
-        reverse("assessment:submit", args=[world.period.code, world.agency.code]), {"explanation": "Chưa có"}
-    )
-    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
-    item = world.item("1.1")
-    appraisal.item_appraise(
-        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "0"},
-        comment="Thiếu kế hoạch",
-    )  # fmt: skip
+    submit(client, world)
+    appraise_one_leaf(world)
     saved = dict(AssessmentItem.objects.values_list("pk", "self_scored_at"))
     AssessmentItem.objects.update(self_scored_at=None)
     upgrade.self_scored_at_from_history(apps, None)
