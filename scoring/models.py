@@ -363,16 +363,13 @@ class SnapshotRow(models.Model):
 
 
 @dataclass(frozen=True)
-class AgencyRef:
-    """An agency as its snapshot stored it when it was computed: what every output prints beside the
-    figures, whatever the Agency row says later (AgencyResult.agency_ref)."""
+class StoredRef:
+    """A row of reference data as a snapshot stored it when it was computed: read like the row (`pk`,
+    `str()`), whatever the row says later."""
 
     id: int
     code: str
     name: str
-    short_name: str
-    head_title: str
-    position: int
 
     @property
     def pk(self) -> int:
@@ -383,21 +380,20 @@ class AgencyRef:
 
 
 @dataclass(frozen=True)
-class BlockRef:
-    """A block as its snapshot stored it when it was computed (AgencyResult.block_ref)."""
+class AgencyRef(StoredRef):
+    """An agency as printed beside its figures (AgencyResult.agency_ref)."""
 
-    id: int
-    code: str
-    name: str
-    table_prefix: str
+    short_name: str
+    head_title: str
     position: int
 
-    @property
-    def pk(self) -> int:
-        return self.id
 
-    def __str__(self):
-        return self.name
+@dataclass(frozen=True)
+class BlockRef(StoredRef):
+    """A block as its tables are titled and numbered (AgencyResult.block_ref)."""
+
+    table_prefix: str
+    position: int
 
 
 class AgencyResult(SnapshotRow):
