@@ -266,6 +266,7 @@ class ItemPage:
     may_correct: bool  # Home Affairs' audited correction after approval
     shown: dict  # the input the form starts from
     shown_comment: str
+    shown_insufficient: bool  # the form's "evidence insufficient" box
     self_points: Decimal | None
     appraised_points: Decimal | None
     final_points: Decimal | None
@@ -297,10 +298,14 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
         shown = item.reappraised_input
     else:
         shown = item.appraised_input or item.self_input or {}
-    if role == "second":
-        shown_comment = second.comment if second else ""
+    if posted is not None:  # a refused form comes back as typed: nothing the appraiser wrote is lost
+        shown_comment = posted.get("comment", "")
+        shown_insufficient = posted.get("evidence_insufficient") == "on"
+    elif role == "second":  # blind: never the first appraiser's comment or flag
+        shown_comment, shown_insufficient = (second.comment if second else ""), False
     else:
         shown_comment = item.reappraisal_comment if round_name == "reappraise" else item.appraisal_comment
+        shown_insufficient = item.evidence_insufficient
     appraisal_shown = policy.Stage.APPRAISED in stages
     links = list(
         EvidenceLink.objects.filter(item=item)
@@ -317,6 +322,7 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
         and acting_user.has_perm("agencies.manage_period_workflow"),
         shown=shown,
         shown_comment=shown_comment,
+        shown_insufficient=shown_insufficient,
         self_points=leaf_points(item.node, item.self_input) if item.applicable else None,
         appraised_points=leaf_points(item.node, item.appraised_input)
         if item.appraised_input and appraisal_shown

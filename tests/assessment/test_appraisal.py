@@ -420,3 +420,24 @@ def test_the_explanation_page_opens_each_items_evidence_with_its_badges(
     assert f'hx-get="{panel_url}"' in page
     panel = client.get(panel_url, headers={"HX-Request": "true"}).content.decode()
     assert "bo-sung.pdf" in panel and 'data-check="unsigned"' in panel and "Not signed" in panel
+
+
+def test_a_stale_save_shows_the_appraisers_form_again_as_typed(client, round_world):
+    """The item was saved meanwhile (another tab): the refused form comes back with the appraiser's own
+    score, comment and evidence flag, so nothing typed is lost (they check and save again)."""
+    world = round_world
+    item = world.item("1.1")
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "1"},
+        comment="Của người khác",
+    )  # fmt: skip
+    client.force_login(world.users["appraiser"])
+    typed = "Kế hoạch ban hành muộn 10 ngày, thiếu phụ lục"
+    page = client.post(
+        reverse("appraisal:item", args=[world.period.code, item.pk]),
+        {"version": item.version, "points": "0,5", "comment": typed, "evidence_insufficient": "on"},
+    ).content.decode()
+    assert "Someone else saved this item meanwhile" in page
+    assert f">{typed}</textarea>" in page
+    assert re.search(r'name="evidence_insufficient" id="insufficient" checked', page)
+    assert world.item("1.1").appraisal_comment == "Của người khác"
