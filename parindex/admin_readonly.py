@@ -7,6 +7,7 @@ and write the audit; an admin form would bypass both, even for a superuser.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -26,6 +27,12 @@ class InputsReadOnlyMixin:
 
 class InputsReadOnlyInline(InputsReadOnlyMixin, admin.TabularInline):
     pass
+
+
+# The admin's change form asks for its error note as a plural message; Django's Vietnamese catalog has
+# only the old singular one, so the note stood in English above our Vietnamese reason. Declared here so
+# the project's catalog (read before Django's) carries it.
+ADMIN_ERROR_NOTE = ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -26,4 +26,6 @@ VI = {
         "Cơ quan hợp nhất từ hai đơn vị trở lên: từng đơn vị tiền thân (agency_id, agency_code, agency_name) "
         "với thứ hạng và chỉ số kỳ trước; cơ quan này không tính thay đổi thứ hạng."
     ),
+    # Django admin's change form (its own Vietnamese catalog lacks the plural form)
+    "Please correct the error below.": "Hãy sửa lỗi dưới đây.",
 }

@@ -538,6 +538,17 @@ def test_once_a_period_runs_its_agencies_blocks_dates_and_predecessors_stay(
     assert renamed.status_code == 302 and stored.get().name == "Sở A mới"
 
 
+def test_the_refusal_reads_in_vietnamese_note_and_reason(client, world, root, settings):
+    """The admin's own note above the reason is Vietnamese too (Django's catalog lacks its plural form)."""
+    in_state(world.period, S.APPROVED)
+    url = reverse("admin:agencies_agency_change", args=[world.agency.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = signed_in(client, root).get(url)
+    refused = text(client.post(url, form_of(page) | AGENCY_CHANGES["block"](world)))
+    assert "Hãy sửa lỗi dưới đây." in refused and "Please correct" not in refused
+    assert "đã được chốt từ khi mở tự đánh giá" in refused
+
+
 @pytest.mark.parametrize("change", AGENCY_CHANGES)
 def test_in_a_draft_period_an_agencys_block_dates_and_predecessors_change(client, world, root, change):
     in_state(world.period, S.DRAFT)
