@@ -313,3 +313,26 @@ def test_other_public_pages_in_a_bounded_number_of_queries(client, django_assert
     ):
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+def test_a_criterion_not_applicable_shows_no_points_on_the_agency_page(client):
+    """A node not applicable to the agency scores nothing and leaves the max: its row reads "—" in the
+    points columns, as the A/B tables leave them blank, never 0,00 as if scored zero."""
+    import re
+
+    from assessment.models import AssessmentItem
+
+    period, agencies = approved_province(2)
+    item = (
+        AssessmentItem.objects.filter(agency=agencies[0], node__rule="manual")
+        .select_related("node")
+        .order_by("node__position")
+        .first()
+    )
+    item.applicable = False
+    item.save()
+    published(period)
+    html = client.get(reverse("public:agency", args=[period.code, agencies[0].code])).content.decode()
+    row = re.search(rf"<td>{re.escape(item.node.code)}</td>.*?</tr>", html, re.S).group(0)
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+    assert cells[1:4] == ["—", "—", "—"], cells  # self-assessed, appraised, final; the max stays shown
