@@ -332,7 +332,11 @@ def test_a_criterion_not_applicable_shows_no_points_on_the_agency_page(client):
     item.applicable = False
     item.save()
     published(period)
-    html = client.get(reverse("public:agency", args=[period.code, agencies[0].code])).content.decode()
-    row = re.search(rf"<td>{re.escape(item.node.code)}</td>.*?</tr>", html, re.S).group(0)
-    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
-    assert cells[1:4] == ["—", "—", "—"], cells  # self-assessed, appraised, final; the max stays shown
+    public = client.get(reverse("public:agency", args=[period.code, agencies[0].code]))
+    client.force_login(official())
+    staff = client.get(reverse("results:agency", args=[period.code, agencies[0].code]))
+    for page in (public, staff):
+        html = page.content.decode()
+        row = re.search(rf"<td>{re.escape(item.node.code)}</td>.*?</tr>", html, re.S).group(0)
+        cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+        assert cells[1:4] == ["—", "—", "—"], cells  # self-assessed, appraised, final; the max is shown
