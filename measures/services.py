@@ -33,8 +33,7 @@ from scoring import engine
 from scoring.engine.model import Message, gettext_noop
 from scoring.models import CriteriaNode, Source
 from scoring.nodes import leaf_input
-from surveys.models import SurveyValue, SurveyValueSource, shown_value
-from surveys.services import stored_value
+from surveys.models import SurveyValue, SurveyValueSource, shown_value, stored_value
 
 from .models import MeasureImport, MeasureValue
 from .reading import read_rows

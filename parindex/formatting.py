@@ -21,8 +21,12 @@ def format_vi_exact(value: Decimal | int | None) -> str:
     "93" (an index of 92,50 meets it)."""
     if value is None:
         return ""
-    number = Decimal(value).normalize()
-    return format_vi(number, max(0, -int(number.as_tuple().exponent)))
+    return format_vi(value, _places(Decimal(value)))
+
+
+def _places(number: Decimal) -> int:
+    """The decimal places `number` needs to keep every significant digit (2.50 → 1, 90.00 → 0)."""
+    return max(0, -int(number.normalize().as_tuple().exponent))
 
 
 def number_text(value) -> str:
@@ -34,8 +38,7 @@ def number_text(value) -> str:
         return str(value)
     if not number.is_finite():
         return str(value)
-    places = min(4, max(0, -int(number.normalize().as_tuple().exponent)))
-    text = format_vi(number, places)
+    text = format_vi(number, min(4, _places(number)))
     return text if (get_language() or "vi").startswith("vi") else text.replace(",", ".")
 
 

@@ -32,7 +32,6 @@ from .models import (
     SurveyToken,
     SurveyValue,
     SurveyValueSource,
-    stored_value,  # noqa: F401  re-exported: measures stores imported values through it
 )
 from .printing import form_serial, token_for_serial
 from .selectors import survey_leaf_values

@@ -9,14 +9,14 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency
 from scoring.services import period_compute
-from surveys.models import SurveyValue, SurveyValueSource
+from surveys.models import SurveyValue, SurveyValueSource, stored_value
 from surveys.selectors import (
     response_counts_by_group,
     sample_progress,
     sipas_satisfaction,
     survey_leaf_values,
 )
-from surveys.services import sample_size, stored_value, survey_values_refresh
+from surveys.services import sample_size, survey_values_refresh
 from tests.factories import AgencyFactory
 
 from .factories import make_survey, respond

@@ -11,9 +11,9 @@ from scoring import engine
 from scoring.engine import publish_round
 from scoring.exports import results_rows
 from scoring.services import period_compute
-from surveys.models import Answer, AnswerOption, Response, ResponseSource, SurveyValue
+from surveys.models import Answer, AnswerOption, Response, ResponseSource, SurveyValue, stored_value
 from surveys.selectors import GroupMean, combine_group_means
-from surveys.services import stored_value, survey_values_refresh
+from surveys.services import survey_values_refresh
 
 from .factories import make_survey
 
