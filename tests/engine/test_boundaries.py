@@ -678,3 +678,17 @@ def test_survey_leaves_take_the_agency_survey_value():
     result = compute_agency(tree, AgencyInput("a", {}, survey_values={"1.1": D("0.5"), "1.3": D(1)}))
     assert (result.nodes["1.1"].points, result.nodes["1.2"].points, result.points) == (D(2), D(0), D(2))
     assert result.area_indices == {"1": D("20.00")}
+
+
+def test_exact_tie_rule_breaks_only_ties_of_the_published_index():
+    # a: 179,985 of 200 publish as 179,99 points, so as 90,00 (exact 89,9925); b: 89,994 of 100 publish as
+    # 89,99 (exact 89,994). The exact index may only break a tie on the published one: b's exact index is
+    # higher, but a reader of the table sees a 90,00 in the top band ranked below an 89,99 otherwise.
+    exact = BlockRules(bands=RULES.bands, head_rules=(), tie_rule="exact")
+    results = block(("a", "100", "79.985"), ("b", "89.994", None), rules=exact)
+    assert [(r.key, r.index, r.band, r.rank) for r in results] == [
+        ("a", D("90.00"), "top", 1),
+        ("b", D("89.99"), "mid", 2),
+    ]
+    entries = [("a", D("90.00"), D("89.9925")), ("b", D("89.99"), D("89.994"))]
+    assert rank_indices(entries, "exact") == {"a": 1, "b": 2}
