@@ -10,7 +10,7 @@ from functools import partial
 from django.utils.translation import gettext_lazy as _
 
 from parindex.formatting import format_vi, format_vi_exact
-from scoring.engine import publish_round
+from scoring.engine import publish_round, published_index
 from scoring.models import AgencyResult, HeadClass
 
 from ..selectors import BlockData, SnapshotData
@@ -378,11 +378,17 @@ class SurveyCountsExporter(SummaryExporter):
                     )
                 )
                 for number, count in enumerate(counts, start=1):
-                    share = (Decimal(count.collected) * HUNDRED / count.planned) if count.planned else None
+                    share = (
+                        publish_round(Decimal(count.collected) * HUNDRED / count.planned)
+                        if count.planned
+                        else None
+                    )
                     rows.append(Row([number, count.group, count.collected, count.planned, share]))
             planned = [c.planned for c in data.survey.counts if c.planned is not None]
             total_planned = sum(planned) if planned else None
-            share = Decimal(total_collected) * HUNDRED / total_planned if total_planned else None
+            share = (
+                publish_round(Decimal(total_collected) * HUNDRED / total_planned) if total_planned else None
+            )
             rows.append(Row(["", "Tổng số phiếu", total_collected, total_planned, share], "total"))
         empty = (
             ""
@@ -418,17 +424,19 @@ class SurveyScoresExporter(SummaryExporter):
             for leaf in leaves:
                 value = points.get(leaf.id)
                 cells += [
-                    value.final_points if value and value.applicable else None,
+                    _published(value.final_points) if value and value.applicable else None,
                     respondents.get(leaf.id),
                 ]
+            # Published figures only, as every other table: points rounded once, the share rounded half up
+            # to 2 decimals (from the published points when it comes from them, as an index does).
             satisfied = data.survey.sipas.get(result.agency_id)
             share = None
             if satisfied and satisfied[1]:
-                share = Decimal(satisfied[0]) * HUNDRED / satisfied[1]
+                share = publish_round(Decimal(satisfied[0]) * HUNDRED / satisfied[1])
             elif sipas_leaves:
                 value = points.get(sipas_leaves[0].id)
                 if value and value.applicable and value.applicable_max:
-                    share = value.final_points * HUNDRED / value.applicable_max
+                    share = published_index(value.final_points, value.applicable_max)
                     from_points = True
             rows.append(Row([*cells, share]))
         notes = []

@@ -4,7 +4,14 @@ The same call computes in a unit test, a Celery job and a what-if preview. Calle
 frozen inputs (`CriteriaTree`, `BlockRules`, `AgencyInput`) and store what `compute_block` returns.
 """
 
-from .compute import STORED_PLACES, compute_agency, compute_block, publish_round, stored_exact
+from .compute import (
+    STORED_PLACES,
+    compute_agency,
+    compute_block,
+    publish_round,
+    published_index,
+    stored_exact,
+)
 from .model import (
     HEAD_CLASSES,
     AgencyInput,
@@ -44,6 +51,7 @@ __all__ = [
     "leaf_has_input",
     "leaf_points",
     "publish_round",
+    "published_index",
     "rank_indices",
     "stored_exact",
     "validate_rule_params",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from agencies.models import Agency, Block
 from reports.selectors import report_data
+from scoring.engine import published_index
 from reports.tables import table_specs
 from surveys.models import (
     Answer,
@@ -42,7 +43,7 @@ def test_without_responses_the_counts_table_says_so(snapshot, config):
     leader = data.blocks[0].results[0]
     sipas = next(e.node for e in data.blocks[0].tree if "SIPAS" in e.node.title)
     points = data.blocks[0].node_points[leader.agency_id][sipas.id]
-    assert first[-1] == points.final_points * 100 / points.applicable_max
+    assert first[-1] == published_index(points.final_points, points.applicable_max)
 
 
 def test_counts_per_group_against_the_plan_and_sipas_from_answers(snapshot, config):
@@ -91,4 +92,24 @@ def test_counts_per_group_against_the_plan_and_sipas_from_answers(snapshot, conf
     assert total.cells[2] == 6 == sum(row[2] for row in rows)
     scores = by_identifier(data, "survey_scores")[0].build(data, config)
     gtvt_row = next(row.cells for row in scores.rows if row.cells[1] == "Sở Giao thông vận tải")
-    assert gtvt_row[-1] == Decimal(5) * 100 / 6  # 5 of 6 valid answers satisfied
+    assert gtvt_row[-1] == Decimal("83.33")  # 5 of 6 valid answers satisfied, rounded half up
+
+
+def test_survey_points_and_sipas_are_the_published_figures(snapshot, config):
+    """The survey table prints the points the detail tables, the pages and the files publish (the exact
+    value rounded once, half up, to 2 decimals), not the exact value: its XLSX cells held 16.3392005300929
+    where the agency's table A1 has 16,34, and a sum or a lookup in the workbook read figures nobody published.
+    The SIPAS share is rounded the same way (docs/formats.md, "satisfaction %")."""
+    from scoring.engine import publish_round
+
+    data = report_data(snapshot)
+    for block in data.blocks:
+        leaves = [e.node for e in block.tree if e.is_survey and not e.has_children]
+        (spec,) = [s for s in by_identifier(data, "survey_scores") if s.block is block]
+        table = spec.build(data, config)
+        for result, row in zip(block.results, table.rows, strict=True):
+            for position, leaf in enumerate(leaves):
+                stored = block.node_points[result.agency_id][leaf.id]
+                assert row.cells[2 + 2 * position] == publish_round(stored.final_points)
+            share = row.cells[-1]
+            assert share is None or share == publish_round(share)
