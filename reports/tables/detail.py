@@ -52,6 +52,14 @@ class AgencyDetailExporter(ReportExporter):
             notes = []
             if points is not None and not points.applicable:
                 notes.append("Không áp dụng")
+            elif (
+                points is not None
+                and entry.has_children
+                and not node.is_bonus
+                and points.applicable_max != node.max_points
+            ):
+                # Some criterion under it is not applicable: its points and index are out of this max.
+                notes.append(f"Điểm tối đa áp dụng: {format_vi(points.applicable_max)}")
             if node.is_bonus and entry.depth == 0:
                 notes.append("Điểm thưởng, không tính vào điểm tối đa")
             if entry.is_survey and not entry.has_children:

@@ -172,3 +172,28 @@ def test_report_data_query_count_does_not_grow(snapshot, numbering, django_asser
 
     with django_assert_max_num_queries(18):  # 16, and the predecessor links (2 queries when agencies merged)
         table_specs(report_data(snapshot), numbering)
+
+
+def test_an_area_with_a_criterion_not_applicable_gives_its_applicable_max(data, config, client):
+    """Văn phòng UBND tỉnh: area 1 (max 14,5) without 1.3 (2 points) has 12,5 applicable; its published
+    11,00 points are 88,00 % of 12,5, not of the 14,50 the max column prints. The total row already gives
+    the applicable max; an area row must too, so a reader who divides its printed points by a printed max
+    gets its printed index, in the tables (XLSX, PDF) and on the agency pages alike."""
+    from django.urls import reverse
+
+    from scoring.engine import published_index
+    from tests.factories import UserFactory
+
+    spec = next(s for s in table_specs(data) if s.label == "Văn phòng UBND tỉnh")
+    table = spec.build(data, config)
+    area = next(r for r in table.rows if r.cells[0] == "1")
+    assert area.cells[2] == Decimal("14.5") and area.cells[6] == Decimal("88.00")
+    assert "Điểm tối đa áp dụng: 12,50" in area.cells[7]
+    assert published_index(area.cells[5], Decimal("12.5")) == area.cells[6]
+    leader = next(s for s in table_specs(data) if s.label == "Sở Giao thông vận tải")  # nothing left out
+    assert not any(
+        "áp dụng:" in str(r.cells[-1]) for r in leader.build(data, config).rows if len(r.cells) == 8
+    )
+    client.force_login(UserFactory(username="noivu-max", role="home_affairs"))
+    html = client.get(reverse("results:agency", args=[data.period.code, "vp-ubnd"])).content.decode()
+    assert '14,50<div class="small text-secondary text-nowrap">áp dụng: 12,50</div>' in html
