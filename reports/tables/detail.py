@@ -16,6 +16,37 @@ from .table import CODE, INDEX, POINTS, TEXT, Column, Row, Table
 from .wording import HEAD_CLASS_VI, MERGED_CHANGE_VI, ascii_slug, computed_vi, predecessors_vi, rank_change_vi
 
 
+ROUNDED_PARTS_VI = (
+    "Điểm của từng dòng và dòng tổng đều làm tròn một lần từ điểm chính xác, đến 2 chữ số thập phân, "
+    "nên cộng các dòng có thể chênh 0,01 với dòng tổng."
+)
+POINT_COLUMNS = (3, 4, 5)  # self-assessed, appraised, final
+
+
+def _printed_parts_add_up(tree, rows: list[Row]) -> bool:
+    """Whether, in each points column, every printed node's points are the sum of its children's printed
+    points and the total row the sum of the top-level rows'. `rows` are the tree's rows, in its order, then
+    the total row. A bonus node is capped at its max, so its children are not summed; a node not
+    applicable prints nothing and adds nothing."""
+    cells = {entry.node.id: row.cells for entry, row in zip(tree, rows, strict=False)}
+    children: dict[int | None, list[int]] = {}
+    bonus = set()
+    for entry in tree:
+        children.setdefault(entry.node.parent_id, []).append(entry.node.id)
+        if entry.node.is_bonus:
+            bonus.add(entry.node.id)
+    for parent_id, child_ids in children.items():
+        if parent_id in bonus:
+            continue
+        parent = rows[len(tree)].cells if parent_id is None else cells[parent_id]
+        for column in POINT_COLUMNS:
+            if parent[column] is None:
+                continue
+            if sum((cells[c][column] or Decimal(0) for c in child_ids), Decimal(0)) != parent[column]:
+                return False
+    return True
+
+
 class AgencyDetailExporter(ReportExporter):
     """A1…An, B1…Bm: every node of the agency's tree, its totals and the decisions on it."""
 
@@ -136,6 +167,8 @@ class AgencyDetailExporter(ReportExporter):
         notes.append(
             "Chỉ số CCHC = Tổng điểm đạt được ÷ Điểm tối đa áp dụng × 100, làm tròn đến 2 chữ số thập phân."
         )
+        if not _printed_parts_add_up(block.tree, rows):
+            notes.append(ROUNDED_PARTS_VI)
         return Table(
             key=spec.key,
             file_stem=spec.file_stem,
