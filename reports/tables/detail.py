@@ -15,7 +15,6 @@ from .summaries import NOT_RANKED_VI, _published
 from .table import CODE, INDEX, POINTS, TEXT, Column, Row, Table
 from .wording import HEAD_CLASS_VI, MERGED_CHANGE_VI, ascii_slug, computed_vi, predecessors_vi, rank_change_vi
 
-
 ROUNDED_PARTS_VI = (
     "Điểm của từng dòng và dòng tổng đều làm tròn một lần từ điểm chính xác, đến 2 chữ số thập phân, "
     "nên cộng các dòng có thể chênh 0,01 với dòng tổng."

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from agencies.models import Agency, Block
 from reports.selectors import report_data
-from scoring.engine import published_index
 from reports.tables import table_specs
+from scoring.engine import published_index
 from surveys.models import (
     Answer,
     AnswerOption,
