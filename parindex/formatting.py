@@ -9,9 +9,10 @@ def format_vi(value: Decimal | int | None, places: int = 2, thousands: bool = Fa
     if value is None:
         return ""
     quantum = Decimal(1).scaleb(-places)
-    text = format(
-        Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP), f"{',' if thousands else ''}.{places}f"
-    )
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = rounded.copy_abs()  # -0.004 rounds to zero, which has no sign: "0,00", never "-0,00"
+    text = format(rounded, f"{',' if thousands else ''}.{places}f")
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

@@ -34,6 +34,11 @@ def render(text: str, **context) -> str:
         ("vi", "0.25", "-4", "0,25"),
         ("en", "0.25", "-4", "0.25"),
         ("vi", None, 2, "–"),
+        # a negative figure that rounds to zero reads 0,00, never "-0,00"
+        ("vi", Decimal("-0.004"), 2, "0,00"),
+        ("vi", Decimal("-0.005"), 2, "-0,01"),
+        ("vi", Decimal("-0"), 2, "0,00"),
+        ("en", "-0.001", "-2", "0"),
     ],
 )
 def test_vi_number_is_the_one_formatter(language, value, places, shown):
