@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from agencies.models import Agency
-from assessment.models import AssessmentItem, ItemStatus
+from assessment.models import AssessmentItem, ItemStatus, Submission
 from assessment.services import evidence_change_refusal, evidence_library_refusal
 
 from .checks import evidence_check_queue
@@ -110,7 +110,16 @@ def evidence_upload(
 
 
 def _require_open(item: AssessmentItem) -> None:
-    """Files of an item change only while the self-assessment is open, or in the explanation round."""
+    """Files of an item change only while the self-assessment is open, or in the explanation round.
+
+    Judged as a self-score is (assessment.services.item_self_score): the agency's submission row locked
+    first, so a submission committing meanwhile is waited for, then the item's status as stored now (the
+    caller's copy was read before). Otherwise a file removed or added as the agency submitted changed the
+    evidence of an item already submitted."""
+    period = item.node.criteria_set.period
+    submission = Submission.objects.select_for_update(no_key=True).filter(period=period, agency=item.agency_id)
+    list(submission.values_list("pk", flat=True))  # the lock only
+    item.status = AssessmentItem.objects.values_list("status", flat=True).get(pk=item.pk)
     refusal = evidence_change_refusal(item)
     if refusal:
         raise ValidationError(refusal, code="closed")
