@@ -117,7 +117,9 @@ def _require_open(item: AssessmentItem) -> None:
     caller's copy was read before). Otherwise a file removed or added as the agency submitted changed the
     evidence of an item already submitted."""
     period = item.node.criteria_set.period
-    submission = Submission.objects.select_for_update(no_key=True).filter(period=period, agency=item.agency_id)
+    submission = Submission.objects.select_for_update(no_key=True).filter(
+        period=period, agency=item.agency_id
+    )
     list(submission.values_list("pk", flat=True))  # the lock only
     item.status = AssessmentItem.objects.values_list("status", flat=True).get(pk=item.pk)
     refusal = evidence_change_refusal(item)
