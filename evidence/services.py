@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agencies import policy
 from agencies.models import Agency
 from assessment.models import AssessmentItem, ItemStatus, Submission
 from assessment.services import evidence_change_refusal, evidence_library_refusal
@@ -27,6 +28,7 @@ OTHER_AGENCY = _("The file %(name)s belongs to another agency and cannot support
 DELETE_SUBMITTED = _(
     "The file %(name)s supports criterion %(code)s, which has been submitted; it can no longer be deleted."
 )
+DELETE_NOT_YOURS = _("Only the agency's focal point can delete its evidence.")
 UNLINK_SUBMITTED = _("Criterion %(code)s has been submitted; its evidence can no longer be removed.")
 
 
@@ -183,13 +185,22 @@ def evidence_unlink(*, item: AssessmentItem, evidence: EvidenceFile, acting_user
 
 @transaction.atomic
 def evidence_delete(*, evidence: EvidenceFile, acting_user: User) -> None:
-    """Deletes the file, its links and the stored bytes, unless an item it supports has been submitted.
+    """Deletes the file, its links and the stored bytes: the agency's focal point only, and only while every
+    item it supports may still change its files (`_require_open`: its period's self-assessment open, not
+    submitted), so no closed round loses evidence.
 
     The bytes are removed once the transaction commits, so a rollback keeps row and file together.
     """
+    if not policy.may_self_assess(acting_user, evidence.agency_id):
+        raise ValidationError(DELETE_NOT_YOURS, code="not_yours")
     evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
-    links = list(EvidenceLink.objects.filter(evidence=evidence).select_related("item__node"))
+    links = list(
+        EvidenceLink.objects.filter(evidence=evidence).select_related(
+            "item__node__criteria_set__period", "item__agency"
+        )
+    )
     for link in links:
+        _require_open(link.item)
         if link.item.status not in EDITABLE_STATUSES:
             raise ValidationError(
                 DELETE_SUBMITTED,
