@@ -143,3 +143,16 @@ def test_the_system_refresh_of_survey_values_waits_for_the_approval_and_is_refus
     waited, outcome = _write_during_approval(survey, refresh)
     assert not SurveyValue.objects.exists(), outcome
     assert waited and outcome == _frozen(survey)
+
+
+def test_links_made_while_the_council_approves_wait_and_are_refused(survey):
+    """Home Affairs makes the one-time links (Obj.SURVEY_LINKS, closed by approval) as the council
+    approves: none is made in the approved period."""
+    official = UserFactory(username="noivu", role="home_affairs")
+
+    def make_links():
+        tokens_generate(questionnaire=survey.questionnaire, acting_user=official)
+
+    waited, outcome = _write_during_approval(survey, make_links)
+    assert not SurveyToken.objects.exists(), outcome
+    assert waited and outcome == _frozen(survey)
