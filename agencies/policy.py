@@ -548,7 +548,10 @@ def period_inputs_frozen(period: Period) -> bool:
 
 
 def period_inputs_refusal(period: Period) -> str | None:
-    """Why no input of the period may change now (None while it may)."""
+    """Why no input of the period may change now (None while it may). Asked inside a write's transaction,
+    it reads the period's state under the state lock (`_lock_state`), as `write_refusal` does: a survey
+    entry, import or aggregation begun while the council approves waits for it and is refused."""
+    _lock_state(period)
     if period_inputs_frozen(period):
         return _("The results of %(period)s are approved: its inputs can no longer change.") % {
             "period": period.name

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agencies import policy
 from agencies.models import Agency
-from assessment.models import AssessmentItem, ItemStatus
+from assessment.models import AssessmentItem, ItemStatus, Submission
 from assessment.services import evidence_change_refusal, evidence_library_refusal
 
 from .checks import evidence_check_queue
@@ -27,6 +28,7 @@ OTHER_AGENCY = _("The file %(name)s belongs to another agency and cannot support
 DELETE_SUBMITTED = _(
     "The file %(name)s supports criterion %(code)s, which has been submitted; it can no longer be deleted."
 )
+DELETE_NOT_YOURS = _("Only the agency's focal point can delete its evidence.")
 UNLINK_SUBMITTED = _("Criterion %(code)s has been submitted; its evidence can no longer be removed.")
 
 
@@ -110,7 +112,18 @@ def evidence_upload(
 
 
 def _require_open(item: AssessmentItem) -> None:
-    """Files of an item change only while the self-assessment is open, or in the explanation round."""
+    """Files of an item change only while the self-assessment is open, or in the explanation round.
+
+    Judged as a self-score is (assessment.services.item_self_score): the agency's submission row locked
+    first, so a submission committing meanwhile is waited for, then the item's status as stored now (the
+    caller's copy was read before). Otherwise a file removed or added as the agency submitted changed the
+    evidence of an item already submitted."""
+    period = item.node.criteria_set.period
+    submission = Submission.objects.select_for_update(no_key=True).filter(
+        period=period, agency=item.agency_id
+    )
+    list(submission.values_list("pk", flat=True))  # the lock only
+    item.status = AssessmentItem.objects.values_list("status", flat=True).get(pk=item.pk)
     refusal = evidence_change_refusal(item)
     if refusal:
         raise ValidationError(refusal, code="closed")
@@ -172,13 +185,22 @@ def evidence_unlink(*, item: AssessmentItem, evidence: EvidenceFile, acting_user
 
 @transaction.atomic
 def evidence_delete(*, evidence: EvidenceFile, acting_user: User) -> None:
-    """Deletes the file, its links and the stored bytes, unless an item it supports has been submitted.
+    """Deletes the file, its links and the stored bytes: the agency's focal point only, and only while every
+    item it supports may still change its files (`_require_open`: its period's self-assessment open, not
+    submitted), so no closed round loses evidence.
 
     The bytes are removed once the transaction commits, so a rollback keeps row and file together.
     """
+    if not policy.may_self_assess(acting_user, evidence.agency_id):
+        raise ValidationError(DELETE_NOT_YOURS, code="not_yours")
     evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
-    links = list(EvidenceLink.objects.filter(evidence=evidence).select_related("item__node"))
+    links = list(
+        EvidenceLink.objects.filter(evidence=evidence).select_related(
+            "item__node__criteria_set__period", "item__agency"
+        )
+    )
     for link in links:
+        _require_open(link.item)
         if link.item.status not in EDITABLE_STATUSES:
             raise ValidationError(
                 DELETE_SUBMITTED,

@@ -63,7 +63,7 @@ class GroupWeightInline(InputsReadOnlyInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(InputsReadOnlyMixin, admin.ModelAdmin):
+class QuestionnaireAdmin(InputsReadOnlyMixin, HistoryAdmin):
     list_display = ("code", "title", "period", "block")
     list_filter = ("period", "block")
     search_fields = ("code", "title")

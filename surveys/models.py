@@ -86,6 +86,9 @@ class Questionnaire(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=255)
+    # Who imported or replaced it, when, and from which document (surveys.formats.store): its questions,
+    # coefficients and weights decide how the answers score, and it may be replaced until approval.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["period", "block__position", "code"]

@@ -356,11 +356,13 @@ def response_correct(
 TOKEN_USED = _("This link has already been used: the answers were received. Thank you.")
 
 
+@transaction.atomic
 def tokens_generate(*, questionnaire: Questionnaire, acting_user=None) -> int:
     """One link per planned respondent of the sample plan: tops up each agency × group to its planned
     count (links already made are kept) and returns how many were made. Tokens are 128-bit random.
     Refused (ValidationError) to a person where the policy closes the links (Obj.SURVEY_LINKS: after
-    approval); None is the operator at the server (commands, the sample loader, tests)."""
+    approval), asked in the links' own transaction so that an approval being taken is waited for; None is
+    the operator at the server (commands, the sample loader, tests)."""
     if acting_user is not None:
         period = Period.objects.get(pk=questionnaire.period_id)
         if refusal := policy.write_refusal(policy.audience(acting_user), policy.Obj.SURVEY_LINKS, period):

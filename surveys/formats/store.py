@@ -10,6 +10,7 @@ from django.db import transaction
 from agencies import policy
 from agencies.models import Block, Period
 from scoring.formats.document import plain_decimal
+from scoring.services import criteria_document_digest
 
 from ..models import AnswerOption, GroupWeight, Question, Questionnaire, RespondentGroup, SamplePlan
 from ..problems import M, Problem, SurveyFileError, gettext_noop
@@ -27,10 +28,13 @@ def questionnaire_from_document(
     document: Mapping,
     locations: Mapping[tuple, object] | None = None,
     replace: bool = False,
+    acting_user=None,
+    via: str = "direct",
 ) -> Questionnaire:
     """Validates the whole document, then stores it in one transaction; raises SurveyFileError listing
     every problem. An existing questionnaire with the same code is replaced only when asked and only
-    while it has no responses."""
+    while it has no responses. The questionnaire's history names who (`acting_user`; None is the operator
+    at the server), how (`via`) and the document's SHA-256, on the new row and on the one it replaces."""
     context = ValidationContext(period, block)
     problems, canonical = validate_questionnaire(document, context, locations)
     existing = Questionnaire.objects.filter(period=period, code=canonical.get("code")).first()
@@ -65,12 +69,16 @@ def questionnaire_from_document(
             raise SurveyFileError(
                 [Problem(M(gettext_noop("questionnaire")), M(INPUTS_FROZEN, period=period.name))]
             )
+        reason = f"questionnaire ({via}): sha256 {criteria_document_digest(document)}"[:100]
         if existing is not None:
             existing.import_batches.all().delete()
+            existing._history_user, existing._change_reason = acting_user, reason
             existing.delete()
-        questionnaire = Questionnaire.objects.create(
+        questionnaire = Questionnaire(
             period=period, block=block, code=canonical["code"], title=canonical["title"]
         )
+        questionnaire._history_user, questionnaire._change_reason = acting_user, reason
+        questionnaire.save()
         groups = RespondentGroup.objects.bulk_create(
             RespondentGroup(questionnaire=questionnaire, code=g["code"], name=g["name"], position=position)
             for position, g in enumerate(canonical["groups"], start=1)

@@ -163,3 +163,85 @@ def test_an_appraisal_waits_for_the_opening_of_the_explanations_and_is_refused()
     assert waited, "the appraisal did not wait for the step holding the period"
     assert outcome != "saved", outcome
     assert Period.objects.get().state == PeriodState.EXPLANATION
+
+
+def _scored_with_evidence(world):
+    """Every leaf self-scored, leaf 1.1 supported by one file: ready to submit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.services import evidence_attach
+    from tests.evidence.factories import pdf_bytes
+
+    for code, data in SELF.items():
+        item = world.item(code)
+        services.item_self_score(
+            item=item, acting_user=world.users["focal"], expected_version=item.version, data=data
+        )
+    return evidence_attach(
+        item=world.item("1.1"),
+        uploaded_file=SimpleUploadedFile("ke-hoach.pdf", pdf_bytes()),
+        acting_user=world.users["focal"],
+    )
+
+
+def _submit(world):
+    def submit():
+        services.assessment_submit(
+            period=Period.objects.get(pk=world.period.pk), agency=world.agency,
+            acting_user=world.users["focal"], explanation="Không có văn bản",
+        )  # fmt: skip
+
+    return submit
+
+
+def _evidence_write(change):
+    """The evidence service's refusal (ValidationError) as the harness reads a refusal."""
+    from django.core.exceptions import ValidationError
+
+    def write(item):
+        try:
+            change(item)
+        except ValidationError as refused:
+            raise services.AssessmentRefused(" ".join(refused.messages)) from None
+
+    return write
+
+
+def test_removing_a_file_waits_for_the_submission_and_is_refused():
+    """The focal point removes a file from an item while the same agency's submission commits: the removal
+    waits for it and is refused, so the submitted item keeps the evidence it was submitted with."""
+    from evidence.models import EvidenceLink
+    from evidence.services import evidence_unlink
+
+    world = self_assessment_world()
+    evidence = _scored_with_evidence(world)
+
+    def unlink(item):
+        evidence_unlink(item=item, evidence=evidence, acting_user=world.users["focal"])
+
+    waited, outcome = _save_while_held(world, _submit(world), _evidence_write(unlink))
+    assert EvidenceLink.objects.filter(item=world.item("1.1"), evidence=evidence).exists(), outcome
+    assert waited and outcome != "saved"
+
+
+def test_adding_a_file_waits_for_the_submission_and_is_refused():
+    """A file attached while the agency's submission commits is not added to the submitted item."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.models import EvidenceLink
+    from evidence.services import evidence_attach
+    from tests.evidence.factories import pdf_bytes
+
+    world = self_assessment_world()
+    _scored_with_evidence(world)
+
+    def attach(item):
+        evidence_attach(
+            item=item,
+            uploaded_file=SimpleUploadedFile("bo-sung.pdf", pdf_bytes("Văn bản bổ sung")),
+            acting_user=world.users["focal"],
+        )
+
+    waited, outcome = _save_while_held(world, _submit(world), _evidence_write(attach))
+    assert EvidenceLink.objects.filter(item=world.item("1.1")).count() == 1, outcome
+    assert waited and outcome != "saved"

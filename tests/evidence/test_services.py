@@ -241,3 +241,27 @@ def test_attach_uploads_and_links(world):
         item=item, uploaded_file=upload(png_bytes()), acting_user=world.users["focal_point"]
     )
     assert list(item.evidence_links.values_list("evidence", flat=True)) == [evidence.pk]
+
+
+@pytest.mark.parametrize("state", ["appraisal", "approved", "published"])
+def test_delete_is_refused_once_the_periods_self_assessment_is_over(
+    world, state, django_capture_on_commit_callbacks
+):
+    """An agency that never submitted keeps its items self-scored, but its round is closed: the file
+    supporting one of them stays, whoever asks (the service asks the policy, not only a page)."""
+    period = world.item.node.criteria_set.period
+    type(period).objects.filter(pk=period.pk).update(state=state)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match="cannot be changed while the period|are approved"),
+    ):
+        evidence_delete(evidence=world.evidence, acting_user=world.users["focal_point"])
+    assert EvidenceLink.objects.filter(evidence=world.evidence).exists()
+    assert (Path(settings.MEDIA_ROOT) / world.evidence.file.name).exists()
+
+
+@pytest.mark.parametrize("user", ["other_focal_point", "home_affairs", "agency_head"])
+def test_only_the_agencys_focal_point_deletes_its_file(world, user):
+    with pytest.raises(ValidationError, match="focal point"):
+        evidence_delete(evidence=world.evidence, acting_user=world.users[user])
+    assert EvidenceFile.objects.filter(pk=world.evidence.pk).exists()

@@ -286,3 +286,44 @@ def test_an_approved_periods_questionnaire_is_not_replaced_by_any_path(survey, t
     survey.period.save(update_fields=["state"])
     call_command("import_questionnaire", str(path), period="2022", block="so-nganh", replace=True)
     assert Questionnaire.objects.get().title == "Tên mới"
+
+
+def test_an_import_and_a_replacement_are_audited(survey, tmp_path):
+    """A questionnaire decides how answers score (its questions' criteria, coefficients, group weights), and
+    it may be replaced until approval: who replaced which questionnaire with which document, and when, is
+    kept in its history, as a criteria set's import is (the document's SHA-256 names it)."""
+    from scoring.services import criteria_document_digest
+
+    first = Questionnaire.objects.get()
+    created = first.history.get()
+    assert created.history_type == "+"
+    assert created.history_change_reason == (
+        f"questionnaire (direct): sha256 {criteria_document_digest(questionnaire_document())}"
+    )
+
+    document = questionnaire_document()
+    document["title"] = "Tên mới"
+    survey.period.state = "appraisal"
+    survey.period.save(update_fields=["state"])
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    call_command("import_questionnaire", str(path), period="2022", block="so-nganh", replace=True)
+    reason = f"questionnaire (command): sha256 {criteria_document_digest(document)}"
+    removed = Questionnaire.history.get(id=first.pk, history_type="-")
+    assert (removed.title, removed.history_change_reason) == (first.title, reason)
+    replacement = Questionnaire.objects.get()
+    added = replacement.history.get()
+    assert (added.history_type, added.title, added.history_change_reason) == ("+", "Tên mới", reason)
+
+
+def test_a_replacement_names_who_imported_it(survey):
+    from tests.factories import UserFactory
+
+    official = UserFactory(username="noivu", role="home_affairs")
+    document = questionnaire_document()
+    document["title"] = "Tên mới"
+    questionnaire_from_document(
+        period=survey.period, block=survey.block, document=document, replace=True, acting_user=official,
+        via="page",
+    )  # fmt: skip
+    assert Questionnaire.objects.get().history.get().history_user == official

@@ -44,7 +44,12 @@ class Command(BaseCommand):
                 except (json.JSONDecodeError, UnicodeDecodeError) as error:
                     raise CommandError(f"{file}: not valid UTF-8 JSON: {error}") from None
             questionnaire = questionnaire_from_document(
-                period=period_obj, block=block_obj, document=document, locations=locations, replace=replace
+                period=period_obj,
+                block=block_obj,
+                document=document,
+                locations=locations,
+                replace=replace,
+                via="command",
             )
         except SurveyFileError as error:
             for problem in error.problems:
