@@ -157,8 +157,9 @@ class AppraisalAssignment(models.Model):
     period = models.ForeignKey(
         "agencies.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="assignments"
     )
+    # A user who was to appraise a round is deactivated, not deleted: the round keeps who its appraisers were.
     appraiser = models.ForeignKey(
-        "accounts.User", verbose_name=_("appraiser"), on_delete=models.CASCADE, related_name="assignments"
+        "accounts.User", verbose_name=_("appraiser"), on_delete=models.PROTECT, related_name="assignments"
     )
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("agency (empty: every agency)"), null=True, blank=True,
@@ -167,7 +168,7 @@ class AppraisalAssignment(models.Model):
     area_code = models.CharField(_("area code (empty: every area)"), max_length=20, blank=True)
     second_appraiser = models.ForeignKey(
         "accounts.User", verbose_name=_("second appraiser (double appraisal)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="second_assignments",
+        on_delete=models.PROTECT, related_name="second_assignments",
     )  # fmt: skip
     assigned_by = models.ForeignKey(
         "accounts.User", verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"

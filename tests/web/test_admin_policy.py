@@ -608,3 +608,25 @@ def test_an_unused_link_is_removed_while_the_survey_runs_but_an_answered_one_is_
         url = reverse("admin:surveys_surveytoken_delete", args=[link.pk])
         assert client.post(url, {"post": "yes"}).status_code == status
     assert list(SurveyToken.objects.filter(pk__in=[answered.pk, unused.pk])) == [answered]
+
+
+@pytest.mark.parametrize("role", ["appraiser", "second_appraiser"])
+def test_a_user_assigned_to_appraise_is_not_deleted_and_the_round_keeps_its_assignment(
+    client, world, root, role
+):
+    """Deleting a user cascaded to their assignments (or emptied the second appraiser), so an approved
+    round lost who was to appraise it; such a user is deactivated instead."""
+    from assessment.models import AppraisalAssignment
+
+    first, second = UserFactory(username="tham-dinh-1"), UserFactory(username="tham-dinh-2")
+    assignment = AppraisalAssignment.objects.create(
+        period=world.period, appraiser=first, agency=world.agency, second_appraiser=second
+    )
+    in_state(world.period, S.APPROVED)
+    user = first if role == "appraiser" else second
+    url = reverse("admin:accounts_user_delete", args=[user.pk])
+    page = signed_in(client, root).post(url, {"post": "yes"})
+    assert page.status_code == 200  # the admin's "cannot delete: protected objects" page
+    assert "tham-dinh" in text(page)
+    assignment.refresh_from_db()
+    assert (assignment.appraiser, assignment.second_appraiser) == (first, second)
