@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from agencies import policy
 from agencies.models import Agency, Block, Period, PeriodState, Window, WindowKind
 from assessment.models import (
     AppraisalAssignment,
@@ -63,6 +64,10 @@ EXPLANATION = (
     "Đơn vị bổ sung văn bản kiểm chứng (kế hoạch, báo cáo đã ban hành đúng hạn), đề nghị xem xét lại."
 )
 APPRAISAL_COMMENT = "Tài liệu kiểm chứng chưa thể hiện đầy đủ kết quả thực hiện."
+
+
+class SampleKept(Exception):
+    """The sample's period is approved or published: a reload would clear a closed round."""
 
 
 @dataclass(frozen=True)
@@ -501,13 +506,21 @@ def load_reformed_province(
 ) -> dict:
     """Creates or refreshes the reformed province; returns its accounts, 2026 stages and the snapshots.
 
-    2025 is published, so once it exists it is kept as it is; 2026 is rebuilt at the state asked for.
+    2025 is published, so once it exists it is kept as it is; 2026 is rebuilt at the state asked for, unless
+    it has been approved or published since (`SampleKept`, nothing changed).
     """
     if state not in STATES:
         raise ValueError(f"state must be one of {', '.join(STATES)}")
     snapshots = []
     today = timezone.localdate()
     with transaction.atomic():
+        current = Period.objects.select_for_update().filter(code=CURRENT).first()
+        if current is not None and policy.period_inputs_frozen(current):
+            # The sample owns vs-2026 while it runs, not once its council approved it.
+            raise SampleKept(
+                f"{CURRENT} is {current.get_state_display()}: an approved or published round is kept as it "
+                "is, so nothing was loaded."
+            )
         count = communes
         departments, communes = _blocks()
         by_code = _agencies(departments, communes, count)

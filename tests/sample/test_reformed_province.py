@@ -205,3 +205,20 @@ def test_the_command_runs_and_reports_its_time(db, capsys):
                 AssessmentItem.objects.filter(agency=agency, node__criteria_set=criteria_set).count()
                 == leaves
             )
+
+
+@pytest.mark.parametrize("state", [PeriodState.APPROVED, PeriodState.PUBLISHED])
+def test_reloading_keeps_an_approved_or_published_2026_and_says_so(province, db, state):
+    """The sample owns vs-2026 while it runs, but not once the council approved it: reloading cleared an
+    approved round's results and inputs and reset its state."""
+    from django.core.management.base import CommandError
+
+    current = Period.objects.get(code="vs-2026")
+    Period.objects.filter(pk=current.pk).update(state=state)
+    items = AssessmentItem.objects.filter(node__criteria_set__period=current).count()
+    with pytest.raises(CommandError, match="vs-2026"):
+        call_command("load_sample", "--province", "van-son", "--no-compute")
+    current.refresh_from_db()
+    assert current.state == state
+    assert ResultSnapshot.objects.filter(pk=province["snapshot"].pk).exists()
+    assert AssessmentItem.objects.filter(node__criteria_set__period=current).count() == items

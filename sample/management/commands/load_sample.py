@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sample.loader import load_sample
 from sample.province import DEMO_PASSWORD
-from sample.reform import STATES, load_reformed_province
+from sample.reform import STATES, SampleKept, load_reformed_province
 from sample.reform_names import PROVINCE_CODE
 
 PROVINCES = ("hai-duong", PROVINCE_CODE)
@@ -59,7 +59,10 @@ class Command(BaseCommand):
         if focal_points < 1:
             raise CommandError("--focal-points must be at least 1")
         started = time.monotonic()
-        loaded = load_reformed_province(state=state, compute=compute, focal_points=focal_points)
+        try:
+            loaded = load_reformed_province(state=state, compute=compute, focal_points=focal_points)
+        except SampleKept as refusal:
+            raise CommandError(str(refusal)) from None
         if loaded["kept"]:
             self.stdout.write("vs-2025 is already published; kept as is. vs-2026 reloaded.")
         for snapshot in loaded["snapshots"]:
