@@ -336,3 +336,26 @@ def test_the_api_clients_page_is_reached_from_home_affairs_home_only(world, role
     """Home Affairs issues the API tokens: its home links to that page; no other role's home does."""
     links = [link.url for link in home_for(world.users[role]).links]
     assert (reverse("api-clients:list") in links) is linked
+
+
+def test_a_deadline_at_midnight_reads_24_00_of_its_last_day_with_the_time_zone(client, world):
+    """A window whose last day is 10/01 ends at 00:00 on 11/01 (“24:00 10/01”, as the period's decision
+    and the refusal messages write it); the home page, the self-assessment page and the period page wrote
+    “00:00 11/01”, a day later than the official wording at a glance, and none said which clock it is."""
+    last_day = timezone.localdate() + timedelta(days=3)
+    world.window.ends_at = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), datetime.min.time()))
+    world.window.save()
+    day = f"{last_day:%d/%m/%Y}"
+    next_day = f"{last_day + timedelta(days=1):%d/%m/%Y}"
+    client.cookies["django_language"] = "vi"
+    with translation.override("vi"):
+        pages = {
+            "focal": [reverse("home"), reverse("assessment:page", args=[world.period.code, world.agency.code])],
+            "home_affairs": [reverse("home"), reverse("period", args=[world.period.code])],
+        }
+        for user, urls in pages.items():
+            client.force_login(world.users[user])
+            for url in urls:
+                html = unescape(client.get(url).content.decode())
+                assert f"24:00 {day} (UTC+7)" in html, (user, url)
+                assert f"00:00 {next_day}" not in html, (user, url)
