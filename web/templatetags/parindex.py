@@ -72,6 +72,14 @@ def vi_number(value, places=2):
     return _localise(text)
 
 
+@register.filter
+def vi_count(value):
+    """A count as people write it: 2.800 in Vietnamese, 2,800 in English; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return _localise(format_vi(int(value), 0, thousands=True))
+
+
 @register.filter(is_safe=True)
 @stringfilter
 def clip(text: str, length) -> str:
