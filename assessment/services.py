@@ -222,6 +222,10 @@ def item_self_score(
             # stored item is what it asks, so it is answered as saved, with no new version or audit row.
             return current
         raise StaleItem(current)
+    if _holds_already(current, data=data, note=note, applicable=applicable, reason=not_applicable_reason):
+        # An autosave that repeats what is stored (a note's input, then its change on leaving the
+        # field): nothing to record, so no new version and no empty audit row.
+        return current
     if current.node.rule == "survey":
         raise AssessmentRefused(_("This criterion is scored from the sociological survey."))
     if not applicable and not not_applicable_reason.strip():
