@@ -168,3 +168,11 @@ def test_node_links_are_escaped_links_in_the_given_order():
     assert node_links([("1.2", 7), ("3.1", 9)]) == '<a href="#node-1.2">1.2</a>, <a href="#node-3.1">3.1</a>'
     assert node_links([('1"<b>', 1)]) == '<a href="#node-1&quot;&lt;b&gt;">1&quot;&lt;b&gt;</a>'
     assert node_links([]) == ""
+
+
+def test_a_measured_data_import_reads_as_its_stage_in_the_history():
+    """A measured criterion's history read «measured data: so-lieu.csv» in English on a Vietnamese page
+    (the import's change reason was not among the stages)."""
+    with translation.override("vi"):
+        assert history.stage_text("measured data: so-lieu.csv") == (gettext("Measured data"), "so-lieu.csv")
+        assert gettext("Measured data") != "Measured data"
