@@ -275,7 +275,10 @@ def test_the_reviews_step_history_names_people_as_the_period_page_does(client, r
     world.users["home_affairs"].first_name = "Phòng CCHC, Sở Nội vụ"
     world.users["home_affairs"].save()
     client.force_login(world.users["lead"])
-    for url in (reverse("appraisal:review", args=[world.period.code]), reverse("period", args=[world.period.code])):
+    for url in (
+        reverse("appraisal:review", args=[world.period.code]),
+        reverse("period", args=[world.period.code]),
+    ):
         html = client.get(url).content.decode()
         assert " · Phòng CCHC, Sở Nội vụ · " in html, url
         assert " · home_affairs · " not in html, url

@@ -212,7 +212,9 @@ def test_the_sign_off_asks_first_as_it_cannot_be_undone(client, world):
     button signed at one click; it now asks first, as the focal point's submit does."""
     submitted(world)
     client.force_login(world.users["head"])
-    html = client.get(reverse("assessment:page", args=[world.period.code, world.agency.code])).content.decode()
+    html = client.get(
+        reverse("assessment:page", args=[world.period.code, world.agency.code])
+    ).content.decode()
     sign_off = html[html.index(reverse("assessment:sign_off", args=[world.period.code, world.agency.code])) :]
     button = sign_off[sign_off.index("<button") : sign_off.index("</button>")]
     assert 'data-confirm="After signing off, the self-assessment can no longer be sent back' in button

@@ -138,13 +138,19 @@ def test_a_refused_document_date_says_how_to_type_it_and_shows_its_field(world, 
     stored = EvidenceFile.objects.count()
     html = client.post(
         reverse("evidence:upload", args=[world.item.pk]),
-        {"files": [upload(pdf_bytes("x"), "ke-hoach.pdf")], "document_number": "12/KH", "document_date": "31/02/2026"},
+        {
+            "files": [upload(pdf_bytes("x"), "ke-hoach.pdf")],
+            "document_number": "12/KH",
+            "document_date": "31/02/2026",
+        },
         headers={"HX-Request": "true"},
     ).content.decode()
     assert "Document date: Type the date as dd/mm/yyyy, for example 15/01/2026." in html
     assert "Nothing was uploaded: correct the details, then choose the files again." in html
     assert '<details class="mt-2" open>' in html
-    assert 'value="31/02/2026" placeholder="dd/mm/yyyy" aria-invalid="true"' in html and 'value="12/KH"' in html
+    assert (
+        'value="31/02/2026" placeholder="dd/mm/yyyy" aria-invalid="true"' in html and 'value="12/KH"' in html
+    )
     assert EvidenceFile.objects.count() == stored
 
 

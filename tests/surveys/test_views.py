@@ -150,7 +150,10 @@ def test_the_survey_desk_writes_counts_in_thousands_the_vietnamese_way(client, s
 
     SamplePlan.objects.filter(questionnaire=survey.questionnaire).delete()
     SamplePlan.objects.create(
-        questionnaire=survey.questionnaire, agency=survey.a, group=survey.questionnaire.groups.first(), planned=2800
+        questionnaire=survey.questionnaire,
+        agency=survey.a,
+        group=survey.questionnaire.groups.first(),
+        planned=2800,
     )
     client.cookies["django_language"] = "vi"
     for url in ("/khao-sat/", f"/khao-sat/phieu/{survey.questionnaire.pk}/"):

@@ -371,14 +371,19 @@ def test_a_deadline_at_midnight_reads_24_00_of_its_last_day_with_the_time_zone(c
     and the refusal messages write it); the home page, the self-assessment page and the period page wrote
     “00:00 11/01”, a day later than the official wording at a glance, and none said which clock it is."""
     last_day = timezone.localdate() + timedelta(days=3)
-    world.window.ends_at = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), datetime.min.time()))
+    world.window.ends_at = timezone.make_aware(
+        datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+    )
     world.window.save()
     day = f"{last_day:%d/%m/%Y}"
     next_day = f"{last_day + timedelta(days=1):%d/%m/%Y}"
     client.cookies["django_language"] = "vi"
     with translation.override("vi"):
         pages = {
-            "focal": [reverse("home"), reverse("assessment:page", args=[world.period.code, world.agency.code])],
+            "focal": [
+                reverse("home"),
+                reverse("assessment:page", args=[world.period.code, world.agency.code]),
+            ],
             "home_affairs": [reverse("home"), reverse("period", args=[world.period.code])],
         }
         for user, urls in pages.items():
