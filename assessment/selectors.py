@@ -485,7 +485,10 @@ def item_history(
     levels = (item.node.rule_params or {}).get("levels")
     status_labels = dict(AssessmentItem._meta.get_field("status").choices)
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
+    # The item's first row is compared with the item as created (no input, no note), so the history
+    # says what was first entered; a row beyond the limit's window has an older row not read here.
+    created = AssessmentItem(node=item.node, agency=item.agency) if len(records) <= limit else None
+    for newer, older in zip(records, [*records[1:], created], strict=False):
         if len(entries) == limit:
             break
         changes = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -18,7 +19,7 @@ from accounts.models import Role, User
 from agencies import policy
 from agencies.models import Agency, Period, PeriodState, WindowKind
 from parindex import row_reads
-from parindex.formatting import message_text
+from parindex.formatting import message_text, number_text
 from parindex.refusals import Refused
 from scoring import engine
 from scoring.models import CriteriaNode, CriteriaSet, Source
@@ -40,6 +41,7 @@ EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
 MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
     "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
 )
+NOT_A_NUMBER = gettext_lazy("“%(value)s” is not a number: type a number, for example %(example)s.")
 
 
 class AssessmentRefused(Refused):
@@ -127,11 +129,23 @@ def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     }
     if not cleaned:
         return None
+    for key, value in cleaned.items():
+        if key != "level" and not _is_number(value):
+            raise AssessmentRefused(
+                NOT_A_NUMBER % {"value": str(data[key]).strip(), "example": number_text(Decimal("1.25"))}
+            )
     try:
         engine.leaf_points(engine_node(node), leaf_input(True, cleaned))
     except engine.EngineError as error:
         raise AssessmentRefused(message_text(error.message)) from None
     return cleaned
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _holds_already(item: AssessmentItem, *, data: dict, note: str, applicable: bool, reason: str) -> bool:
@@ -208,6 +222,10 @@ def item_self_score(
             # stored item is what it asks, so it is answered as saved, with no new version or audit row.
             return current
         raise StaleItem(current)
+    if _holds_already(current, data=data, note=note, applicable=applicable, reason=not_applicable_reason):
+        # An autosave that repeats what is stored (a note's input, then its change on leaving the
+        # field): nothing to record, so no new version and no empty audit row.
+        return current
     if current.node.rule == "survey":
         raise AssessmentRefused(_("This criterion is scored from the sociological survey."))
     if not applicable and not not_applicable_reason.strip():

@@ -35,6 +35,7 @@ from .uploads import limit_upload_size, refused_uploads
 
 NO_FILES = _("Choose at least one file to upload.")
 NO_CHOICE = _("Choose one of the agency's files to use.")
+NOT_UPLOADED = _("Nothing was uploaded: correct the details, then choose the files again.")
 CHECK_QUEUED = _("The file %(name)s will be checked again in a moment.")
 ROOT_ADDED = _("The root certificate %(name)s is trusted; signed files are being checked again.")
 ROOT_REMOVED = _("The root certificate %(name)s is no longer trusted.")
@@ -134,7 +135,8 @@ def _upload(request: HttpRequest, item) -> HttpResponse:
     files = request.FILES.getlist("files")
     errors = refused_uploads(request)
     if not form.is_valid():
-        return _item_files(request, item, errors=errors, form=form)
+        # The browser forgets the chosen files with the answer: say so, or the files seem attached.
+        return _item_files(request, item, errors=[*errors, NOT_UPLOADED] if files else errors, form=form)
     if not files and not errors:
         return _item_files(request, item, errors=[NO_FILES], form=form)
     for uploaded_file in files:

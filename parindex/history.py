@@ -21,6 +21,7 @@ STAGE_LABELS = {
     "submitted": gettext_lazy("Submitted"),
     "signed off": gettext_lazy("Signed off"),
     "reopened": gettext_lazy("Reopened"),
+    "measured data": gettext_lazy("Measured data"),  # measures.services: Home Affairs' import, by file
 }
 KIND_LABELS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 INPUT_LABELS = {

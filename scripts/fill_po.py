@@ -1,8 +1,9 @@
 """Fills empty msgstr entries of a .po file from Python dict files (msgid → translation).
 
 Usage: python scripts/fill_po.py locale/vi/LC_MESSAGES/django.po scripts/translations/*.py
-Entries already translated are kept; a filled entry loses its fuzzy flag. Prints what is still empty
-and exits 1 if anything is.
+Entries already translated are kept; a filled entry loses its fuzzy flag. A translation that is one of
+the dicts' translations written twice over (left by merging two catalogs) is put back to once. Prints
+what is still empty and exits 1 if anything is.
 """
 
 import re
@@ -17,6 +18,17 @@ ENTRY = re.compile(
 PLURAL = re.compile(
     r'msgid (?P<msgid>"(?:[^"\\]|\\.)*")\nmsgid_plural (?P<plural>"(?:[^"\\]|\\.)*")\nmsgstr\[0\] ""\n'
 )
+
+
+# A translation line whose text is some text twice over, e.g. "X.X." (checked against the dicts below).
+DOUBLED = re.compile(r'^(?P<key>msgstr(?:\[0\])?) "(?P<half>(?:[^"\\]|\\.)+)(?P=half)"$', re.MULTILINE)
+
+
+def undouble(match, translated: set[str]) -> str:
+    if unquote(f'"{match["half"]}"') not in translated:
+        return match.group(0)
+    print(f"written twice, now once: {match['half']!r}")
+    return f'{match["key"]} "{match["half"]}"'
 
 
 def unquote(block: str) -> str:
@@ -59,6 +71,7 @@ def main(po_path, *dict_paths):
         return f'msgid {match["msgid"]}\nmsgid_plural {match["plural"]}\nmsgstr[0] "{quote(translations[msgid])}"\n'
 
     text = PLURAL.sub(fill_plural, text)
+    text = DOUBLED.sub(lambda match: undouble(match, set(translations.values())), text)
     with open(po_path, "w", encoding="utf-8") as handle:
         handle.write(text)
     for msgid in missing:

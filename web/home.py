@@ -286,6 +286,7 @@ def _agency_tasks(user, periods: list[Period], progress: list[AgencyProgress]) -
                     status=ItemStatus.APPRAISED,
                 )
                 .exclude(appraisal_comment="")
+                .exclude(node__source=Source.DATA)  # its note is the data's source, not an appraiser's word
                 .count()
             )
             tasks.append(

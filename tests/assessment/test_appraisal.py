@@ -269,6 +269,21 @@ def test_the_review_shows_differences_largest_first_and_provisional_indices(clie
     assert [d.gap for d in differences] == [Decimal("2"), Decimal("0.5")]
 
 
+def test_the_reviews_step_history_names_people_as_the_period_page_does(client, round_world):
+    """Who took a step reads by name ("Phòng CCHC, Sở Nội vụ"), not by login ("home_affairs")."""
+    world = round_world
+    world.users["home_affairs"].first_name = "Phòng CCHC, Sở Nội vụ"
+    world.users["home_affairs"].save()
+    client.force_login(world.users["lead"])
+    for url in (
+        reverse("appraisal:review", args=[world.period.code]),
+        reverse("period", args=[world.period.code]),
+    ):
+        html = client.get(url).content.decode()
+        assert " · Phòng CCHC, Sở Nội vụ · " in html, url
+        assert " · home_affairs · " not in html, url
+
+
 def test_the_inbox_of_5000_items_reads_in_a_fixed_number_of_queries(client, world):
     """100 agencies × 50 leaves: the inbox (paginated) costs the same queries as for a handful."""
     from assessment.models import AssessmentItem

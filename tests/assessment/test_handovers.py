@@ -205,3 +205,16 @@ def test_send_back_is_refused_once_the_appraisal_started(world):
         assessment_send_back(
             period=world.period, agency=world.agency, acting_user=world.users["head"], reason="x"
         )
+
+
+def test_the_sign_off_asks_first_as_it_cannot_be_undone(client, world):
+    """Signing off closes the way back to the focal point (send-back is refused afterwards), yet the
+    button signed at one click; it now asks first, as the focal point's submit does."""
+    submitted(world)
+    client.force_login(world.users["head"])
+    html = client.get(
+        reverse("assessment:page", args=[world.period.code, world.agency.code])
+    ).content.decode()
+    sign_off = html[html.index(reverse("assessment:sign_off", args=[world.period.code, world.agency.code])) :]
+    button = sign_off[sign_off.index("<button") : sign_off.index("</button>")]
+    assert 'data-confirm="After signing off, the self-assessment can no longer be sent back' in button

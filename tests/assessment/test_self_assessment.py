@@ -165,6 +165,27 @@ def test_an_input_the_rule_refuses_is_not_stored(client, world):
     assert world.item("1.1").self_input is None and world.item("1.1").version == 1
 
 
+def test_a_refused_input_says_what_to_type_in_the_pages_language(client, world):
+    """A refusal reads as the focal point types: the step as 0,25 (not 0.25), and a word typed for a
+    number is named in quotes with an example to follow, not as "points phải là một số, không phải 'abc'"
+    (the field's internal name and Python's quoting)."""
+    client.force_login(world.users["focal"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    with translation.override("vi"):
+        html = post_item(client, world, "1.1", points="0,3").content.decode()
+        assert "0,25" in html and "0.25" not in html
+        html = post_item(client, world, "1.1", points="abc").content.decode()
+        assert "“abc” không phải là một số" in html and "ví dụ 1,25" in html
+        message = re.search(r'id="message-\d+"[^>]*>(.*?)</div>', html, re.S)[1]
+        assert "points" not in message and "'abc'" not in message
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = post_item(client, world, "1.1", points="abc").content.decode()
+    assert "“abc” is not a number" in html and "for example 1.25" in html
+    html = post_item(client, world, "2.1", value="chín mươi").content.decode()
+    assert "“chín mươi” is not a number" in html
+    assert world.item("1.1").self_input is None and world.item("2.1").self_input is None
+
+
 def test_not_applicable_needs_a_reason(client, world):
     client.force_login(world.users["focal"])
     html = post_item(client, world, "1.3", not_applicable="on").content.decode()

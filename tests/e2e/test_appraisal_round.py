@@ -3,6 +3,7 @@
 import pytest
 
 from agencies.models import Period, PeriodState, PeriodTransition
+from agencies.workflow import period_transition
 from assessment.models import ItemStatus
 from assessment.services import assessment_submit, item_self_score
 from tests.e2e.conftest import login
@@ -109,3 +110,43 @@ def test_appraise_explain_reappraise_approve(live_server, page):
         "Hội đồng" in page.locator("body").inner_text()
         or "council" in page.locator("body").inner_text().lower()
     )
+
+
+def test_the_explanation_page_fits_a_phone_with_an_evidence_flag(live_server, page):
+    """At 390 px an item marked "evidence insufficient" kept its title, badge and the no-wrap
+    "Self-score 2 → Appraised 1" on one row: the row ran 19 px past the screen, the page scrolled
+    sideways and the title shrank to a word per line. The points now go under the title on a phone."""
+    world = self_assessment_world()
+    for code, data in SELF.items():
+        item = world.item(code)
+        item_self_score(item=item, acting_user=world.users["focal"], expected_version=item.version, data=data)
+    assessment_submit(
+        period=world.period, agency=world.agency, acting_user=world.users["focal"], explanation="—"
+    )
+    appraisal_started(world, {(None, ""): world.users["appraiser"].pk})
+    from assessment.appraisal import item_appraise
+
+    target = world.item("1.1")
+    item_appraise(
+        item=target,
+        acting_user=world.users["appraiser"],
+        expected_version=target.version,
+        data={"points": "1.75"},
+        comment="Thiếu bản scan quyết định ban hành kế hoạch",
+        evidence_insufficient=True,
+    )
+    period_transition(
+        period=world.period,
+        name="open_explanation",
+        acting_user=world.users["lead"],
+        confirmed=True,
+        override_reason="Thử",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "focal")
+    page.goto(f"{live_server.url}/tham-dinh/{world.period.code}/giai-trinh/")
+    card = page.locator(f"#item-{target.pk}")
+    assert "Thiếu bản scan" in card.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+    box, points = card.bounding_box(), card.locator(".num").bounding_box()
+    assert points["x"] + points["width"] <= box["x"] + box["width"]

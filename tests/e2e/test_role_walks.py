@@ -37,7 +37,8 @@ ROLE_PAGES = {
     "Home Affairs": (
         "noivu",
         ["/", "/ky/2026/", "/ky/2022/", "/noi-bo/2022/", "/noi-bo/2022/co-quan/so-gtvt/",
-         "/noi-bo/2022/so-sanh/", "/noi-bo/2022/tinh-toan/", "/tai-khoan/", "/tai-khoan/{account}/",
+         "/noi-bo/2022/so-sanh/", "/noi-bo/2022/tinh-toan/", "/noi-bo/2022/cong-bo/", "/tai-khoan/",
+         "/tai-khoan/{account}/",
          "/tai-khoan/nhap/", "/ung-dung-api/", "/tu-danh-gia/2026/tong-hop/", "/tham-dinh/2026/tong-hop/",
          "/so-lieu/2026/", "/bao-cao/", "/khao-sat/", "/khao-sat/phieu/{questionnaire}/truc-tuyen/",
          "/khao-sat/phieu/{questionnaire}/phieu-in/", "/tai-lieu/tim-kiem/", "/tai-lieu/chung-thu-goc/"],

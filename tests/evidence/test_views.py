@@ -127,7 +127,31 @@ def test_upload_errors_are_shown_in_the_partial(world, login, settings):
     html = client.post(url, {}, headers={"HX-Request": "true"}).content.decode()
     assert "Choose at least one file to upload." in html
     html = client.post(url, {"document_date": "31/02/2022"}, headers={"HX-Request": "true"}).content.decode()
-    assert "Document date: Enter a valid date." in html
+    assert "Document date: Type the date as dd/mm/yyyy" in html
+
+
+def test_a_refused_document_date_says_how_to_type_it_and_shows_its_field(world, login):
+    """A date typed wrong ("31/02/2026") named only "Enter a valid date." under a closed "Official document
+    details" box: the message says the format, the box opens on the field (marked invalid), what was typed
+    stays, and the focal point is told the file was not uploaded and must be chosen again."""
+    client = login(world.users["focal_point"])
+    stored = EvidenceFile.objects.count()
+    html = client.post(
+        reverse("evidence:upload", args=[world.item.pk]),
+        {
+            "files": [upload(pdf_bytes("x"), "ke-hoach.pdf")],
+            "document_number": "12/KH",
+            "document_date": "31/02/2026",
+        },
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Document date: Type the date as dd/mm/yyyy, for example 15/01/2026." in html
+    assert "Nothing was uploaded: correct the details, then choose the files again." in html
+    assert '<details class="mt-2" open>' in html
+    assert (
+        'value="31/02/2026" placeholder="dd/mm/yyyy" aria-invalid="true"' in html and 'value="12/KH"' in html
+    )
+    assert EvidenceFile.objects.count() == stored
 
 
 def test_oversized_file_is_dropped_while_uploading_and_the_others_kept(world, login, settings, tmp_path):

@@ -142,3 +142,22 @@ def test_questionnaire_page_query_count(client, survey, operator, upload, django
     with django_assert_max_num_queries(15):
         response = client.get(f"/khao-sat/phieu/{survey.questionnaire.pk}/")
     assert response.status_code == 200
+
+
+def test_the_survey_desk_writes_counts_in_thousands_the_vietnamese_way(client, survey, operator):
+    """Planned and collected counts read 2.800 on a Vietnamese page (2,800 in English), not 2800."""
+    from surveys.models import SamplePlan
+
+    SamplePlan.objects.filter(questionnaire=survey.questionnaire).delete()
+    SamplePlan.objects.create(
+        questionnaire=survey.questionnaire,
+        agency=survey.a,
+        group=survey.questionnaire.groups.first(),
+        planned=2800,
+    )
+    client.cookies["django_language"] = "vi"
+    for url in ("/khao-sat/", f"/khao-sat/phieu/{survey.questionnaire.pk}/"):
+        html = client.get(url).content.decode()
+        assert ">2.800</td>" in html and ">2800<" not in html, url
+    client.cookies["django_language"] = "en"
+    assert ">2,800</td>" in client.get("/khao-sat/").content.decode()

@@ -38,3 +38,24 @@ def test_every_plural_message_has_its_vietnamese_form():
             % {"kept": 3}
             == "Giữ nguyên 3 giá trị nhập tay hoặc nhập từ tệp."
         )
+
+
+def _written_twice(text: str) -> bool:
+    half = len(text) // 2
+    return len(text) > 1 and len(text) % 2 == 0 and text[:half] == text[half:]
+
+
+def test_no_translation_is_its_sentence_written_twice():
+    """A translation that is one sentence twice over ("Đang hiện 18 cơ quan, đơn vị; …hiện.Đang hiện 18
+    cơ quan, đơn vị; …") read so on the assignment grid and an appraiser's home page."""
+    body = CATALOG.read_text(encoding="utf-8").partition("\n\n")[2]
+    translations = re.findall(r'\nmsgstr(?:\[0\])? "(.+)"\n', body)
+    assert translations
+    assert [text for text in translations if _written_twice(text)] == []
+    with translation.override("vi"):
+        shown = translation.ngettext(
+            "%(counter)s agency shown; saving changes only the rows shown.",
+            "%(counter)s agencies shown; saving changes only the rows shown.",
+            18,
+        ) % {"counter": 18}
+    assert shown == "Đang hiện 18 cơ quan, đơn vị; khi lưu chỉ thay đổi các dòng đang hiện."

@@ -119,6 +119,30 @@ def test_item_history_says_who_which_stage_and_what_in_words(client, settings):
         assert raw not in html
 
 
+def test_item_history_shows_the_first_score_and_no_empty_entry_for_a_save_that_changed_nothing(
+    client, settings
+):
+    """The first self-score was listed as "Self-assessment" with nothing under it (its row had no older
+    row to compare with), so the history never said the level first chosen; and an autosave that
+    repeated what was stored (a note's input, then its change on leaving the field) added a version and
+    another empty entry."""
+    world = self_assessment_world()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    item = world.item("1.2")
+    client.force_login(world.users["focal"])
+    url = reverse("assessment:item_save", args=[world.period.code, world.agency.code, item.pk])
+    client.post(url, {"version": 1, "level": "tre_han"}, HTTP_HX_REQUEST="true")
+    client.post(url, {"version": 2, "level": "tre_han", "note": "KH 12"}, HTTP_HX_REQUEST="true")
+    client.post(url, {"version": 3, "level": "tre_han", "note": "KH 12"}, HTTP_HX_REQUEST="true")
+    assert world.item("1.2").version == 3 and world.item("1.2").history.count() == 2
+    history_url = reverse("assessment:item_history", args=[world.period.code, world.agency.code, item.pk])
+    with translation.override("en"):
+        html = client.get(history_url).content.decode()
+    assert "from — to level “Trễ hạn”" in html
+    assert "from — to KH 12" in html
+    assert html.count("Self-assessment") == 2
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -149,3 +173,11 @@ def test_node_links_are_escaped_links_in_the_given_order():
     assert node_links([("1.2", 7), ("3.1", 9)]) == '<a href="#node-1.2">1.2</a>, <a href="#node-3.1">3.1</a>'
     assert node_links([('1"<b>', 1)]) == '<a href="#node-1&quot;&lt;b&gt;">1&quot;&lt;b&gt;</a>'
     assert node_links([]) == ""
+
+
+def test_a_measured_data_import_reads_as_its_stage_in_the_history():
+    """A measured criterion's history read «measured data: so-lieu.csv» in English on a Vietnamese page
+    (the import's change reason was not among the stages)."""
+    with translation.override("vi"):
+        assert history.stage_text("measured data: so-lieu.csv") == (gettext("Measured data"), "so-lieu.csv")
+        assert gettext("Measured data") != "Measured data"

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from agencies.models import PeriodState, Window, WindowKind
 from agencies.workflow import period_transition
 from assessment import appraisal
-from assessment.models import Submission
+from assessment.models import AssessmentItem, ItemStatus, Submission
 from assessment.services import assessment_submit, item_self_score, items_ensure
-from scoring.models import ComputeJob
+from scoring.models import ComputeJob, Source
 from tests.factories import AgencyFactory
 from tests.worlds import self_assessment_world
 from web.home import home_for, time_left
@@ -207,6 +207,34 @@ def test_the_focal_point_is_asked_to_explain_in_the_explanation_round(
     assert reverse("appraisal:explain", args=[world.period.code]) in html
 
 
+def test_the_explanation_task_counts_appraisers_comments_not_measured_data_sources(
+    client, world, django_assert_max_num_queries
+):
+    """A measured criterion carries its data source as its appraisal note ("Số liệu đo lường: …"); the
+    home page counted it as an appraiser's comment (the sample: 12 where the appraiser commented on 1)."""
+    _in_appraisal(world)
+    appraisal.assignments_replace(
+        period=world.period, cells={(None, ""): world.users["appraiser"].pk}, acting_user=world.users["lead"]
+    )
+    item = world.item("1.1")
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version, data={"points": "1"},
+        comment="Thiếu kế hoạch",
+    )  # fmt: skip
+    measured = world.item("2.1")
+    measured.node.source = Source.DATA
+    measured.node.save()
+    AssessmentItem.objects.filter(pk=measured.pk).update(
+        status=ItemStatus.APPRAISED, appraisal_comment="Số liệu đo lường: Cổng Dịch vụ công, ngày 01/12/2026."
+    )
+    period_transition(
+        period=world.period, name="open_explanation", acting_user=world.users["lead"], confirmed=True,
+        override_reason="t",
+    )  # fmt: skip
+    html = home_html(client, world.users["focal"], 16, django_assert_max_num_queries)
+    assert "1 criterion has an appraiser's comment you may explain." in html
+
+
 def test_home_affairs_sees_the_submissions_the_next_step_and_jobs_running(
     client, world, django_assert_max_num_queries
 ):
@@ -336,3 +364,31 @@ def test_the_api_clients_page_is_reached_from_home_affairs_home_only(world, role
     """Home Affairs issues the API tokens: its home links to that page; no other role's home does."""
     links = [link.url for link in home_for(world.users[role]).links]
     assert (reverse("api-clients:list") in links) is linked
+
+
+def test_a_deadline_at_midnight_reads_24_00_of_its_last_day_with_the_time_zone(client, world):
+    """A window whose last day is 10/01 ends at 00:00 on 11/01 (“24:00 10/01”, as the period's decision
+    and the refusal messages write it); the home page, the self-assessment page and the period page wrote
+    “00:00 11/01”, a day later than the official wording at a glance, and none said which clock it is."""
+    last_day = timezone.localdate() + timedelta(days=3)
+    world.window.ends_at = timezone.make_aware(
+        datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+    )
+    world.window.save()
+    day = f"{last_day:%d/%m/%Y}"
+    next_day = f"{last_day + timedelta(days=1):%d/%m/%Y}"
+    client.cookies["django_language"] = "vi"
+    with translation.override("vi"):
+        pages = {
+            "focal": [
+                reverse("home"),
+                reverse("assessment:page", args=[world.period.code, world.agency.code]),
+            ],
+            "home_affairs": [reverse("home"), reverse("period", args=[world.period.code])],
+        }
+        for user, urls in pages.items():
+            client.force_login(world.users[user])
+            for url in urls:
+                html = unescape(client.get(url).content.decode())
+                assert f"24:00 {day} (UTC+7)" in html, (user, url)
+                assert f"00:00 {next_day}" not in html, (user, url)

@@ -1,16 +1,18 @@
 """Template helpers shared by every page: the one Vietnamese number format, rank-change arrows, the
-heat-map classes of area indices and sortable table headers."""
+heat-map classes of area indices, sortable table headers and window moments."""
 
 from decimal import Decimal
 from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import stringfilter
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
+from assessment.windows import moment_text
 from parindex import history
 from parindex.formatting import format_vi
 
@@ -25,6 +27,29 @@ def _vietnamese() -> bool:
 def _localise(text: str) -> str:
     """format_vi's 90,30 as the current language writes it (English: 90.30)."""
     return text if _vietnamese() else text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
+
+
+@register.filter
+def moment(value) -> str:
+    """A window's start as the decisions write it, in local time: 08:00 25/12/2022."""
+    return moment_text(value) if value else ""
+
+
+@register.filter
+def moment_end(value) -> str:
+    """A window's end as the decisions write it: a last day that ends at midnight reads 24:00 10/01/2023,
+    not 00:00 11/01/2023 (which reads as a day later)."""
+    return moment_text(value, end=True) if value else ""
+
+
+@register.filter
+def zone(value) -> str:
+    """The clock a moment is shown in, by its offset from UTC: "UTC+7" (Asia/Ho_Chi_Minh)."""
+    if not value:
+        return ""
+    minutes = int(timezone.localtime(value).utcoffset().total_seconds()) // 60
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 @register.filter
@@ -45,6 +70,14 @@ def vi_number(value, places=2):
     if trim and "," in text:
         text = text.rstrip("0").rstrip(",")
     return _localise(text)
+
+
+@register.filter
+def vi_count(value):
+    """A count as people write it: 2.800 in Vietnamese, 2,800 in English; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return _localise(format_vi(int(value), 0, thousands=True))
 
 
 @register.filter(is_safe=True)
