@@ -315,3 +315,15 @@ def test_the_agency_reads_an_appraised_item_as_submitted_until_the_explanation_r
     assert "Appraised" not in html
     step(world, "open_explanation")
     assert api.get(url).json()["status"] == "appraised"
+
+
+def test_the_blind_second_appraisers_home_count_does_not_move_with_the_first_appraisal(client, double_world):
+    world = double_world
+    client.force_login(world.users["second"])
+    before = client.get(reverse("home")).content.decode()
+    assert "6 criteria wait for your appraisal" in before  # area 1 of both agencies
+    appraise(world)
+    after = client.get(reverse("home")).content.decode()
+    assert "6 criteria wait for your appraisal" in after
+    client.force_login(world.users["appraiser"])  # the first appraiser's own count does move
+    assert "5 criteria wait for your appraisal" in client.get(reverse("home")).content.decode()
