@@ -116,21 +116,32 @@ def items_readable_q(user, prefix: str = "") -> Q:
     for the items the user may read, whatever their period: an appraiser reads the items their
     assignments cover in the items' own period, by agency (or every agency) and by content area (or
     every area), as first or second appraiser (assessment.appraisal.covers, in SQL)."""
-    from assessment.models import AppraisalAssignment
-
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.role == Role.APPRAISER and not user.is_superuser:
-        every_area = AppraisalAssignment.objects.filter(
-            Q(appraiser=user) | Q(second_appraiser=user),
-            period=OuterRef(f"{prefix}node__criteria_set__period"),
-            area_code="",
-        ).filter(Q(agency__isnull=True) | Q(agency=OuterRef(f"{prefix}agency")))
-        return Q(Exists(every_area)) | Q(**{f"{prefix}pk__in": _items_of_assigned_areas(user)})
+        return items_covered_q(user, prefix=prefix)
     return Q(**{f"{prefix}agency__in": scope_for(user).agencies})
 
 
-def _items_of_assigned_areas(user) -> RawSQL:
+def items_covered_q(user, *, first: bool = True, second: bool = True, prefix: str = "") -> Q:
+    """A filter on AssessmentItem for the items the user's assignments cover in the items' own period, as
+    first appraiser (`first`), as second appraiser (`second`) or either; no query of its own."""
+    from assessment.models import AppraisalAssignment
+
+    roles = Q(pk__in=[])
+    if first:
+        roles |= Q(appraiser=user)
+    if second:
+        roles |= Q(second_appraiser=user)
+    every_area = AppraisalAssignment.objects.filter(
+        roles, period=OuterRef(f"{prefix}node__criteria_set__period"), area_code=""
+    ).filter(Q(agency__isnull=True) | Q(agency=OuterRef(f"{prefix}agency")))
+    return Q(Exists(every_area)) | Q(
+        **{f"{prefix}pk__in": _items_of_assigned_areas(user, first=first, second=second)}
+    )
+
+
+def _items_of_assigned_areas(user, *, first: bool = True, second: bool = True) -> RawSQL:
     """The ids of the items covered by the user's assignments of one content area (any period), as one
     uncorrelated subquery (the database computes it once per query, then looks each item up in it).
 
@@ -180,4 +191,5 @@ def _items_of_assigned_areas(user) -> RawSQL:
         SELECT i.{i_id} FROM {item} i INNER JOIN covered ON i.{i_node} = covered.node_id
         WHERE covered.agency_id IS NULL OR covered.agency_id = i.{i_agency}
     """
-    return RawSQL(" ".join(sql.split()), [user.pk, user.pk])
+    # A role not asked for matches no row (`= NULL` is never true).
+    return RawSQL(" ".join(sql.split()), [user.pk if first else None, user.pk if second else None])

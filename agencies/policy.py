@@ -543,6 +543,41 @@ def visible_stages(who: Audience, state: str) -> frozenset[Stage]:
     return frozenset(stage for stage in Stage if may_read(who, stage, state))
 
 
+# An item's status (assessment.models.ItemStatus), in workflow order, with the stage whose write sets it: a
+# status tells that its stage was written, so it is shown only to who reads that stage. Anyone else reads
+# the latest earlier status whose stage they read (a blind second appraiser reads an appraised item as
+# submitted, as every item the first appraiser has not reached yet).
+STATUS_STAGE: tuple[tuple[str, Stage], ...] = (
+    ("not_started", Stage.SELF),
+    ("self_scored", Stage.SELF),
+    ("submitted", Stage.SELF),
+    ("appraised", Stage.APPRAISED),
+    ("disputed", Stage.EXPLANATION),
+    ("reappraised", Stage.REAPPRAISED),
+)
+
+
+def status_as_read(status: str, stages: frozenset) -> str:
+    """The status an item with `status` shows a reader of `stages` (`visible_stages`)."""
+    order = [value for value, _stage in STATUS_STAGE]
+    if status not in order:
+        return status
+    for value, stage in reversed(STATUS_STAGE[: order.index(status) + 1]):
+        if stage in stages:
+            return value
+    return STATUS_STAGE[0][0]
+
+
+def status_for(who: Audience, status: str, state: str) -> str:
+    """The status an item with `status` shows `who` in the period state `state`."""
+    return status_as_read(status, visible_stages(who, state))
+
+
+def statuses_read_as(shown: str, stages: frozenset) -> list[str]:
+    """The stored statuses a reader of `stages` reads as `shown` (a filter by the status they see)."""
+    return [value for value, _stage in STATUS_STAGE if status_as_read(value, stages) == shown]
+
+
 def period_inputs_frozen(period: Period) -> bool:
     return period.state in FROZEN_STATES
 

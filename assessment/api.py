@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from agencies.permissions import items_readable_q
 
 from . import services
-from .models import AssessmentItem
+from .appraisal_selectors import with_shown_status
+from .models import AssessmentItem, ItemStatus
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -26,6 +27,8 @@ class ItemSerializer(serializers.ModelSerializer):
     rule = serializers.CharField(source="node.rule", read_only=True)
     rule_params = serializers.JSONField(source="node.rule_params", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(source="evidence_links", many=True, read_only=True)
+    # As the reader may read it (appraisal_selectors.shown_status): never a stage they may not read.
+    status = serializers.ChoiceField(source="shown_status", choices=ItemStatus.choices, read_only=True)
 
     class Meta:
         model = AssessmentItem
@@ -52,6 +55,7 @@ class ItemUpdateSerializer(serializers.Serializer):
 class ItemFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="node__criteria_set__period__code")
     agency = filters.CharFilter(field_name="agency__code")
+    status = filters.ChoiceFilter(field_name="shown_status", choices=ItemStatus.choices)  # as read
 
     class Meta:
         model = AssessmentItem
@@ -64,7 +68,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return (
-            AssessmentItem.objects.filter(items_readable_q(self.request.user))
+            with_shown_status(
+                AssessmentItem.objects.filter(items_readable_q(self.request.user)), user=self.request.user
+            )
             .select_related("agency", "node__criteria_set__period")
             .prefetch_related("evidence_links")
             .order_by("agency__code", "node__position")
@@ -97,8 +103,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 applicable=data["applicable"],
                 not_applicable_reason=data["not_applicable_reason"],
             )
-        except services.StaleItem as stale:
-            return Response(ItemSerializer(stale.current).data, status=status.HTTP_409_CONFLICT)
+        except services.StaleItem as stale:  # the stored item, as this reader's GET shows it
+            stored = self.get_queryset().get(pk=stale.current.pk)
+            return Response(ItemSerializer(stored).data, status=status.HTTP_409_CONFLICT)
         except services.AssessmentRefused as refused:
             return Response(
                 {"detail": refused.message, "codes": refused.details}, status=status.HTTP_400_BAD_REQUEST

@@ -15,8 +15,8 @@ from agencies.models import Period
 from agencies.policy import Stage
 
 from . import appraisal
-from .appraisal_selectors import appraiser_items, blind_items
-from .models import AssessmentItem
+from .appraisal_selectors import appraiser_items, with_shown_status
+from .models import AssessmentItem, ItemStatus
 from .services import AssessmentRefused, StaleItem
 
 
@@ -28,6 +28,8 @@ class AppraisalItemSerializer(serializers.ModelSerializer):
         source="node.max_points", max_digits=8, decimal_places=2, read_only=True
     )
     rule = serializers.CharField(source="node.rule", read_only=True)
+    # As the reader may read it (appraisal_selectors.shown_status): never a stage they may not read.
+    status = serializers.ChoiceField(source="shown_status", choices=ItemStatus.choices, read_only=True)
 
     class Meta:
         model = AssessmentItem
@@ -63,7 +65,7 @@ class AppraisalUpdateSerializer(serializers.Serializer):
 
 class InboxFilter(filters.FilterSet):
     agency = filters.CharFilter(field_name="agency__code")
-    status = filters.CharFilter(field_name="status")
+    status = filters.CharFilter(field_name="shown_status")  # the status the reader reads
 
     class Meta:
         model = AssessmentItem
@@ -82,8 +84,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if period is None:
             raise NotFound
         return (
-            appraiser_items(period=period, user=self.request.user)
-            .annotate(blind=blind_items(period=period, user=self.request.user))
+            with_shown_status(appraiser_items(period=period, user=self.request.user), user=self.request.user)
             .select_related("agency", "node__criteria_set__period")
             .order_by("agency__block__position", "agency__position", "node__position")
         )

@@ -7,10 +7,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
+from accounts.models import Role
 from agencies import policy
-from agencies.models import Agency, Period
+from agencies.models import Agency, Period, PeriodState
+from agencies.permissions import items_covered_q
 from evidence.models import NOT_SIGNED_STATES, EvidenceLink
 from evidence.selectors import CHECK_BULK, evidence_flags
 from scoring import engine
@@ -71,18 +85,39 @@ def appraiser_items(*, period: Period, user, areas: dict[int, str] | None = None
     return items.filter(assignment_filter(period, assignments, areas))
 
 
-def blind_items(*, period: Period, user) -> ExpressionWrapper:
-    """True for the items the user appraises only as the blind second appraiser (an annotation)."""
-    if user.has_perm("agencies.run_appraisal_workflow"):
+def blind_items(*, user) -> ExpressionWrapper:
+    """True for the items the user appraises only as the blind second appraiser, in each item's own period
+    (an annotation, no query of its own). The lead reads as the lead even where assigned second
+    (agencies.policy.audience)."""
+    if not user.is_authenticated or user.is_superuser or user.role != Role.APPRAISER:
         return ExpressionWrapper(Value(False), output_field=BooleanField())
-    areas = period_areas(period)[1]
-    assignments = list(
-        AppraisalAssignment.objects.filter(period=period).filter(Q(appraiser=user) | Q(second_appraiser=user))
-    )
-    firsts = [a for a in assignments if a.appraiser_id == user.pk]
-    seconds = [a for a in assignments if a.second_appraiser_id == user.pk]
-    condition = assignment_filter(period, seconds, areas) & ~assignment_filter(period, firsts, areas)
+    condition = items_covered_q(user, first=False) & ~items_covered_q(user, second=False)
     return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def shown_status(user) -> Case:
+    """The item's status as `user` reads it (agencies.policy.status_for), an annotation over items
+    annotated with `blind` (blind_items): a status whose stage the reader may not read in the item's period
+    state reads as the latest earlier one they may."""
+    audience = policy.audience(user)
+    if audience == policy.Audience.APPRAISER:  # the items an appraiser reads are theirs to appraise
+        audience = policy.Audience.FIRST
+    whens = []
+    for blind, who in ((True, policy.Audience.SECOND), (False, audience)):
+        for state in PeriodState:
+            for status in ItemStatus:
+                shown = policy.status_for(who, status, state)
+                if shown != status:
+                    condition = Q(node__criteria_set__period__state=state, status=status)
+                    if blind:
+                        condition &= Q(blind=True)
+                    whens.append(When(condition, then=Value(shown)))
+    return Case(*whens, default=F("status"), output_field=CharField())
+
+
+def with_shown_status(items, *, user):
+    """`items` annotated with `blind` (blind_items) and `shown_status` (shown_status) for `user`."""
+    return items.annotate(blind=blind_items(user=user)).annotate(shown_status=shown_status(user))
 
 
 def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str = "", evidence: str = ""):
@@ -91,14 +126,17 @@ def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str
     `evidence="unsigned"`: only items with a file that carries no valid signature (not signed, changed
     after signing, a certificate not valid when signed, unreadable), as the file's check recorded it."""
     nodes, areas = period_areas(period)
-    items = appraiser_items(period=period, user=user, areas=areas)
-    counts = {row["status"]: row["n"] for row in items.values("status").annotate(n=Count("id"))}
+    items = with_shown_status(appraiser_items(period=period, user=user, areas=areas), user=user)
+    counts = {
+        row["shown_status"]: row["n"]
+        for row in items.order_by().values("shown_status").annotate(n=Count("id"))
+    }
     if agency:
         items = items.filter(agency__code=agency)
     if area:
         items = items.filter(node_id__in=[node_id for node_id, code in areas.items() if code == area])
     if status:
-        items = items.filter(status=status)
+        items = items.filter(shown_status=status)
     if evidence == "unsigned":
         items = items.filter(
             Exists(
@@ -116,8 +154,8 @@ def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str
 def next_item(*, period: Period, user, after: AssessmentItem, statuses) -> AssessmentItem | None:
     """The next item in inbox order still waiting for this user (wraps around)."""
     items = list(
-        appraiser_items(period=period, user=user)
-        .filter(status__in=statuses)
+        with_shown_status(appraiser_items(period=period, user=user), user=user)
+        .filter(shown_status__in=statuses)
         .exclude(pk=after.pk)
         .order_by("agency__block__position", "agency__position", "node__position")
         .values_list("pk", "agency__block__position", "agency__position", "node__position")
@@ -263,6 +301,7 @@ class ItemPage:
     role: str | None  # "first" / "second" / None: how the user appraises the item
     second: SecondAppraisal | None  # the blind second appraiser's own entry
     editable: bool
+    status_label: str  # the item's status as the user may read it (agencies.policy.status_as_read)
     may_correct: bool  # Home Affairs' audited correction after approval
     shown: dict  # the input the form starts from
     shown_comment: str
@@ -318,6 +357,7 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
         role=role,
         second=second,
         editable=editable,
+        status_label=ItemStatus(policy.status_as_read(item.status, stages)).label,
         may_correct=policy.may_write(policy.audience(acting_user), policy.Stage.CORRECTION, period.state)
         and acting_user.has_perm("agencies.manage_period_workflow"),
         shown=shown,

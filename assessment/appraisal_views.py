@@ -82,10 +82,13 @@ def inbox(request, period_code: str):
         status=request.GET.get("status", ""),
         evidence=request.GET.get("evidence", ""),
     )
-    items = items.annotate(blind=appraisal_selectors.blind_items(period=period, user=request.user))
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     reads_appraisal = _reads_appraisal(request.user, period)
-    rows = [(item, areas.get(item.node_id), reads_appraisal[item.blind]) for item in page]
+    labels = dict(ItemStatus.choices)
+    rows = [
+        (item, areas.get(item.node_id), reads_appraisal[item.blind], labels.get(item.shown_status))
+        for item in page
+    ]
     agencies = (
         scope_for(request.user, period)
         .agencies.filter(pk__in=period.assessed_agencies().values("pk"))

@@ -497,6 +497,8 @@ def item_history(
                 if stages is not None and policy.FIELD_STAGE.get(name, Stage.SELF) not in stages:
                     continue
                 old, new = getattr(older, name), getattr(newer, name)
+                if name == "status" and stages is not None:  # a status tells its stage: as read
+                    old, new = policy.status_as_read(old, stages), policy.status_as_read(new, stages)
                 if old != new:
                     choices = status_labels if name == "status" else None
                     changes.append(

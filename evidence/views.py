@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies import policy
 from agencies.policy import Obj
+from assessment.models import ItemStatus
 
 from .checks import NOT_A_CERTIFICATE, evidence_check_retry, trusted_root_add, trusted_root_remove
 from .forms import DocumentDetailsForm, TrustedRootForm
@@ -93,8 +94,12 @@ def _item_files(request: HttpRequest, item, *, errors=(), form=None) -> HttpResp
     evidence_flags(
         user=request.user, period=item.node.criteria_set.period, files=[link.evidence for link in links]
     )
+    stages = policy.visible_stages(
+        policy.item_audience(request.user, item), item.node.criteria_set.period.state
+    )
     context = {
         "item": item,
+        "status_label": ItemStatus(policy.status_as_read(item.status, stages)).label,
         "links": links,
         "can_attach": can_attach,
         "can_remove": can_attach and item.status in EDITABLE_STATUSES,

@@ -313,7 +313,7 @@ ROUND_WAITING = {
 
 def _appraiser_tasks(user, periods: list[Period]) -> list[Task]:
     """Items waiting in the user's inbox in each period with assignments (3 queries per such period)."""
-    from assessment.appraisal_selectors import appraiser_items
+    from assessment.appraisal_selectors import appraiser_items, with_shown_status
 
     tasks = []
     assigned = set(
@@ -343,7 +343,8 @@ def _appraiser_tasks(user, periods: list[Period]) -> list[Task]:
                 )
             )
             continue
-        count = items.filter(status__in=waiting).count()
+        # By the status as the user reads it: a blind second appraiser's count does not move with the first's.
+        count = with_shown_status(items, user=user).filter(shown_status__in=waiting).count()
         if period.state == PeriodState.APPRAISAL:
             text = ngettext(
                 "%(period)s: %(n)s criterion waits for your appraisal.",

@@ -442,3 +442,24 @@ def test_every_stage_and_object_names_itself_in_a_refusal():
     outside its table (e.g. survey links asked by a focal point) instead of refusing."""
     missing = [kind for kind in (*policy.Stage, *policy.Obj) if kind not in policy.WHAT]
     assert missing == []
+
+
+def test_an_items_status_never_tells_a_stage_its_reader_may_not_read():
+    """Every status maps to the stage that sets it; a reader gets the latest earlier status whose stage
+    they read (the blind second appraiser reads an appraised item as submitted in the appraisal)."""
+    stages = dict(policy.STATUS_STAGE)
+    for who in policy.Audience:
+        for state in PeriodState:
+            readable = policy.visible_stages(who, state)
+            for status, stage in policy.STATUS_STAGE:
+                shown = policy.status_for(who, status, state)
+                assert stages[shown] in readable or shown == "not_started", (who, state, status)
+                if stage in readable:
+                    assert shown == status, (who, state, status)
+    second = policy.Audience.SECOND
+    assert policy.status_for(second, "appraised", PeriodState.APPRAISAL) == "submitted"
+    assert policy.status_for(second, "appraised", PeriodState.EXPLANATION) == "appraised"
+    assert policy.status_for(policy.Audience.FOCAL_POINT, "reappraised", PeriodState.COUNCIL) == "disputed"
+    assert (
+        policy.status_for(policy.Audience.FOCAL_POINT, "reappraised", PeriodState.APPROVED) == "reappraised"
+    )

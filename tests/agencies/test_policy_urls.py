@@ -84,8 +84,8 @@ def test_every_url_has_a_policy_entry():
 
 def build_world():
     """The self-assessment world, agency A submitted with evidence, an appraiser assigned to every
-    agency, one assigned A's area 1 (of item 1.1, which the URLs name, and its file), one assigned A's
-    area 2, a second appraiser account without assignment, a questionnaire with a link and a batch,
+    agency, one assigned A's area 1 (of item 1.1, which the URLs name, and its file) with a blind second
+    appraiser, one assigned A's area 2, a second appraiser account without assignment, a questionnaire with a link and a batch,
     a computed snapshot and its report bundle."""
     w = self_assessment_world()
     focal = w.users["focal"]
@@ -97,6 +97,7 @@ def build_world():
     w.users["unassigned"] = UserFactory(username="appraiser2", role="appraiser")
     w.users["area_appraiser"] = UserFactory(username="appraiser-area-1", role="appraiser")
     w.users["other_area_appraiser"] = UserFactory(username="appraiser-area-2", role="appraiser")
+    w.users["second_appraiser"] = UserFactory(username="appraiser-second-1", role="appraiser")
     appraisal.assignments_replace(
         period=w.period,
         cells={
@@ -104,6 +105,7 @@ def build_world():
             (w.agency.pk, "1"): w.users["area_appraiser"].pk,
             (w.agency.pk, "2"): w.users["other_area_appraiser"].pk,
         },
+        seconds={(w.agency.pk, "1"): w.users["second_appraiser"].pk},
         acting_user=w.users["lead"],
     )
     w.users["superuser"] = get_user_model().objects.create_superuser("root", "root@example.org", "demo")
@@ -255,6 +257,7 @@ USERS = {
     "appraiser": "first",  # assigned every agency in this period
     "area_appraiser": "first",  # assigned A's area 1, the area of item 1.1
     "other_area_appraiser": None,  # assigned A's area 2: meets item 1.1 as an unassigned appraiser
+    "second_appraiser": "second",  # the blind second appraiser of A's area 1
     "unassigned": None,
     "focal": None,  # A's focal point: own agency
     "head": None,  # A's head: own agency

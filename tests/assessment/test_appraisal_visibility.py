@@ -222,3 +222,108 @@ def test_the_council_does_not_see_the_second_appraisal(client, double_world):
     ):
         html = client.get(url).content.decode()
         assert SECOND_COMMENT not in html and "appraiser2" not in html
+
+
+# --- an item's status tells which stage was written: shown only to who reads that stage --------------
+
+
+def status_badges(html: str) -> dict[str, str]:
+    """The inbox's counts by status: label → count."""
+    return dict(re.findall(r'href="\?status=\w+">([^<:]+): (\d+)</a>', html))
+
+
+def row_status(html: str, url: str) -> str:
+    """The status badge of the inbox row linking to `url`."""
+    row = html.split(f'href="{url}"', 1)[1].split("</tr>", 1)[0]
+    return re.search(r'<span class="badge[^"]*">([^<]+)</span>', row).group(1)
+
+
+def test_the_blind_second_appraisers_inbox_reads_an_appraised_item_as_submitted(client, double_world):
+    world = double_world
+    appraise(world)
+    item = world.item("1.1")
+    inbox = reverse("appraisal:inbox", args=[world.period.code])
+    item_url = reverse("appraisal:item", args=[world.period.code, item.pk])
+    client.force_login(world.users["appraiser"])
+    html = client.get(inbox).content.decode()
+    assert row_status(html, item_url) == "Appraised" and status_badges(html)["Appraised"] == "1"
+    client.force_login(world.users["second"])
+    html = client.get(inbox).content.decode()
+    assert row_status(html, item_url) == "Submitted"
+    assert status_badges(html) == {"Submitted": "6"}  # area 1 of both agencies, as before any appraisal
+    assert item_url not in client.get(inbox, {"status": "appraised"}).content.decode()
+    assert item_url in client.get(inbox, {"status": "submitted"}).content.decode()
+    step(world, "open_explanation")  # the round is over: the status is the second appraiser's to read
+    html = client.get(inbox).content.decode()
+    assert row_status(html, item_url) == "Appraised" and status_badges(html)["Appraised"] == "1"
+
+
+def test_the_blind_second_appraisers_item_pages_read_an_appraised_item_as_submitted(client, double_world):
+    world = double_world
+    item = world.item("1.2")
+    appraisal.item_appraise(
+        item=item, acting_user=world.users["appraiser"], expected_version=item.version,
+        data={"level": "dung_han"}, comment=FIRST_COMMENT,
+    )  # fmt: skip
+    page = reverse("appraisal:item", args=[world.period.code, world.item("1.2").pk])
+    files = reverse("evidence:item_files", args=[world.item("1.2").pk])
+    client.force_login(world.users["second"])
+    for url in (page, files):
+        html = client.get(url).content.decode()
+        assert "Appraised" not in html and "Submitted" in html, url
+    # "Next item" does not skip the item the first appraiser has appraised meanwhile.
+    html = client.get(
+        reverse("appraisal:item", args=[world.period.code, world.item("1.1").pk])
+    ).content.decode()
+    following = re.search(r'href="([^"]+)" accesskey="n"', html).group(1)
+    assert following == page
+
+
+def test_the_apis_give_the_blind_second_appraiser_an_appraised_item_as_submitted(double_world):
+    world = double_world
+    appraise(world)
+    item = world.item("1.1")
+    api = APIClient()
+    api.force_authenticate(world.users["second"])
+    inbox = f"/api/v1/assessment/appraisal/{world.period.code}/items/"
+    assert api.get(f"{inbox}{item.pk}/").json()["status"] == "submitted"
+    listed = {row["id"]: row["status"] for row in api.get(inbox).json()["results"]}
+    assert listed[item.pk] == "submitted"
+    assert api.get(inbox, {"status": "appraised"}).json()["count"] == 0
+    assert item.pk in [row["id"] for row in api.get(inbox, {"status": "submitted"}).json()["results"]]
+    answer = api.patch(f"{inbox}{item.pk}/", {"version": item.version - 1, "input": {}}, format="json")
+    assert answer.status_code == 409 and answer.json()["status"] == "submitted"
+    items = "/api/v1/assessment/items/"
+    assert api.get(f"{items}{item.pk}/").json()["status"] == "submitted"
+    assert item.pk not in [row["id"] for row in api.get(items, {"status": "appraised"}).json()["results"]]
+    assert item.pk in [row["id"] for row in api.get(items, {"status": "submitted"}).json()["results"]]
+    api.force_authenticate(world.users["appraiser"])
+    assert api.get(f"{items}{item.pk}/").json()["status"] == "appraised"
+
+
+def test_the_agency_reads_an_appraised_item_as_submitted_until_the_explanation_round(client, double_world):
+    world = double_world
+    appraise(world)
+    item = world.item("1.1")
+    api = APIClient()
+    api.force_authenticate(world.users["focal"])
+    url = f"/api/v1/assessment/items/{item.pk}/"
+    assert api.get(url).json()["status"] == "submitted"
+    assert api.get("/api/v1/assessment/items/", {"status": "appraised"}).json()["count"] == 0
+    client.force_login(world.users["focal"])
+    html = client.get(reverse("evidence:item_files", args=[item.pk])).content.decode()
+    assert "Appraised" not in html
+    step(world, "open_explanation")
+    assert api.get(url).json()["status"] == "appraised"
+
+
+def test_the_blind_second_appraisers_home_count_does_not_move_with_the_first_appraisal(client, double_world):
+    world = double_world
+    client.force_login(world.users["second"])
+    before = client.get(reverse("home")).content.decode()
+    assert "6 criteria wait for your appraisal" in before  # area 1 of both agencies
+    appraise(world)
+    after = client.get(reverse("home")).content.decode()
+    assert "6 criteria wait for your appraisal" in after
+    client.force_login(world.users["appraiser"])  # the first appraiser's own count does move
+    assert "5 criteria wait for your appraisal" in client.get(reverse("home")).content.decode()
