@@ -40,6 +40,7 @@ EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
 MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
     "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
 )
+NUL_IN_TEXT = gettext_lazy("The text cannot contain the character U+0000 (NUL): remove it and save again.")
 
 
 class AssessmentRefused(Refused):
@@ -52,6 +53,22 @@ class StaleItem(Exception):
     def __init__(self, current: AssessmentItem):
         self.current = current
         super().__init__(f"item {current.pk} is at version {current.version}")
+
+
+def texts_check(*texts: str) -> None:
+    """Refuses text PostgreSQL cannot store (U+0000), before anything is written: a pasted NUL would
+    otherwise fail the save with a server error and lose what was typed."""
+    if any("\x00" in (text or "") for text in texts):
+        raise AssessmentRefused(str(NUL_IN_TEXT))
+
+
+def version_posted(text: str | None) -> int:
+    """The item version a form sends back; anything but plain digits is 0, a version no item has, so
+    the save is answered as a conflict with the stored item rather than failing."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return 0
+    return int(text)
 
 
 def submission_for(*, period: Period, agency: Agency, written_at: datetime | None = None) -> Submission:
@@ -184,6 +201,7 @@ def item_self_score(
     committing makes the save wait and then refuses it; neither can slip in between check and write."""
     period, agency = item.node.criteria_set.period, item.agency
     _require_focal_point(acting_user, agency)
+    texts_check(note, not_applicable_reason)
     # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
     if item.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
@@ -285,6 +303,7 @@ def assessment_submit(*, period: Period, agency: Agency, acting_user, explanatio
             _("%(count)s criteria are not scored yet.") % {"count": len(completeness.unscored)},
             completeness.unscored,
         )
+    texts_check(explanation)
     if completeness.without_evidence and not explanation.strip():
         raise AssessmentRefused(
             _("%(count)s criteria have no evidence: explain why before submitting.")
@@ -351,6 +370,7 @@ def assessment_send_back(*, period: Period, agency: Agency, acting_user, reason:
         policy.audience(acting_user, agency_id=agency.id), policy.Obj.RETURN, period
     ):
         raise AssessmentRefused(refusal)
+    texts_check(reason)
     if not reason.strip():
         raise AssessmentRefused(_("Say what the focal point should change."))
     submission = Submission.objects.select_for_update().get(
@@ -404,6 +424,7 @@ def assessment_reopen(*, period: Period, agency: Agency, acting_user, reason: st
         policy.audience(acting_user, agency_id=agency.id), policy.Obj.REOPEN, period
     ):
         raise AssessmentRefused(refusal)
+    texts_check(reason)
     if not reason.strip():
         raise AssessmentRefused(_("Give the reason for reopening."))
     submission = Submission.objects.select_for_update().get(
