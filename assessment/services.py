@@ -4,8 +4,11 @@ the lock and who acts, saves row by row (so django-simple-history audits it) and
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -36,6 +39,17 @@ INPUT_KEYS = {
     "deduction": ("value",),
     "survey": (),
 }
+# The numbers of an input, with the decimal places each may have: points as the criteria's maxima and
+# steps are stored (scoring.models.POINTS); measured values and targets a little finer (95,123456%).
+INPUT_PLACES = {"points": 4, "value": 6, "target": 6}
+INPUT_DIGITS = 12  # digits before the decimal point: far above any count, percentage or target
+INPUT_NAMES = {"points": gettext_lazy("points"), "value": gettext_lazy("value"), "target": gettext_lazy("target")}
+# Digits, one decimal point, an optional sign and exponent: what Decimal reads, less its extras ("1_0",
+# "NaN", digits of other scripts), after NFKC has made full-width digits and commas plain.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+NOT_A_NUMBER = gettext_lazy("%(what)s: “%(text)s” is not a number; write it like 7,5.")
+TOO_MANY_PLACES = gettext_lazy("%(what)s: %(text)s has more than %(places)s decimal places.")
+TOO_LARGE = gettext_lazy("%(what)s: %(text)s is too large.")
 EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
 MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
     "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
@@ -135,12 +149,39 @@ def period_items_ensure(*, period: Period) -> int:
     )
 
 
+def _input_number(key: str, raw) -> str:
+    """A typed number as plain decimal text with a dot ("１,５" → "1.5", "1e0" → "1", "-0" → "0"), as
+    docs/formats.md stores numbers; refused when it is no plain number, has more decimal places than
+    INPUT_PLACES allows, or more than INPUT_DIGITS digits before the point. The bounds are checked on the
+    exponent, before any digit is written out: "1e-999999999" would otherwise be a billion zeros."""
+    typed = str(raw).strip()
+    text = unicodedata.normalize("NFKC", typed).strip().replace(",", ".")
+    what = INPUT_NAMES[key]
+    typed = typed if len(typed) <= 40 else typed[:40] + "…"  # as shown in a message
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise AssessmentRefused(_(NOT_A_NUMBER) % {"what": what, "text": typed})
+    sign, digits, exponent = Decimal(text).as_tuple()
+    kept = len(digits)
+    while kept and digits[kept - 1] == 0:  # trailing zeros: "1,50" has one decimal place
+        kept -= 1
+    if not kept:  # zero, however written ("-0", "0,000")
+        return "0"
+    digits, exponent = digits[:kept], exponent + len(digits) - kept
+    if -exponent > INPUT_PLACES[key]:
+        raise AssessmentRefused(
+            _(TOO_MANY_PLACES) % {"what": what, "text": typed, "places": INPUT_PLACES[key]}
+        )
+    if len(digits) + exponent > INPUT_DIGITS:
+        raise AssessmentRefused(_(TOO_LARGE) % {"what": what, "text": typed})
+    return format(Decimal((sign, digits, exponent)), "f")
+
+
 def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     """The rule's input from a form or API payload, validated by the engine; None when nothing is entered."""
     cleaned = {
-        key: str(data[key]).strip().replace(",", ".")
+        key: _input_number(key, data[key]) if key in INPUT_PLACES else str(data[key]).strip()
         for key in INPUT_KEYS.get(node.rule, ())
-        if data.get(key) not in (None, "")
+        if data.get(key) not in (None, "") and str(data[key]).strip() != ""
     }
     if not cleaned:
         return None

@@ -250,7 +250,7 @@ def _score_manual(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
         raise EngineError(
             Message(
                 gettext_noop("points %(points)s are not a multiple of the step %(step)s"),
-                {"points": points, "step": step},
+                {"points": points, "step": to_decimal(step)},  # a number, written as people read it
             ),
             node.code,
         )
@@ -303,6 +303,8 @@ def _score_deduction(node: Node, leaf: LeafInput, survey_value: Decimal | None) 
     count = to_decimal(leaf.value)
     if count < 0:
         raise EngineError(Message(gettext_noop("the counted events cannot be negative")), node.code)
+    if count != count.to_integral_value():  # events are counted: 0,5 of a late report is no count
+        raise EngineError(Message(gettext_noop("the counted events must be a whole number")), node.code)
     return max(ZERO, node.max_points - to_decimal(node.params["penalty"]) * count)
 
 

@@ -2,4 +2,8 @@
 
 VI = {
     "The text cannot contain the character U+0000 (NUL): remove it and save again.": "Nội dung không được chứa ký tự U+0000 (NUL): hãy xoá ký tự đó rồi lưu lại.",
+    "%(what)s: “%(text)s” is not a number; write it like 7,5.": "%(what)s: “%(text)s” không phải là số; hãy viết như 7,5.",
+    "%(what)s: %(text)s has more than %(places)s decimal places.": "%(what)s: %(text)s có nhiều hơn %(places)s chữ số thập phân.",
+    "%(what)s: %(text)s is too large.": "%(what)s: %(text)s quá lớn.",
+    "the counted events must be a whole number": "số lần vi phạm phải là số nguyên",
 }

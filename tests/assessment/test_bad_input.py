@@ -108,3 +108,62 @@ def test_an_explanation_with_bad_fields_is_not_a_server_error(client, round_worl
     response = client.post(reverse("appraisal:explain", args=[world.period.code]), data, follow=True)
     assert response.status_code in (200, 404)
     assert AssessmentItem.objects.get(pk=item.pk).explanation == ""
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("1,5", "1.5"),
+        ("1.50", "1.5"),
+        (" 1,5\u00a0", "1.5"),  # a non-breaking space pasted from a document
+        ("１,５", "1.5"),  # full-width digits (a Vietnamese IME's full-width mode)
+        ("１，５", "1.5"),
+        ("1e0", "1"),
+        ("+1", "1"),
+        ("-0", "0"),
+        (".5", "0.5"),
+        ("2.", "2"),
+    ],
+)
+def test_a_score_is_stored_as_plain_decimal_text_whatever_way_it_was_typed(client, world, typed, stored):
+    """The stored input is what docs/formats.md promises: plain decimal text with a dot, as the API and
+    the history show it, not the characters typed (full-width digits, an exponent, a sign)."""
+    client.force_login(world.users["focal"])
+    assert "Saved at" in save(client, world, "1.1", points=typed).content.decode()
+    assert world.item("1.1").self_input == {"points": stored}
+
+
+@pytest.mark.parametrize(
+    "code, field, typed, message",
+    [
+        ("1.1", "points", "1_0", "“1_0” is not a number"),
+        ("1.1", "points", "٣", "“٣” is not a number"),
+        ("1.1", "points", "1 ,5", "“1 ,5” is not a number"),
+        ("1.1", "points", "0,00001", "has more than 4 decimal places"),
+        ("1.1", "points", "1e-999999999", "has more than 4 decimal places"),
+        ("2.1", "value", "95,1234567", "has more than 6 decimal places"),
+        ("2.1", "value", "1e999999999", "is too large"),
+        ("2.2", "target", "1e-999999999", "has more than 6 decimal places"),
+        ("1.3", "value", "0,5", "the counted events must be a whole number"),
+    ],
+)
+def test_a_number_that_cannot_be_meant_is_refused_and_nothing_stored(
+    client, world, code, field, typed, message
+):
+    client.force_login(world.users["focal"])
+    fields = {field: typed}
+    if field == "target":
+        fields["value"] = "1"
+    html = save(client, world, code, **fields).content.decode()
+    assert message in html
+    assert world.item(code).self_input is None
+
+
+def test_a_refused_number_is_explained_in_vietnamese_by_default(client, world):
+    client.cookies.pop("django_language", None)
+    client.force_login(world.users["focal"])
+    with translation.override("vi"):
+        html = save(client, world, "1.1", points="0,00001").content.decode()
+        assert "điểm: 0,00001 có nhiều hơn 4 chữ số thập phân" in html
+        html = save(client, world, "1.1", points="0,3").content.decode()
+        assert "không phải bội số của bước điểm 0,25" in html
