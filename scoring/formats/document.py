@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,10 @@ from scoring.engine.rules import to_decimal, validate_rule_params
 
 FORMAT = "parindex-criteria/1"
 SOURCES = ("evidence", "survey", "data")
+# C0 control characters but tab, line feed and carriage return: PostgreSQL stores no U+0000 and a workbook
+# (XML 1.0) none of the others, so a set holding one would fail its import, or every XLSX export after it.
+# Word's line break inside a paragraph is U+000B: it arrives with text pasted from a document.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def M(template: str, **params) -> Message:  # noqa: N802 - short on purpose, used in every check
@@ -90,12 +95,32 @@ def _number(value, where: Message, what: str, problems: list[Problem]) -> Decima
         return None
 
 
+def _check_text(value, where: Message, field: Message, problems: list[Problem]) -> None:
+    """A text that holds a control character is named with the character, for the official to find."""
+    found = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+    if found:
+        problems.append(
+            Problem(
+                where,
+                M(
+                    gettext_noop(
+                        "the %(field)s holds the control character U+%(char)s, which cannot be stored "
+                        "or exported; remove it"
+                    ),
+                    field=field,
+                    char=f"{ord(found.group()):04X}",
+                ),
+            )
+        )
+
+
 def validate_document(document: Mapping, locations: Mapping[str, Message] | None = None) -> list[Problem]:
     """All problems of a document; `locations` maps a node code to where it came from (e.g. a sheet row)."""
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         return [Problem(M(gettext_noop("file")), M(gettext_noop("the document must be an object")))]
     nodes = _check_header(document, problems)
+    _check_text(document.get("name"), M(gettext_noop("name")), M(gettext_noop("name")), problems)
     tree = _CriteriaCheck(problems, locations or {})
     for position, node in enumerate(nodes, start=1):
         tree.check(node, M(gettext_noop("criterion %(position)s"), position=position))
@@ -144,6 +169,15 @@ def _check_header(document: Mapping, problems: list[Problem]) -> list:
     return nodes
 
 
+# A criterion's texts, each named as the refusal says it.
+TEXTS = (
+    ("code", M(gettext_noop("code"))),
+    ("title", M(gettext_noop("title"))),
+    ("guidance", M(gettext_noop("scoring guidance"))),
+    ("evidence_expected", M(gettext_noop("evidence expected"))),
+)
+
+
 class _CriteriaCheck:
     """The tree's checks: codes seen (with where), content areas found (for the review triggers)."""
 
@@ -177,6 +211,8 @@ class _CriteriaCheck:
             seen[code] = where
         if not str(node.get("title") or "").strip():
             problems.append(Problem(where, M(gettext_noop("the criterion has no title"))))
+        for key, field in TEXTS:
+            _check_text(node.get(key), where, field, problems)
         max_points = _number(node.get("max_points"), where, "max_points", problems)
         if max_points is not None and max_points < 0:
             problems.append(Problem(where, M(gettext_noop("negative max %(max)s"), max=max_points)))
@@ -251,6 +287,11 @@ class _CriteriaCheck:
         problems = self.problems
         for message in validate_rule_params(node.get("rule"), node.get("params"), max_points):
             problems.append(Problem(where, message))
+        levels = (node.get("params") or {}).get("levels") if isinstance(node.get("params"), Mapping) else None
+        for level in levels if isinstance(levels, list) else []:
+            if isinstance(level, Mapping):
+                field = M(gettext_noop("label of level %(key)s"), key=str(level.get("key", "")))
+                _check_text(level.get("label"), where, field, problems)
         if node.get("rule") == "survey" and node.get("source") not in (None, "", "survey"):
             problems.append(
                 Problem(where, M(gettext_noop("a survey criterion must have the source 'survey'")))
@@ -296,6 +337,7 @@ def _check_bands(bands, problems: list[Problem]) -> None:
         codes.add(code)
         if not str(band.get("label") or "").strip():
             problems.append(Problem(where, M(gettext_noop("the band has no label"))))
+        _check_text(band.get("label"), where, M(gettext_noop("label")), problems)
         minimum = _number(band.get("min_index"), where, "min_index", problems)
         if minimum is not None:
             if minimum in minima:

@@ -6,4 +6,6 @@ VI = {
     "%(what)s: %(text)s has more than %(places)s decimal places.": "%(what)s: %(text)s có nhiều hơn %(places)s chữ số thập phân.",
     "%(what)s: %(text)s is too large.": "%(what)s: %(text)s quá lớn.",
     "the counted events must be a whole number": "số lần vi phạm phải là số nguyên",
+    "the %(field)s holds the control character U+%(char)s, which cannot be stored or exported; remove it": "%(field)s chứa ký tự điều khiển U+%(char)s, không thể lưu hay xuất ra tệp; hãy xoá ký tự này",
+    "label of level %(key)s": "tên mức %(key)s",
 }
