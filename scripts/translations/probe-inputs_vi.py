@@ -8,4 +8,7 @@ VI = {
     "the counted events must be a whole number": "số lần vi phạm phải là số nguyên",
     "the %(field)s holds the control character U+%(char)s, which cannot be stored or exported; remove it": "%(field)s chứa ký tự điều khiển U+%(char)s, không thể lưu hay xuất ra tệp; hãy xoá ký tự này",
     "label of level %(key)s": "tên mức %(key)s",
+    "the username %(name)s may hold only letters, digits and @ . + - _": "tên đăng nhập %(name)s chỉ được gồm chữ cái, chữ số và các ký tự @ . + - _",
+    "at most %(limit)s characters (this has %(count)s)": "tối đa %(limit)s ký tự (ô này có %(count)s)",
+    "the cell holds the character U+0000 (NUL)": "ô chứa ký tự U+0000 (NUL)",
 }
