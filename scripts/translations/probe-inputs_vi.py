@@ -11,4 +11,11 @@ VI = {
     "the username %(name)s may hold only letters, digits and @ . + - _": "tên đăng nhập %(name)s chỉ được gồm chữ cái, chữ số và các ký tự @ . + - _",
     "at most %(limit)s characters (this has %(count)s)": "tối đa %(limit)s ký tự (ô này có %(count)s)",
     "the cell holds the character U+0000 (NUL)": "ô chứa ký tự U+0000 (NUL)",
+    # Django's form messages its Vietnamese catalog leaves empty (parindex/django_messages.py)
+    "Null characters are not allowed.": "Không được chứa ký tự rỗng (U+0000).",
+    "Enter a valid JSON.": "Hãy nhập JSON hợp lệ.",
+    "Enter a complete value.": "Hãy nhập đầy đủ giá trị.",
+    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.": "Hãy nhập một mã hợp lệ, chỉ gồm chữ cái không dấu, chữ số, dấu gạch dưới hoặc gạch ngang.",
+    "“%(pk)s” is not a valid value.": "“%(pk)s” không phải là giá trị hợp lệ.",
+    "ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists.": "Thiếu dữ liệu quản lý của biểu mẫu hoặc dữ liệu đã bị sửa. Thiếu các trường: %(field_names)s. Nếu lỗi còn lặp lại, hãy báo cho quản trị hệ thống.",
 }

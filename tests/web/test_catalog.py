@@ -38,3 +38,22 @@ def test_every_plural_message_has_its_vietnamese_form():
             % {"kept": 3}
             == "Giữ nguyên 3 giá trị nhập tay hoặc nhập từ tệp."
         )
+
+
+# Django's own messages a form of ours can show, which Django's Vietnamese catalog leaves untranslated.
+DJANGO_FORM_MESSAGES = [
+    "Null characters are not allowed.",
+    "Enter a valid JSON.",
+    "Enter a complete value.",
+    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+    "“%(pk)s” is not a valid value.",
+    "ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists.",
+]
+
+
+def test_djangos_form_messages_read_in_vietnamese_too():
+    """A NUL pasted into a form, bad JSON in an admin field: the refusal is Vietnamese, not English."""
+    with translation.override("vi"):
+        untranslated = [m for m in DJANGO_FORM_MESSAGES if translation.gettext(m) == m]
+    assert untranslated == []
+
