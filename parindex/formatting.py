@@ -38,8 +38,16 @@ def number_text(value) -> str:
         return str(value)
     if not number.is_finite():
         return str(value)
-    text = format_vi(number, min(4, _places(number)))
-    return text if (get_language() or "vi").startswith("vi") else text.replace(",", ".")
+    vietnamese = (get_language() or "vi").startswith("vi")
+    try:
+        text = format_vi(number, min(4, _places(number)))
+    except ArithmeticError:  # more digits than a Decimal context holds: 1e+308 in a refused file
+        text = None
+    if text is None or (number and not Decimal(text.replace(".", "").replace(",", "."))):
+        # Too large to write out, or so small that 4 places would show 0: as the number was written.
+        text = str(number).lower()
+        return text.replace(".", ",") if vietnamese else text
+    return text if vietnamese else text.replace(",", ".")
 
 
 def _param_text(value):

@@ -18,4 +18,8 @@ VI = {
     "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.": "Hãy nhập một mã hợp lệ, chỉ gồm chữ cái không dấu, chữ số, dấu gạch dưới hoặc gạch ngang.",
     "“%(pk)s” is not a valid value.": "“%(pk)s” không phải là giá trị hợp lệ.",
     "ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists.": "Thiếu dữ liệu quản lý của biểu mẫu hoặc dữ liệu đã bị sửa. Thiếu các trường: %(field_names)s. Nếu lỗi còn lặp lại, hãy báo cho quản trị hệ thống.",
+    # criteria documents: values of the wrong type or size (scoring/formats/document.py)
+    "%(what)s %(value)s is too large": "%(what)s %(value)s quá lớn",
+    "%(what)s %(value)s has more than %(places)s decimal places": "%(what)s %(value)s có nhiều hơn %(places)s chữ số thập phân",
+    "the %(field)s must be text": "%(field)s phải là văn bản",
 }
