@@ -21,7 +21,7 @@ from accounts.models import Role, User
 from agencies import policy
 from agencies.models import Agency, Period, PeriodState, WindowKind
 from parindex import row_reads
-from parindex.formatting import message_text
+from parindex.formatting import decimal_scale, message_text
 from parindex.refusals import Refused
 from scoring import engine
 from scoring.models import CriteriaNode, CriteriaSet, Source
@@ -43,7 +43,11 @@ INPUT_KEYS = {
 # steps are stored (scoring.models.POINTS); measured values and targets a little finer (95,123456%).
 INPUT_PLACES = {"points": 4, "value": 6, "target": 6}
 INPUT_DIGITS = 12  # digits before the decimal point: far above any count, percentage or target
-INPUT_NAMES = {"points": gettext_lazy("points"), "value": gettext_lazy("value"), "target": gettext_lazy("target")}
+INPUT_NAMES = {
+    "points": gettext_lazy("points"),
+    "value": gettext_lazy("value"),
+    "target": gettext_lazy("target"),
+}
 # Digits, one decimal point, an optional sign and exponent: what Decimal reads, less its extras ("1_0",
 # "NaN", digits of other scripts), after NFKC has made full-width digits and commas plain.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -160,20 +164,17 @@ def _input_number(key: str, raw) -> str:
     typed = typed if len(typed) <= 40 else typed[:40] + "…"  # as shown in a message
     if not PLAIN_NUMBER.fullmatch(text):
         raise AssessmentRefused(_(NOT_A_NUMBER) % {"what": what, "text": typed})
-    sign, digits, exponent = Decimal(text).as_tuple()
-    kept = len(digits)
-    while kept and digits[kept - 1] == 0:  # trailing zeros: "1,50" has one decimal place
-        kept -= 1
-    if not kept:  # zero, however written ("-0", "0,000")
-        return "0"
-    digits, exponent = digits[:kept], exponent + len(digits) - kept
-    if -exponent > INPUT_PLACES[key]:
+    number = Decimal(text)
+    places, digits = decimal_scale(number)
+    if places > INPUT_PLACES[key]:
         raise AssessmentRefused(
             _(TOO_MANY_PLACES) % {"what": what, "text": typed, "places": INPUT_PLACES[key]}
         )
-    if len(digits) + exponent > INPUT_DIGITS:
+    if digits > INPUT_DIGITS:
         raise AssessmentRefused(_(TOO_LARGE) % {"what": what, "text": typed})
-    return format(Decimal((sign, digits, exponent)), "f")
+    if not number:  # zero, however written ("-0", "0,000")
+        return "0"
+    return format(number.quantize(Decimal(1).scaleb(-places)), "f")  # within bounds: short to write
 
 
 def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from parindex.formatting import message_text
+from parindex.formatting import decimal_scale, message_text
 from scoring.engine import HEAD_CLASSES, EngineError, Message
 from scoring.engine.model import gettext_noop
 from scoring.engine.ranking import TIE_RULES
@@ -112,24 +112,22 @@ def _within(number: Decimal, where: Message, what: str, problems: list[Problem],
     """Whether the number has at most `scale` places and digits; if not, the problem is named. Read from
     the exponent: "1e999999999" is never written out."""
     places, digits = scale
-    sign, numerals, exponent = number.as_tuple()
-    kept = len(numerals)
-    while kept and numerals[kept - 1] == 0:
-        kept -= 1
-    if not kept:
-        return True
-    exponent += len(numerals) - kept
-    if kept + exponent > digits:
-        problems.append(Problem(where, M(gettext_noop("%(what)s %(value)s is too large"), what=what, value=number)))
+    has_places, has_digits = decimal_scale(number)
+    if has_digits > digits:
+        problems.append(
+            Problem(where, M(gettext_noop("%(what)s %(value)s is too large"), what=what, value=number))
+        )
         return False
-    if -exponent > places:
+    if has_places > places:
         problems.append(
             Problem(
                 where,
                 M(
                     gettext_noop("%(what)s %(value)s has more than %(places)s decimal places"),
                     what=what,
-                    value=str(number).lower(),  # every digit, as the file has it (rounded, it would look fine)
+                    value=str(
+                        number
+                    ).lower(),  # every digit, as the file has it (rounded, it would look fine)
                     places=places,
                 ),
             )
@@ -360,7 +358,9 @@ class _CriteriaCheck:
         if not _params_within(node.get("params"), where, problems):
             return
         rule = node.get("rule")
-        for message in validate_rule_params(rule if isinstance(rule, str | None) else str(rule), node.get("params"), max_points):
+        for message in validate_rule_params(
+            rule if isinstance(rule, str | None) else str(rule), node.get("params"), max_points
+        ):
             problems.append(Problem(where, message))
         levels = (node.get("params") or {}).get("levels") if isinstance(node.get("params"), Mapping) else None
         for level in levels if isinstance(levels, list) else []:

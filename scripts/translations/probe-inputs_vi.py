@@ -22,4 +22,7 @@ VI = {
     "%(what)s %(value)s is too large": "%(what)s %(value)s quá lớn",
     "%(what)s %(value)s has more than %(places)s decimal places": "%(what)s %(value)s có nhiều hơn %(places)s chữ số thập phân",
     "the %(field)s must be text": "%(field)s phải là văn bản",
+    # measured data (measures/services.py)
+    "%(value)s is too large.": "%(value)s quá lớn.",
+    "%(value)s has more than %(places)s decimal places.": "%(value)s có nhiều hơn %(places)s chữ số thập phân.",
 }

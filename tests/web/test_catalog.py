@@ -56,4 +56,3 @@ def test_djangos_form_messages_read_in_vietnamese_too():
     with translation.override("vi"):
         untranslated = [m for m in DJANGO_FORM_MESSAGES if translation.gettext(m) == m]
     assert untranslated == []
-
