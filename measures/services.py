@@ -87,6 +87,8 @@ NOT_MEASURED = gettext_noop(
 NOT_A_NUMBER = gettext_noop("%(value)s is not a number.")
 TOO_LARGE = gettext_noop("%(value)s is too large.")
 TOO_PRECISE = gettext_noop("%(value)s has more than %(places)s decimal places.")
+NUL_CELL = gettext_noop("The cell holds the character U+0000 (NUL).")
+NUL_SOURCE = gettext_lazy("The source document cannot contain the character U+0000 (NUL).")
 # As an item's measured input is bounded when typed (assessment.services.INPUT_PLACES, INPUT_DIGITS).
 VALUE_PLACES, VALUE_DIGITS = 6, 12
 NOT_WHOLE = gettext_noop("The number of cases must be a whole number.")
@@ -356,6 +358,9 @@ def measures_check(
         raw_value = cell(VALUE)
         if not _text(raw_value):
             continue  # a template row left empty: nothing to change
+        for key in (SOURCE, NOTE):  # the texts stored (PostgreSQL stores no U+0000)
+            if "\x00" in _text(cell(key)):
+                add(key, NUL_CELL)
         agency_code, criterion_code = _text(cell(AGENCY)), _text(cell(CRITERION))
         agency = node = None
         if not agency_code:

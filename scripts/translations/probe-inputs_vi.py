@@ -25,4 +25,6 @@ VI = {
     # measured data (measures/services.py)
     "%(value)s is too large.": "%(value)s quá lớn.",
     "%(value)s has more than %(places)s decimal places.": "%(value)s có nhiều hơn %(places)s chữ số thập phân.",
+    "The cell holds the character U+0000 (NUL).": "Ô chứa ký tự U+0000 (NUL).",
+    "The source document cannot contain the character U+0000 (NUL).": "Văn bản nguồn không được chứa ký tự U+0000 (NUL).",
 }

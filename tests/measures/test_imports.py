@@ -617,3 +617,21 @@ def test_a_number_no_one_can_mean_is_named_not_a_failed_check(world):
         (4, "D", "1e-999999999 has more than 6 decimal places."),
         (5, "C", "1000000000000 is too large."),
     }
+
+
+def test_a_nul_character_in_a_source_or_note_is_named_not_a_server_error(client, world):
+    """PostgreSQL stores no U+0000: in the page's source field it failed the upload (500), in a CSV
+    cell the job storing the values; now the field is refused and the cell named."""
+    client.force_login(world.users["home_affairs"])
+    response = upload(client, world, xlsx(GOOD), source="Báo cáo\x00 12", source_date="2023-01-05")
+    assert response.status_code == 400
+    assert "cannot contain the character U+0000" in response.content.decode()
+    assert not MeasureImport.objects.exists()
+    rows = [
+        ["so-a", "2.1", "95", "", "Báo\x00cáo", "05/01/2023", ""],
+        ["so-b", "2.1", "95", "", SOURCE, "05/01/2023", "ghi\x00chú"],
+    ]
+    assert problems_of(csv_bytes(rows), world) == {
+        (2, "E", "The cell holds the character U+0000 (NUL)."),
+        (3, "G", "The cell holds the character U+0000 (NUL)."),
+    }
