@@ -27,4 +27,5 @@ VI = {
     "%(value)s has more than %(places)s decimal places.": "%(value)s có nhiều hơn %(places)s chữ số thập phân.",
     "The cell holds the character U+0000 (NUL).": "Ô chứa ký tự U+0000 (NUL).",
     "The source document cannot contain the character U+0000 (NUL).": "Văn bản nguồn không được chứa ký tự U+0000 (NUL).",
+    "the serial number holds the invisible character U+%(char)s": "số phiếu chứa ký tự ẩn U+%(char)s",
 }
