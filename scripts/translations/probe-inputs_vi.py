@@ -28,4 +28,5 @@ VI = {
     "The cell holds the character U+0000 (NUL).": "Ô chứa ký tự U+0000 (NUL).",
     "The source document cannot contain the character U+0000 (NUL).": "Văn bản nguồn không được chứa ký tự U+0000 (NUL).",
     "the serial number holds the invisible character U+%(char)s": "số phiếu chứa ký tự ẩn U+%(char)s",
+    "The text holds a control character (often pasted from a document); remove it.": "Nội dung chứa ký tự điều khiển (thường do dán từ văn bản khác); hãy xoá ký tự đó.",
 }
