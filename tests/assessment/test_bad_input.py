@@ -167,3 +167,18 @@ def test_a_refused_number_is_explained_in_vietnamese_by_default(client, world):
         assert "điểm: 0,00001 có nhiều hơn 4 chữ số thập phân" in html
         html = save(client, world, "1.1", points="0,3").content.decode()
         assert "không phải bội số của bước điểm 0,25" in html
+
+
+@pytest.mark.parametrize("pk", ["abc", "null,null", ";", "1.5"])
+def test_an_item_id_that_is_no_number_answers_404_in_the_api_not_a_server_error(world, pk):
+    """schemathesis: PATCH /api/v1/assessment/items/null,null/ raised ValueError in the item lookup."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["focal"])
+    for url in (
+        f"/api/v1/assessment/items/{pk}/",
+        f"/api/v1/assessment/appraisal/{world.period.code}/items/{pk}/",
+    ):
+        assert api.patch(url, {"version": 1, "input": {}}, format="json").status_code == 404
+        assert api.get(url).status_code == 404
