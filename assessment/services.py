@@ -54,6 +54,7 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII
 NOT_A_NUMBER = gettext_lazy("%(what)s: “%(text)s” is not a number; write it like 7,5.")
 TOO_MANY_PLACES = gettext_lazy("%(what)s: %(text)s has more than %(places)s decimal places.")
 TOO_LARGE = gettext_lazy("%(what)s: %(text)s is too large.")
+NOT_WHOLE = gettext_lazy("the counted events must be a whole number")
 EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
 MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
     "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
@@ -186,6 +187,10 @@ def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     }
     if not cleaned:
         return None
+    # Events are counted: 0,5 of a late report is no count. Checked here, where a count is entered, not
+    # in the engine, so that inputs stored before still compute as they were published.
+    if node.rule == "deduction" and "value" in cleaned and "." in cleaned["value"]:
+        raise AssessmentRefused(_(NOT_WHOLE))
     try:
         engine.leaf_points(engine_node(node), leaf_input(True, cleaned))
     except engine.EngineError as error:

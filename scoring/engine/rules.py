@@ -303,8 +303,6 @@ def _score_deduction(node: Node, leaf: LeafInput, survey_value: Decimal | None) 
     count = to_decimal(leaf.value)
     if count < 0:
         raise EngineError(Message(gettext_noop("the counted events cannot be negative")), node.code)
-    if count != count.to_integral_value():  # events are counted: 0,5 of a late report is no count
-        raise EngineError(Message(gettext_noop("the counted events must be a whole number")), node.code)
     return max(ZERO, node.max_points - to_decimal(node.params["penalty"]) * count)
 
 

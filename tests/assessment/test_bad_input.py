@@ -1,6 +1,8 @@
 """Bad input on the self-assessment and appraisal pages: a clear refusal, never a server error, and the
 stored item unchanged. Run on PostgreSQL, which refuses NUL characters in text that SQLite stores."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -182,3 +184,13 @@ def test_an_item_id_that_is_no_number_answers_404_in_the_api_not_a_server_error(
     ):
         assert api.patch(url, {"version": 1, "input": {}}, format="json").status_code == 404
         assert api.get(url).status_code == 404
+
+
+def test_a_count_stored_before_whole_counts_were_required_still_computes(world):
+    """Whole counts are required where a count is entered, not by the engine: an input stored earlier
+    (a fractional count) still computes as it did, so a published result can be recomputed."""
+    from scoring import engine
+    from scoring.nodes import engine_node, leaf_input
+
+    node = world.item("1.3").node
+    assert engine.leaf_points(engine_node(node), leaf_input(True, {"value": "0.5"})) == Decimal("1.75")
