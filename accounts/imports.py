@@ -125,8 +125,15 @@ def _read(lines, grantable: frozenset[str] | None) -> list[dict]:
         def problem(key, template, number=number, **params):
             problems.append(RowProblem(number, headers[key], Message(template, params)))
 
+        _check_lengths(row, problem)
         if not row["username"]:
             problem("username", gettext_noop("a username is required"))
+        elif not _username_valid(row["username"]):
+            problem(
+                "username",
+                gettext_noop("the username %(name)s may hold only letters, digits and @ . + - _"),
+                name=row["username"],
+            )
         elif row["username"] in existing:
             problem("username", gettext_noop("the username %(name)s already exists"), name=row["username"])
         elif row["username"] in seen:
@@ -157,6 +164,34 @@ def _read(lines, grantable: frozenset[str] | None) -> list[dict]:
     if problems:
         raise AccountsFileError(problems)
     return rows
+
+
+# The user model's column of each list column: what it refuses (length, characters) is named by cell, not
+# left to fail the import when the account is saved.
+MODEL_FIELDS = {"username": "username", "full_name": "first_name", "email": "email"}
+
+
+def _check_lengths(row: dict, problem) -> None:
+    for key, field in MODEL_FIELDS.items():
+        limit = User._meta.get_field(field).max_length
+        if len(row[key]) > limit:
+            problem(
+                key,
+                gettext_noop("at most %(limit)s characters (this has %(count)s)"),
+                limit=limit,
+                count=len(row[key]),
+            )
+    for key, _header in COLUMNS:
+        if "\x00" in row[key]:
+            problem(key, gettext_noop("the cell holds the character U+0000 (NUL)"))
+
+
+def _username_valid(username: str) -> bool:
+    try:
+        User.username_validator(username)  # the characters Django's users allow (its length: above)
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic

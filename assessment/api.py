@@ -63,6 +63,7 @@ class ItemFilter(filters.FilterSet):
 
 
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # an id; anything else is 404 before the lookup (not a ValueError)
     serializer_class = ItemSerializer
     filterset_class = ItemFilter
 

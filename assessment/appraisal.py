@@ -26,7 +26,13 @@ from scoring.nodes import engine_node, leaf_input
 
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
 from .notifications import notify
-from .services import MEASURED_BY_HOME_AFFAIRS, AssessmentRefused, StaleItem, item_input_clean
+from .services import (
+    MEASURED_BY_HOME_AFFAIRS,
+    AssessmentRefused,
+    StaleItem,
+    item_input_clean,
+    texts_check,
+)
 from .windows import window_refusal
 
 APPRAISABLE = (ItemStatus.SUBMITTED, ItemStatus.APPRAISED)
@@ -188,6 +194,7 @@ def item_appraise(
 ) -> AssessmentItem:
     """The appraiser's input for one submitted item; a comment is required when it departs from the
     self-score, and when the evidence is marked insufficient (the agency sees it)."""
+    texts_check(comment)
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     role = appraiser_role(acting_user, current, period)
@@ -246,6 +253,7 @@ def item_appraisal_save(
 @transaction.atomic
 def item_explain(*, item: AssessmentItem, acting_user, expected_version: int, text: str) -> AssessmentItem:
     """The agency answers an appraised item (giải trình); its appraiser is notified."""
+    texts_check(text)
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     if not policy.may_self_assess(acting_user, current.agency_id):
@@ -286,6 +294,7 @@ def item_reappraise(
     *, item: AssessmentItem, acting_user, expected_version: int, data: dict, comment: str = ""
 ) -> AssessmentItem:
     """After an explanation: the final score (a comment is required)."""
+    texts_check(comment)
     current = _locked_item(item, expected_version)
     period = current.node.criteria_set.period
     _require(period, A.FIRST, Stage.REAPPRAISED, _("Re-appraisal is not open for this period."))
@@ -313,6 +322,7 @@ def item_reappraise(
 @transaction.atomic
 def item_correct(*, item: AssessmentItem, acting_user, data: dict, reason: str) -> AssessmentItem:
     """After approval, the only way a score changes: Home Affairs, with a reason kept in the history."""
+    texts_check(reason)
     current = (
         AssessmentItem.objects.select_for_update()
         .select_related("node__criteria_set__period")

@@ -75,6 +75,8 @@ class InboxFilter(filters.FilterSet):
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """/api/v1/assessment/appraisal/<period>/items/: the items assigned to the user."""
 
+    lookup_value_regex = r"\d+"  # an id; anything else is 404 before the lookup (not a ValueError)
+
     serializer_class = AppraisalItemSerializer
     filterset_class = InboxFilter
     queryset = AssessmentItem.objects.none()  # only describes the model to the schema; get_queryset scopes

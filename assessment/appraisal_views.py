@@ -24,7 +24,7 @@ from scoring.models import CriteriaNode, Source
 
 from . import appraisal, appraisal_selectors, readiness
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, Notification
-from .services import AssessmentRefused, StaleItem
+from .services import AssessmentRefused, StaleItem, version_posted
 
 PAGE_SIZE = 100
 
@@ -137,7 +137,7 @@ def item(request, period_code: str, item_id: int):
             current = appraisal.item_appraisal_save(
                 item=current,
                 acting_user=request.user,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=version_posted(request.POST.get("version")),
                 data=request.POST,
                 comment=request.POST.get("comment", ""),
                 evidence_insufficient=request.POST.get("evidence_insufficient") == "on",
@@ -417,14 +417,17 @@ def explain(request, period_code: str):
     # until then the page shows the first appraisal, whatever the item holds.
     reappraisal_shown = policy.may_read(who, policy.Stage.REAPPRAISED, period.state)
     if request.method == "POST":
+        item_id = request.POST.get("item", "")
+        if not (item_id.isascii() and item_id.isdigit()):  # a tampered form: as for an item not theirs
+            raise Http404
         current = get_object_or_404(
-            AssessmentItem, pk=request.POST.get("item"), agency=agency, node__criteria_set__period=period
+            AssessmentItem, pk=int(item_id), agency=agency, node__criteria_set__period=period
         )
         try:
             appraisal.item_explain(
                 item=current,
                 acting_user=request.user,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=version_posted(request.POST.get("version")),
                 text=request.POST.get("explanation", ""),
             )
         except StaleItem:

@@ -4,9 +4,11 @@ the lock and who acts, saves row by row (so django-simple-history audits it) and
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -19,7 +21,7 @@ from accounts.models import Role, User
 from agencies import policy
 from agencies.models import Agency, Period, PeriodState, WindowKind
 from parindex import row_reads
-from parindex.formatting import message_text, number_text
+from parindex.formatting import decimal_scale, message_text, number_text
 from parindex.refusals import Refused
 from scoring import engine
 from scoring.models import CriteriaNode, CriteriaSet, Source
@@ -37,11 +39,27 @@ INPUT_KEYS = {
     "deduction": ("value",),
     "survey": (),
 }
+# The numbers of an input, with the decimal places each may have: points as the criteria's maxima and
+# steps are stored (scoring.models.POINTS); measured values and targets a little finer (95,123456%).
+INPUT_PLACES = {"points": 4, "value": 6, "target": 6}
+INPUT_DIGITS = 12  # digits before the decimal point: far above any count, percentage or target
+INPUT_NAMES = {
+    "points": gettext_lazy("points"),
+    "value": gettext_lazy("value"),
+    "target": gettext_lazy("target"),
+}
+# Digits, one decimal point, an optional sign and exponent: what Decimal reads, less its extras ("1_0",
+# "NaN", digits of other scripts), after NFKC has made full-width digits and commas plain.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+NOT_A_NUMBER = gettext_lazy("%(what)s: “%(text)s” is not a number; write it like %(example)s.")
+TOO_MANY_PLACES = gettext_lazy("%(what)s: %(text)s has more than %(places)s decimal places.")
+TOO_LARGE = gettext_lazy("%(what)s: %(text)s is too large.")
+NOT_WHOLE = gettext_lazy("the counted events must be a whole number")
 EDITABLE_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.SELF_SCORED)
 MEASURED_BY_HOME_AFFAIRS = gettext_lazy(
     "This criterion is scored from measured data entered by Home Affairs: the agency cannot change it."
 )
-NOT_A_NUMBER = gettext_lazy("“%(value)s” is not a number: type a number, for example %(example)s.")
+NUL_IN_TEXT = gettext_lazy("The text cannot contain the character U+0000 (NUL): remove it and save again.")
 
 
 class AssessmentRefused(Refused):
@@ -54,6 +72,22 @@ class StaleItem(Exception):
     def __init__(self, current: AssessmentItem):
         self.current = current
         super().__init__(f"item {current.pk} is at version {current.version}")
+
+
+def texts_check(*texts: str) -> None:
+    """Refuses text PostgreSQL cannot store (U+0000), before anything is written: a pasted NUL would
+    otherwise fail the save with a server error and lose what was typed."""
+    if any("\x00" in (text or "") for text in texts):
+        raise AssessmentRefused(str(NUL_IN_TEXT))
+
+
+def version_posted(text: str | None) -> int:
+    """The item version a form sends back; anything but plain digits is 0, a version no item has, so
+    the save is answered as a conflict with the stored item rather than failing."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return 0
+    return int(text)
 
 
 def submission_for(*, period: Period, agency: Agency, written_at: datetime | None = None) -> Submission:
@@ -120,32 +154,50 @@ def period_items_ensure(*, period: Period) -> int:
     )
 
 
+def _input_number(key: str, raw) -> str:
+    """A typed number as plain decimal text with a dot ("１,５" → "1.5", "1e0" → "1", "-0" → "0"), as
+    docs/formats.md stores numbers; refused when it is no plain number, has more decimal places than
+    INPUT_PLACES allows, or more than INPUT_DIGITS digits before the point. The bounds are checked on the
+    exponent, before any digit is written out: "1e-999999999" would otherwise be a billion zeros."""
+    typed = str(raw).strip()
+    text = unicodedata.normalize("NFKC", typed).strip().replace(",", ".")
+    what = INPUT_NAMES[key]
+    typed = typed if len(typed) <= 40 else typed[:40] + "…"  # as shown in a message
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise AssessmentRefused(
+            _(NOT_A_NUMBER) % {"what": what, "text": typed, "example": number_text(Decimal("7.5"))}
+        )
+    number = Decimal(text)
+    places, digits = decimal_scale(number)
+    if places > INPUT_PLACES[key]:
+        raise AssessmentRefused(
+            _(TOO_MANY_PLACES) % {"what": what, "text": typed, "places": INPUT_PLACES[key]}
+        )
+    if digits > INPUT_DIGITS:
+        raise AssessmentRefused(_(TOO_LARGE) % {"what": what, "text": typed})
+    if not number:  # zero, however written ("-0", "0,000")
+        return "0"
+    return format(number.quantize(Decimal(1).scaleb(-places)), "f")  # within bounds: short to write
+
+
 def item_input_clean(node: CriteriaNode, data: dict) -> dict | None:
     """The rule's input from a form or API payload, validated by the engine; None when nothing is entered."""
     cleaned = {
-        key: str(data[key]).strip().replace(",", ".")
+        key: _input_number(key, data[key]) if key in INPUT_PLACES else str(data[key]).strip()
         for key in INPUT_KEYS.get(node.rule, ())
-        if data.get(key) not in (None, "")
+        if data.get(key) not in (None, "") and str(data[key]).strip() != ""
     }
     if not cleaned:
         return None
-    for key, value in cleaned.items():
-        if key != "level" and not _is_number(value):
-            raise AssessmentRefused(
-                NOT_A_NUMBER % {"value": str(data[key]).strip(), "example": number_text(Decimal("1.25"))}
-            )
+    # Events are counted: 0,5 of a late report is no count. Checked here, where a count is entered, not
+    # in the engine, so that inputs stored before still compute as they were published.
+    if node.rule == "deduction" and "value" in cleaned and "." in cleaned["value"]:
+        raise AssessmentRefused(_(NOT_WHOLE))
     try:
         engine.leaf_points(engine_node(node), leaf_input(True, cleaned))
     except engine.EngineError as error:
         raise AssessmentRefused(message_text(error.message)) from None
     return cleaned
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return Decimal(text).is_finite()
-    except InvalidOperation:
-        return False
 
 
 def _holds_already(item: AssessmentItem, *, data: dict, note: str, applicable: bool, reason: str) -> bool:
@@ -198,6 +250,7 @@ def item_self_score(
     committing makes the save wait and then refuses it; neither can slip in between check and write."""
     period, agency = item.node.criteria_set.period, item.agency
     _require_focal_point(acting_user, agency)
+    texts_check(note, not_applicable_reason)
     # Measured data (issue 12): Home Affairs enters it (measures app); the agency only reads it.
     if item.node.source == Source.DATA:
         raise AssessmentRefused(str(MEASURED_BY_HOME_AFFAIRS))
@@ -303,6 +356,7 @@ def assessment_submit(*, period: Period, agency: Agency, acting_user, explanatio
             _("%(count)s criteria are not scored yet.") % {"count": len(completeness.unscored)},
             completeness.unscored,
         )
+    texts_check(explanation)
     if completeness.without_evidence and not explanation.strip():
         raise AssessmentRefused(
             _("%(count)s criteria have no evidence: explain why before submitting.")
@@ -369,6 +423,7 @@ def assessment_send_back(*, period: Period, agency: Agency, acting_user, reason:
         policy.audience(acting_user, agency_id=agency.id), policy.Obj.RETURN, period
     ):
         raise AssessmentRefused(refusal)
+    texts_check(reason)
     if not reason.strip():
         raise AssessmentRefused(_("Say what the focal point should change."))
     submission = Submission.objects.select_for_update().get(
@@ -422,6 +477,7 @@ def assessment_reopen(*, period: Period, agency: Agency, acting_user, reason: st
         policy.audience(acting_user, agency_id=agency.id), policy.Obj.REOPEN, period
     ):
         raise AssessmentRefused(refusal)
+    texts_check(reason)
     if not reason.strip():
         raise AssessmentRefused(_("Give the reason for reopening."))
     submission = Submission.objects.select_for_update().get(

@@ -181,7 +181,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
         item = services.item_self_score(
             item=item,
             acting_user=request.user,
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=services.version_posted(request.POST.get("version")),
             data=request.POST,
             note=request.POST.get("note", ""),
             applicable=applicable,

@@ -153,6 +153,8 @@ class EvidenceFileViewSet(
 ):
     """Evidence files of the agencies the user may read; ids of other agencies' files answer 404."""
 
+    lookup_value_regex = r"\d+"  # an id; anything else is 404 before the lookup (not a ValueError)
+
     serializer_class = EvidenceFileSerializer
     filterset_class = EvidenceFileFilter
     parser_classes = [MultiPartParser, FormParser]

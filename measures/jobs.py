@@ -27,6 +27,7 @@ from .models import MeasureImport
 from .reading import envelope_check
 from .services import (
     NOT_PREVIEWED,
+    NUL_SOURCE,
     MeasuresRefused,
     Problem,
     _require_importer,
@@ -52,6 +53,8 @@ def measure_import_start(
 
     _require_importer(acting_user)
     _require_open(period)
+    if "\x00" in default_source:
+        raise MeasuresRefused(str(NUL_SOURCE))
     try:
         envelope_check(upload)
     except FileRefused as refused:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, Period, PeriodState
 from agencies.policy import period_inputs_refusal
 from assessment.models import AssessmentItem, ItemStatus
-from parindex.formatting import message_text
+from parindex.formatting import decimal_scale, message_text
 from parindex.jobs import JobStatus
 from parindex.refusals import Refused
 from parindex.safe_files import FileRefused
@@ -85,6 +85,12 @@ NOT_MEASURED = gettext_noop(
     "Criterion %(code)s is scored from evidence, not from measured data or the survey: the agency self-scores it."
 )
 NOT_A_NUMBER = gettext_noop("%(value)s is not a number.")
+TOO_LARGE = gettext_noop("%(value)s is too large.")
+TOO_PRECISE = gettext_noop("%(value)s has more than %(places)s decimal places.")
+NUL_CELL = gettext_noop("The cell holds the character U+0000 (NUL).")
+NUL_SOURCE = gettext_lazy("The source document cannot contain the character U+0000 (NUL).")
+# As an item's measured input is bounded when typed (assessment.services.INPUT_PLACES, INPUT_DIGITS).
+VALUE_PLACES, VALUE_DIGITS = 6, 12
 NOT_WHOLE = gettext_noop("The number of cases must be a whole number.")
 SURVEY_RANGE = gettext_noop("A survey value is between 0 and 1 (or 0%% and 100%%); %(value)s is not.")
 RULE_REFUSES = gettext_noop("The rule of criterion %(code)s refuses this value: %(reason)s.")
@@ -352,6 +358,9 @@ def measures_check(
         raw_value = cell(VALUE)
         if not _text(raw_value):
             continue  # a template row left empty: nothing to change
+        for key in (SOURCE, NOTE):  # the texts stored (PostgreSQL stores no U+0000)
+            if "\x00" in _text(cell(key)):
+                add(key, NUL_CELL)
         agency_code, criterion_code = _text(cell(AGENCY)), _text(cell(CRITERION))
         agency = node = None
         if not agency_code:
@@ -425,6 +434,19 @@ def _reading_order(problem: Problem) -> tuple:
     return (problem.row or 0, len(letters), letters)
 
 
+def _bounded(number: Decimal, text: str, column: str, add) -> bool:
+    """Whether the number fits an item's input; if not, its cell is named (before anything writes it
+    out or computes with it)."""
+    places, digits = decimal_scale(number)
+    if digits > VALUE_DIGITS:
+        add(column, TOO_LARGE, value=text)
+        return False
+    if places > VALUE_PLACES:
+        add(column, TOO_PRECISE, value=text, places=VALUE_PLACES)
+        return False
+    return True
+
+
 def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
     """(applicable, value, target) for the leaf's rule, or None after naming the problem."""
     if _plain(raw_value) in NOT_APPLICABLE:
@@ -442,6 +464,8 @@ def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
     except ValueError:
         add(VALUE, NOT_A_NUMBER, value=text)
         return None
+    if not _bounded(value, text, VALUE, add):
+        return None
     target = None
     if _text(raw_target):
         if node.rule != "proportional":
@@ -453,6 +477,8 @@ def _check_value(node: CriteriaNode, raw_value, raw_target, note: str, add):
             )
         except ValueError:
             add(TARGET, NOT_A_NUMBER, value=_text(raw_target))
+            return None
+        if not _bounded(target, _text(raw_target), TARGET, add):
             return None
     if node.source == Source.SURVEY:
         value = value / 100 if percent else value

@@ -30,6 +30,20 @@ def _places(number: Decimal) -> int:
     return max(0, -int(number.normalize().as_tuple().exponent))
 
 
+def decimal_scale(number: Decimal) -> tuple[int, int]:
+    """(decimal places, digits before the point) of a finite number without its trailing zeros, read
+    from its exponent, so that "1e999999999" is never written out: 1.50 → (1, 1), 1e3 → (0, 4), zero →
+    (0, 0). What bounds a typed or imported number before it is stored or computed with."""
+    _sign, digits, exponent = number.as_tuple()
+    kept = len(digits)
+    while kept and digits[kept - 1] == 0:
+        kept -= 1
+    if not kept:
+        return 0, 0
+    exponent += len(digits) - kept
+    return max(0, -exponent), max(0, kept + exponent)
+
+
 def number_text(value) -> str:
     """A number as a person reads it, in the page's language, every significant digit kept (at most
     4 places): Decimal("2.0000") → "2", "1.50" → "1,5" (English "1.5")."""
@@ -39,8 +53,16 @@ def number_text(value) -> str:
         return str(value)
     if not number.is_finite():
         return str(value)
-    text = format_vi(number, min(4, _places(number)))
-    return text if (get_language() or "vi").startswith("vi") else text.replace(",", ".")
+    vietnamese = (get_language() or "vi").startswith("vi")
+    try:
+        text = format_vi(number, min(4, _places(number)))
+    except ArithmeticError:  # more digits than a Decimal context holds: 1e+308 in a refused file
+        text = None
+    if text is None or (number and not Decimal(text.replace(".", "").replace(",", "."))):
+        # Too large to write out, or so small that 4 places would show 0: as the number was written.
+        text = str(number).lower()
+        return text.replace(".", ",") if vietnamese else text
+    return text if vietnamese else text.replace(",", ".")
 
 
 def _param_text(value):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,6 +347,11 @@ def _strip_prefix(text: str) -> str:
     return text
 
 
+# Control and formatting characters (C0, DEL, C1, zero-width, bidirectional overrides): PostgreSQL stores
+# no U+0000, and the others make a serial that prints like another, so two forms could pass as one.
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def row_parse(
     number: int, values: tuple, columns: Columns, known: QuestionnaireCodes, problems: Problems
 ) -> ResponseRow | None:
@@ -368,6 +374,13 @@ def row_parse(
     elif len(serial) > 40:
         problems.add(
             number, headers[columns.serial], gettext_noop("the serial number is longer than 40 characters")
+        )
+    elif (hidden := INVISIBLE.search(serial)) is not None:
+        problems.add(
+            number,
+            headers[columns.serial],
+            gettext_noop("the serial number holds the invisible character U+%(char)s"),
+            char=f"{ord(hidden.group()):04X}",
         )
     elif link_id in known.links:
         serial = link_serial(link_id)

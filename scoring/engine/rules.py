@@ -250,7 +250,7 @@ def _score_manual(node: Node, leaf: LeafInput, survey_value: Decimal | None) -> 
         raise EngineError(
             Message(
                 gettext_noop("points %(points)s are not a multiple of the step %(step)s"),
-                {"points": points, "step": to_decimal(step)},  # a number, so a page writes it 0,25
+                {"points": points, "step": to_decimal(step)},  # a number, written as people read it
             ),
             node.code,
         )

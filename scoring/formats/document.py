@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from parindex.formatting import message_text
+from parindex.formatting import decimal_scale, message_text
 from scoring.engine import HEAD_CLASSES, EngineError, Message
 from scoring.engine.model import gettext_noop
 from scoring.engine.ranking import TIE_RULES
@@ -16,6 +17,10 @@ from scoring.engine.rules import to_decimal, validate_rule_params
 
 FORMAT = "parindex-criteria/1"
 SOURCES = ("evidence", "survey", "data")
+# C0 control characters but tab, line feed and carriage return: PostgreSQL stores no U+0000 and a workbook
+# (XML 1.0) none of the others, so a set holding one would fail its import, or every XLSX export after it.
+# Word's line break inside a paragraph is U+000B: it arrives with text pasted from a document.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def M(template: str, **params) -> Message:  # noqa: N802 - short on purpose, used in every check
@@ -82,12 +87,101 @@ def canonical_params(rule: str | None, params: Mapping | None) -> dict:
     return {}
 
 
-def _number(value, where: Message, what: str, problems: list[Problem]) -> Decimal | None:
+# How precise and how large a number of the set may be (decimal places, digits before the point): points
+# as the database stores a criterion's max (scoring.models.POINTS), indices in percent as it stores a band's
+# start (INDEX), rule parameters (measured bounds, targets, penalties) as an item's measured inputs are
+# bounded (assessment.services.INPUT_PLACES). A number past them would be rounded silently or overflow the
+# column, or every computation with it.
+POINTS_SCALE = (4, 5)
+INDEX_SCALE = (2, 5)
+PARAMS_SCALE = (6, 12)
+
+
+def _number(
+    value, where: Message, what: str, problems: list[Problem], scale: tuple[int, int] = POINTS_SCALE
+) -> Decimal | None:
     try:
-        return to_decimal(value, what)
+        number = to_decimal(value, what)
     except EngineError as error:
         problems.append(Problem(where, error.message))
         return None
+    return number if _within(number, where, what, problems, scale) else None
+
+
+def _within(number: Decimal, where: Message, what: str, problems: list[Problem], scale) -> bool:
+    """Whether the number has at most `scale` places and digits; if not, the problem is named. Read from
+    the exponent: "1e999999999" is never written out."""
+    places, digits = scale
+    has_places, has_digits = decimal_scale(number)
+    if has_digits > digits:
+        problems.append(
+            Problem(where, M(gettext_noop("%(what)s %(value)s is too large"), what=what, value=number))
+        )
+        return False
+    if has_places > places:
+        problems.append(
+            Problem(
+                where,
+                M(
+                    gettext_noop("%(what)s %(value)s has more than %(places)s decimal places"),
+                    what=what,
+                    value=str(
+                        number
+                    ).lower(),  # every digit, as the file has it (rounded, it would look fine)
+                    places=places,
+                ),
+            )
+        )
+        return False
+    return True
+
+
+def _params_within(params, where: Message, problems: list[Problem]) -> bool:
+    """The rule parameters' numbers within PARAMS_SCALE, checked before the engine does arithmetic with
+    them."""
+    if not isinstance(params, Mapping):
+        return True
+    found = [(key, params.get(key), PARAMS_SCALE) for key in ("step", "target", "penalty")]
+    for key in ("levels", "bands"):
+        for entry in params.get(key) if isinstance(params.get(key), list) else []:
+            if isinstance(entry, Mapping):
+                found += [(name, entry.get(name), PARAMS_SCALE) for name in ("min", "max", "points")]
+    ok = True
+    for what, value, scale in found:
+        if value is None or value == "" or isinstance(value, bool):
+            continue
+        try:
+            number = to_decimal(value, what)
+        except EngineError:
+            continue  # the engine's check names it
+        if number.is_finite():
+            ok = _within(number, where, what, problems, scale) and ok
+    return ok
+
+
+def _check_text(
+    value, where: Message, field: Message, problems: list[Problem], must_be_text: bool = True
+) -> None:
+    """A text that holds a control character is named with the character, for the official to find; a
+    value that is no text (a list, a number in JSON) is named too, rather than stored as its repr."""
+    if must_be_text and value is not None and not isinstance(value, str):
+        problems.append(Problem(where, M(gettext_noop("the %(field)s must be text"), field=field)))
+        return
+    found = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+    if found:
+        problems.append(
+            Problem(
+                where,
+                M(
+                    gettext_noop(
+                        "the %(field)s holds the control character U+%(char)s, which cannot be stored "
+                        "or exported; remove it"
+                    ),
+                    field=field,
+                    char=f"{ord(found.group()):04X}",
+                ),
+            )
+        )
 
 
 def validate_document(document: Mapping, locations: Mapping[str, Message] | None = None) -> list[Problem]:
@@ -96,6 +190,7 @@ def validate_document(document: Mapping, locations: Mapping[str, Message] | None
     if not isinstance(document, Mapping):
         return [Problem(M(gettext_noop("file")), M(gettext_noop("the document must be an object")))]
     nodes = _check_header(document, problems)
+    _check_text(document.get("name"), M(gettext_noop("name")), M(gettext_noop("name")), problems)
     tree = _CriteriaCheck(problems, locations or {})
     for position, node in enumerate(nodes, start=1):
         tree.check(node, M(gettext_noop("criterion %(position)s"), position=position))
@@ -144,6 +239,15 @@ def _check_header(document: Mapping, problems: list[Problem]) -> list:
     return nodes
 
 
+# A criterion's texts, each named as the refusal says it.
+TEXTS = (
+    ("code", M(gettext_noop("code"))),
+    ("title", M(gettext_noop("title"))),
+    ("guidance", M(gettext_noop("scoring guidance"))),
+    ("evidence_expected", M(gettext_noop("evidence expected"))),
+)
+
+
 class _CriteriaCheck:
     """The tree's checks: codes seen (with where), content areas found (for the review triggers)."""
 
@@ -177,6 +281,8 @@ class _CriteriaCheck:
             seen[code] = where
         if not str(node.get("title") or "").strip():
             problems.append(Problem(where, M(gettext_noop("the criterion has no title"))))
+        for key, field in TEXTS:
+            _check_text(node.get(key), where, field, problems, must_be_text=key != "code")  # 1 is code "1"
         max_points = _number(node.get("max_points"), where, "max_points", problems)
         if max_points is not None and max_points < 0:
             problems.append(Problem(where, M(gettext_noop("negative max %(max)s"), max=max_points)))
@@ -249,8 +355,18 @@ class _CriteriaCheck:
     def _check_leaf(self, node, where: Message, max_points: Decimal) -> None:
         """A leaf's rule and its parameters; a survey leaf takes its values from the survey."""
         problems = self.problems
-        for message in validate_rule_params(node.get("rule"), node.get("params"), max_points):
+        if not _params_within(node.get("params"), where, problems):
+            return
+        rule = node.get("rule")
+        for message in validate_rule_params(
+            rule if isinstance(rule, str | None) else str(rule), node.get("params"), max_points
+        ):
             problems.append(Problem(where, message))
+        levels = (node.get("params") or {}).get("levels") if isinstance(node.get("params"), Mapping) else None
+        for level in levels if isinstance(levels, list) else []:
+            if isinstance(level, Mapping):
+                field = M(gettext_noop("label of level %(key)s"), key=str(level.get("key", "")))
+                _check_text(level.get("label"), where, field, problems)
         if node.get("rule") == "survey" and node.get("source") not in (None, "", "survey"):
             problems.append(
                 Problem(where, M(gettext_noop("a survey criterion must have the source 'survey'")))
@@ -275,7 +391,7 @@ def _check_triggers(triggers, areas: set[str], problems: list[Problem]) -> None:
                     ),
                 )
             )
-        _number(trigger.get("below"), where, "below", problems)
+        _number(trigger.get("below"), where, "below", problems, INDEX_SCALE)
 
 
 def _check_bands(bands, problems: list[Problem]) -> None:
@@ -296,7 +412,8 @@ def _check_bands(bands, problems: list[Problem]) -> None:
         codes.add(code)
         if not str(band.get("label") or "").strip():
             problems.append(Problem(where, M(gettext_noop("the band has no label"))))
-        minimum = _number(band.get("min_index"), where, "min_index", problems)
+        _check_text(band.get("label"), where, M(gettext_noop("label")), problems)
+        minimum = _number(band.get("min_index"), where, "min_index", problems, INDEX_SCALE)
         if minimum is not None:
             if minimum in minima:
                 problems.append(Problem(where, M(gettext_noop("two bands start at %(min)s"), min=minimum)))
@@ -322,7 +439,7 @@ def _check_head_rules(rules, problems: list[Problem]) -> None:
         if not isinstance(rule, Mapping):
             problems.append(Problem(where, M(gettext_noop("a head rule must be an object"))))
             continue
-        if rule.get("head_class") not in HEAD_CLASSES:
+        if not isinstance(rule.get("head_class"), str) or rule.get("head_class") not in HEAD_CLASSES:
             problems.append(
                 Problem(
                     where,
@@ -332,5 +449,5 @@ def _check_head_rules(rules, problems: list[Problem]) -> None:
                     ),
                 )
             )
-        _number(rule.get("min_index"), where, "min_index", problems)
-        _number(rule.get("min_area_index"), where, "min_area_index", problems)
+        _number(rule.get("min_index"), where, "min_index", problems, INDEX_SCALE)
+        _number(rule.get("min_area_index"), where, "min_area_index", problems, INDEX_SCALE)

@@ -128,11 +128,13 @@ def criteria_set_from_document(
             )
             for position, r in enumerate(document.get("head_rules") or [], start=1)
         )
+        triggers = document.get("review_triggers")
+        triggers = triggers if isinstance(triggers, list) else []  # else none, as validate_document reads it
         ReviewTrigger.objects.bulk_create(
             ReviewTrigger(
                 criteria_set=criteria_set, area_code=str(t["area_code"]), below=to_decimal(t["below"])
             )
-            for t in document.get("review_triggers") or []
+            for t in triggers
         )
         criteria_set.unranked_agencies.set(unranked)
     return criteria_set

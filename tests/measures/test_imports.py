@@ -599,3 +599,39 @@ def test_an_aggregated_survey_value_shows_six_decimals_on_the_page_and_in_a_prev
     plan = measures_check(period=world.period, content=xlsx(GOOD))
     (change,) = [c for c in plan.changes if (c["agency"], c["criterion"]) == ("so-a", "2.3")]
     assert change["old"] == "0.583333"
+
+
+def test_a_number_no_one_can_mean_is_named_not_a_failed_check(world):
+    """A value or target beyond what an item's input holds (assessment.services.INPUT_PLACES) is a named
+    cell, like "nhiều"; it made the check itself fail (decimal.Overflow writing "1e999999999" out), and
+    the page said only "tell the administrator"."""
+    rows = [
+        ["so-a", "2.1", "1e999999999", "", SOURCE, "05/01/2023", ""],  # 2
+        ["so-b", "2.1", "95,1234567", "", SOURCE, "05/01/2023", ""],  # 3
+        ["so-a", "2.2", "5", "1e-999999999", SOURCE, "05/01/2023", ""],  # 4
+        ["so-b", "2.2", "1000000000000", "100", SOURCE, "05/01/2023", ""],  # 5
+    ]
+    assert problems_of(xlsx(rows), world) == {
+        (2, "C", "1e999999999 is too large."),
+        (3, "C", "95,1234567 has more than 6 decimal places."),
+        (4, "D", "1e-999999999 has more than 6 decimal places."),
+        (5, "C", "1000000000000 is too large."),
+    }
+
+
+def test_a_nul_character_in_a_source_or_note_is_named_not_a_server_error(client, world):
+    """PostgreSQL stores no U+0000: in the page's source field it failed the upload (500), in a CSV
+    cell the job storing the values; now the field is refused and the cell named."""
+    client.force_login(world.users["home_affairs"])
+    response = upload(client, world, xlsx(GOOD), source="Báo cáo\x00 12", source_date="2023-01-05")
+    assert response.status_code == 400
+    assert "cannot contain the character U+0000" in response.content.decode()
+    assert not MeasureImport.objects.exists()
+    rows = [
+        ["so-a", "2.1", "95", "", "Báo\x00cáo", "05/01/2023", ""],
+        ["so-b", "2.1", "95", "", SOURCE, "05/01/2023", "ghi\x00chú"],
+    ]
+    assert problems_of(csv_bytes(rows), world) == {
+        (2, "E", "The cell holds the character U+0000 (NUL)."),
+        (3, "G", "The cell holds the character U+0000 (NUL)."),
+    }

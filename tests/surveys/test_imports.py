@@ -324,3 +324,14 @@ def test_command_asks_which_questionnaire_when_there_are_several(survey, tmp_pat
     named.write_bytes(csv_bytes(GOOD))
     call_command("import_responses", str(named), period="2022")
     assert Response.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "serial, char", [("P\x00X", "0000"), ("P\x0bX", "000B"), ("\u202eP9", "202E"), ("P\u200b9", "200B")]
+)
+def test_a_serial_with_an_invisible_character_is_named_not_a_failed_import(survey, serial, char):
+    """A NUL in a CSV serial failed the import in PostgreSQL (nothing named); a right-to-left override or
+    a zero-width space made a serial that looks like another. Each is a named cell; nothing is stored."""
+    rows = [*GOOD, [serial, "dan", "so-a", "1", "", "", "", ""]]
+    problems = problems_of(survey, csv_bytes(rows), match="invisible character")
+    assert problems == [f"row 6, column Số phiếu: the serial number holds the invisible character U+{char}"]

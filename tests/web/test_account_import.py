@@ -139,3 +139,35 @@ def test_only_home_affairs_may_see_an_account_import(client, home_affairs, role)
     client.force_login(UserFactory(username=f"u-{role}", role=role))
     assert client.get(f"/tai-khoan/nhap/{job.pk}/").status_code == 403
     assert client.get(f"/tai-khoan/nhap/{job.pk}/trang-thai/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (
+            ["gtvt 1", "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
+            "row 3, column Tên đăng nhập: the username gtvt 1 may hold only letters, digits and @ . + - _",
+        ),
+        (
+            ["g" * 151, "Nguyễn Văn A", "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
+            "row 3, column Tên đăng nhập: at most 150 characters (this has 151)",
+        ),
+        (
+            ["gtvt-2", "A" * 151, "a@gtvt.gov.vn", "focal_point", "so-gtvt"],
+            "row 3, column Họ và tên: at most 150 characters (this has 151)",
+        ),
+    ],
+)
+def test_a_cell_the_account_cannot_hold_is_named_not_a_failed_import(
+    client, home_affairs, django_capture_on_commit_callbacks, row, expected
+):
+    """What the user model refuses (username characters, lengths) is a refused cell like any other, not a
+    job that failed with "tell the administrator"; and nothing is created."""
+    upload = workbook(["gtvt-1", "Nguyễn Văn A", "b@gtvt.gov.vn", "focal_point", "so-gtvt"], row)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tai-khoan/nhap/", {"file": upload})
+    job = AccountImport.objects.get()
+    assert job.status == JobStatus.REFUSED
+    html = client.get(response["Location"]).content.decode()
+    assert expected in html and html.count("row 3, column") == 1
+    assert not User.objects.filter(username="gtvt-1").exists()

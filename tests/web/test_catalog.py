@@ -59,3 +59,21 @@ def test_no_translation_is_its_sentence_written_twice():
             18,
         ) % {"counter": 18}
     assert shown == "Đang hiện 18 cơ quan, đơn vị; khi lưu chỉ thay đổi các dòng đang hiện."
+
+
+# Django's own messages a form of ours can show, which Django's Vietnamese catalog leaves untranslated.
+DJANGO_FORM_MESSAGES = [
+    "Null characters are not allowed.",
+    "Enter a valid JSON.",
+    "Enter a complete value.",
+    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+    "“%(pk)s” is not a valid value.",
+    "ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists.",
+]
+
+
+def test_djangos_form_messages_read_in_vietnamese_too():
+    """A NUL pasted into a form, bad JSON in an admin field: the refusal is Vietnamese, not English."""
+    with translation.override("vi"):
+        untranslated = [m for m in DJANGO_FORM_MESSAGES if translation.gettext(m) == m]
+    assert untranslated == []
