@@ -35,6 +35,8 @@ def decimal_scale(number: Decimal) -> tuple[int, int]:
     from its exponent, so that "1e999999999" is never written out: 1.50 → (1, 1), 1e3 → (0, 4), zero →
     (0, 0). What bounds a typed or imported number before it is stored or computed with."""
     _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # NaN or an infinity: no scale to read
+        raise ValueError(f"{number} is not a finite number")
     kept = len(digits)
     while kept and digits[kept - 1] == 0:
         kept -= 1

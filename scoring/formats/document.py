@@ -143,7 +143,8 @@ def _params_within(params, where: Message, problems: list[Problem]) -> bool:
         return True
     found = [(key, params.get(key), PARAMS_SCALE) for key in ("step", "target", "penalty")]
     for key in ("levels", "bands"):
-        for entry in params.get(key) if isinstance(params.get(key), list) else []:
+        entries = params.get(key)
+        for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, Mapping):
                 found += [(name, entry.get(name), PARAMS_SCALE) for name in ("min", "max", "points")]
     ok = True
