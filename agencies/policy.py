@@ -573,6 +573,43 @@ def status_for(who: Audience, status: str, state: str) -> str:
     return status_as_read(status, visible_stages(who, state))
 
 
+# --- optimistic locking: which version of an item a reader is shown ------------------------------
+# A save names the version it read and is refused as stale when another save moved it. Every stage's write
+# moves the item's own `version` but the blind second appraisal's, which moves its own
+# (assessment.models.SecondAppraisal.version): its writer saves in the same round as the first appraiser,
+# whose writes they may not read, so a shared counter would tell them of each one and refuse their save.
+
+
+class VersionOf(StrEnum):
+    ITEM = "item"  # AssessmentItem.version
+    SECOND = "second"  # SecondAppraisal.version, 0 before its first save
+
+
+ITEM_VERSION_STAGES = frozenset(Stage) - {Stage.SECOND}
+
+
+def _written_by(stage: Stage, state: str) -> bool:
+    """Whether a write of `stage` may have happened by `state`: the table lets someone write it in `state`
+    or in an earlier state of the workflow (a return to the secretariat goes back to an earlier state)."""
+    order = list(S)
+    reached = order[: order.index(state) + 1]
+    return any(writable & frozenset(reached) for writable in STAGE_WRITE[stage].values())
+
+
+def version_read(who: Audience, state: str, *, second_writer: bool = False) -> VersionOf | None:
+    """The version of an item `who` reads in `state`, the one their save of it names: their second
+    appraisal's when their saves of the item are the second appraisal (`second_writer`: the lead too
+    where assigned second only, assessment.appraisal.appraiser_role); else the item's, unless a stage they
+    may not read may have moved it by now (then None: no version, as the agency during the appraisal; the
+    item is not theirs to write meanwhile)."""
+    if who == A.SECOND or second_writer:
+        return VersionOf.SECOND
+    for stage in ITEM_VERSION_STAGES:
+        if not may_read(who, stage, state) and _written_by(stage, state):
+            return None
+    return VersionOf.ITEM
+
+
 def statuses_read_as(shown: str, stages: frozenset) -> list[str]:
     """The stored statuses a reader of `stages` reads as `shown` (a filter by the status they see)."""
     return [value for value, _stage in STATUS_STAGE if status_as_read(value, stages) == shown]

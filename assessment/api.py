@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from agencies.permissions import items_readable_q
 
 from . import services
-from .appraisal_selectors import with_shown_status
+from .appraisal_selectors import with_shown_status, with_shown_version
 from .models import AssessmentItem, ItemStatus
 
 
@@ -29,6 +29,13 @@ class ItemSerializer(serializers.ModelSerializer):
     evidence = serializers.PrimaryKeyRelatedField(source="evidence_links", many=True, read_only=True)
     # As the reader may read it (appraisal_selectors.shown_status): never a stage they may not read.
     status = serializers.ChoiceField(source="shown_status", choices=ItemStatus.choices, read_only=True)
+    # As the reader may read it (appraisal_selectors.shown_version): null while the item's version moves
+    # with stages they may not read (the agency's during the appraisal, when its items are not its to write).
+    version = serializers.IntegerField(
+        source="shown_version", read_only=True, allow_null=True,
+        help_text="The version to send with a PATCH; null while the item changes in ways its reader may "
+        "not see yet (the appraisal, the re-appraisal), when it is not theirs to change.",
+    )  # fmt: skip
 
     class Meta:
         model = AssessmentItem
@@ -69,8 +76,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return (
-            with_shown_status(
-                AssessmentItem.objects.filter(items_readable_q(self.request.user)), user=self.request.user
+            with_shown_version(
+                with_shown_status(
+                    AssessmentItem.objects.filter(items_readable_q(self.request.user)), user=self.request.user
+                ),
+                user=self.request.user,
             )
             .select_related("agency", "node__criteria_set__period")
             .prefetch_related("evidence_links")

@@ -165,7 +165,9 @@ def assignments_replace(
     return len(wanted)
 
 
-def _locked_item(item: AssessmentItem, expected_version: int) -> AssessmentItem:
+def _locked_item(item: AssessmentItem, expected_version: int | None) -> AssessmentItem:
+    """The item's row, locked; StaleItem when its version is not `expected_version` (None: checked later,
+    against the second appraisal's version when the writer is its second appraiser)."""
     # Only the item's row: locking the joined rows too would queue every appraisal of the province behind
     # one another on the period's row. The period's state is judged under its own lock (`_require`).
     current = (
@@ -173,9 +175,40 @@ def _locked_item(item: AssessmentItem, expected_version: int) -> AssessmentItem:
         .select_related("node__criteria_set__period", "agency")
         .get(pk=item.pk)
     )
-    if current.version != expected_version:
+    if expected_version is not None and current.version != expected_version:
         raise StaleItem(current)
     return current
+
+
+class StaleSecondAppraisal(StaleItem):
+    """Another save of the second appraisal came since the one read (another tab of its appraiser);
+    `current` is the item, whose `second_appraisal` is what is stored now."""
+
+    def __init__(self, current: AssessmentItem, second: SecondAppraisal | None):
+        self.current = current
+        Exception.__init__(
+            self, f"item {current.pk}'s second appraisal is at version {second_version(second)}"
+        )
+
+
+def second_version(second: SecondAppraisal | None) -> int:
+    """The version the second appraiser reads and saves against: 0 before their first save."""
+    return second.version if second is not None else 0
+
+
+def _second_holds_already(
+    second: SecondAppraisal | None, *, item: AssessmentItem, acting_user, data: dict, comment: str
+) -> bool:
+    """Whether the stored second appraisal is exactly what this save would store (its appraiser, input as
+    cleaned, comment), as services._holds_already for the self-score: a save that would be refused never
+    matches."""
+    if second is None or second.appraiser_id != acting_user.pk:
+        return False
+    try:
+        cleaned = item_input_clean(item.node, data) if item.applicable else None
+    except AssessmentRefused:
+        return False
+    return second.appraised_input == cleaned and second.comment == comment.strip()
 
 
 def _self_points(item: AssessmentItem) -> Decimal | None:
@@ -193,15 +226,29 @@ def item_appraise(
     evidence_insufficient: bool = False,
 ) -> AssessmentItem:
     """The appraiser's input for one submitted item; a comment is required when it departs from the
-    self-score, and when the evidence is marked insufficient (the agency sees it)."""
+    self-score, and when the evidence is marked insufficient (the agency sees it).
+
+    The first appraiser's save names the item's version; the blind second appraiser's names their second
+    appraisal's (agencies.policy.version_read), which only their own saves move, so a first appraisal made
+    meanwhile neither refuses their save nor shows in it."""
     texts_check(comment)
-    current = _locked_item(item, expected_version)
+    # The item's row is locked for either writer: the saves of one item's second appraisal queue on it too.
+    current = _locked_item(item, None)
     period = current.node.criteria_set.period
     role = appraiser_role(acting_user, current, period)
+    if role != "second" and current.version != expected_version:
+        raise StaleItem(current)
     who, stage = (A.SECOND, Stage.SECOND) if role == "second" else (A.FIRST, Stage.APPRAISED)
     _require(period, who, stage, _("Appraisal is not open for this period."))
     if role is None:
         raise AssessmentRefused(_("This item is not assigned to you."))
+    second = SecondAppraisal.objects.filter(item=current).first() if role == "second" else None
+    if role == "second" and second_version(second) != expected_version:
+        if _second_holds_already(second, item=current, acting_user=acting_user, data=data, comment=comment):
+            # The retry of a save that was stored but whose answer was lost: answered as saved, with no
+            # new version or audit row.
+            return current
+        raise StaleSecondAppraisal(current, second)
     if current.status not in APPRAISABLE:
         raise AssessmentRefused(_("Only a submitted item can be appraised."))
     if current.node.rule == "survey":
@@ -219,10 +266,15 @@ def item_appraise(
             )
         )
     if role == "second":  # blind double appraisal: recorded beside the item, its score unchanged
-        SecondAppraisal.objects.update_or_create(
-            item=current,
-            defaults={"appraiser": acting_user, "appraised_input": cleaned, "comment": comment.strip()},
-        )
+        if _second_holds_already(second, item=current, acting_user=acting_user, data=data, comment=comment):
+            return current  # a save repeating what is stored: no new version, no empty audit row
+        second = second or SecondAppraisal(item=current, version=0)
+        second.appraiser = acting_user
+        second.appraised_input = cleaned
+        second.comment = comment.strip()
+        second.version += 1
+        second.save()
+        current.second_appraisal = second
         return current
     current.appraised_input = cleaned
     current.appraisal_comment = comment.strip()
@@ -295,11 +347,14 @@ def item_reappraise(
 ) -> AssessmentItem:
     """After an explanation: the final score (a comment is required)."""
     texts_check(comment)
-    current = _locked_item(item, expected_version)
+    current = _locked_item(item, None)
     period = current.node.criteria_set.period
     _require(period, A.FIRST, Stage.REAPPRAISED, _("Re-appraisal is not open for this period."))
+    # Whose it is before whether it is stale: a second appraiser's form names their own version.
     if appraiser_role(acting_user, current, period) != "first":
         raise AssessmentRefused(_("This item is not assigned to you."))
+    if current.version != expected_version:
+        raise StaleItem(current)
     if current.status not in REAPPRAISABLE:
         raise AssessmentRefused(_("Only an explained item is re-appraised."))
     if current.node.source == Source.DATA:  # answered by a new import of Home Affairs (measures app)

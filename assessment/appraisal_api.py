@@ -15,7 +15,7 @@ from agencies.models import Period
 from agencies.policy import Stage
 
 from . import appraisal
-from .appraisal_selectors import appraiser_items, with_shown_status
+from .appraisal_selectors import appraiser_items, with_shown_status, with_shown_version
 from .models import AssessmentItem, ItemStatus
 from .services import AssessmentRefused, StaleItem
 
@@ -30,6 +30,13 @@ class AppraisalItemSerializer(serializers.ModelSerializer):
     rule = serializers.CharField(source="node.rule", read_only=True)
     # As the reader may read it (appraisal_selectors.shown_status): never a stage they may not read.
     status = serializers.ChoiceField(source="shown_status", choices=ItemStatus.choices, read_only=True)
+    # What a PATCH names as read (appraisal_selectors.shown_version): the blind second appraiser's is their
+    # second appraisal's, which the first appraiser's saves do not move.
+    version = serializers.IntegerField(
+        source="shown_version", read_only=True, allow_null=True,
+        help_text="The version to send with a PATCH: the item's, or for its second appraiser the second "
+        "appraisal's (0 before their first save).",
+    )  # fmt: skip
 
     class Meta:
         model = AssessmentItem
@@ -85,8 +92,11 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         period = Period.objects.filter(code=self.kwargs["period_code"]).first()
         if period is None:
             raise NotFound
+        user = self.request.user
         return (
-            with_shown_status(appraiser_items(period=period, user=self.request.user), user=self.request.user)
+            with_shown_version(
+                with_shown_status(appraiser_items(period=period, user=user), user=user), user=user
+            )
             .select_related("agency", "node__criteria_set__period")
             .order_by("agency__block__position", "agency__position", "node__position")
         )

@@ -15,11 +15,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from agencies import policy
@@ -38,6 +40,7 @@ from .appraisal import (
     area_codes,
     covers,
     leaf_points,
+    second_version,
     waiting_statuses,
 )
 from .models import AppraisalAssignment, AssessmentItem, ItemStatus, SecondAppraisal
@@ -118,6 +121,38 @@ def shown_status(user) -> Case:
 def with_shown_status(items, *, user):
     """`items` annotated with `blind` (blind_items) and `shown_status` (shown_status) for `user`."""
     return items.annotate(blind=blind_items(user=user)).annotate(shown_status=shown_status(user))
+
+
+def second_writer_items(*, user) -> ExpressionWrapper:
+    """True for the items whose saves by `user` are the second appraisal (assessment.appraisal.appraiser_role):
+    covered by their assignments as second appraiser and not as first; the lead's too where so assigned,
+    though the lead reads them as the lead (an annotation, no query of its own)."""
+    if not user.is_authenticated or user.role not in (Role.APPRAISER, Role.SECRETARIAT_LEAD):
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    condition = items_covered_q(user, first=False) & ~items_covered_q(user, second=False)
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def shown_version(user) -> Case:
+    """The version `user` reads of an item and names when saving it (agencies.policy.version_read), an
+    annotation over items annotated with `second_writer` (second_writer_items): the second appraisal's for
+    its writer, else the item's, or NULL in the period states where the item's version moves with stages the
+    reader may not read (the agency's during the appraisal)."""
+    audience = policy.audience(user)
+    if audience == policy.Audience.APPRAISER:  # the items an appraiser reads are theirs to appraise
+        audience = policy.Audience.FIRST
+    whens = [When(second_writer=True, then=Coalesce(F("second_appraisal__version"), Value(0)))]
+    for state in PeriodState:
+        if policy.version_read(audience, state) is None:
+            whens.append(When(node__criteria_set__period__state=state, then=Value(None)))
+    return Case(*whens, default=F("version"), output_field=IntegerField())
+
+
+def with_shown_version(items, *, user):
+    """`items` annotated with `second_writer` and `shown_version` for `user` (the APIs' `version`)."""
+    return items.annotate(second_writer=second_writer_items(user=user)).annotate(
+        shown_version=shown_version(user)
+    )
 
 
 def inbox(*, period: Period, user, agency: str = "", area: str = "", status: str = "", evidence: str = ""):
@@ -300,6 +335,9 @@ class ItemPage:
     round: str | None  # "appraise" / "reappraise" while the period takes scores
     role: str | None  # "first" / "second" / None: how the user appraises the item
     second: SecondAppraisal | None  # the blind second appraiser's own entry
+    # What the form's save names as read (agencies.policy.version_read): the item's version, the second
+    # appraisal's for its appraiser, or None where it would move with stages the reader may not read.
+    version: int | None
     editable: bool
     status_label: str  # the item's status as the user may read it (agencies.policy.status_as_read)
     may_correct: bool  # Home Affairs' audited correction after approval
@@ -323,7 +361,9 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
     reads_inbox = policy.may_read(policy.audience(acting_user), policy.Obj.INBOX, period.state)
     role = appraiser_role(acting_user, item, period) if reads_inbox else None
     second = getattr(item, "second_appraisal", None) if role == "second" else None
-    stages = policy.visible_stages(policy.item_audience(acting_user, item), period.state)
+    who = policy.item_audience(acting_user, item)
+    stages = policy.visible_stages(who, period.state)
+    version_of = policy.version_read(who, period.state, second_writer=role == "second")
     editable = (
         round_name is not None
         and policy.may_appraise(acting_user, item)
@@ -356,6 +396,10 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
         round=round_name,
         role=role,
         second=second,
+        version={
+            policy.VersionOf.ITEM: item.version,
+            policy.VersionOf.SECOND: second_version(second),
+        }.get(version_of),
         editable=editable,
         status_label=ItemStatus(policy.status_as_read(item.status, stages)).label,
         may_correct=policy.may_write(policy.audience(acting_user), policy.Stage.CORRECTION, period.state)

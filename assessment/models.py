@@ -222,6 +222,10 @@ class SecondAppraisal(models.Model):
     appraised_input = models.JSONField(_("appraisal input"))
     comment = models.TextField(_("comment"), blank=True)
     appraised_at = models.DateTimeField(_("appraised at"), auto_now=True)
+    # The optimistic lock of the second appraiser's saves, apart from the item's: the first appraiser's saves
+    # move the item's version, which the blind second appraiser may not see move (agencies.policy.version_read).
+    # Before the first save there is no row: its version reads as 0.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
 

@@ -84,6 +84,7 @@ def page(request, period_code: str, agency_code: str):
         {
             "period": period,
             "agency": agency,
+            "versions_shown": _versions_shown(policy.audience(request.user, agency_id=agency.id), period),
             "rows": rows,
             "totals": totals,
             "submission": submission,
@@ -121,6 +122,13 @@ def _url_per_item(name: str, *args):
     return lambda pk: f"{before}{int(pk)}{after}"
 
 
+def _versions_shown(who: policy.Audience, period: Period) -> bool:
+    """Whether the self-assessment shows `who` its items' versions, and the counts of changes summed from
+    them (`as_of`): not while they move with stages `who` may not read (agencies.policy.version_read), as the
+    agency's during the appraisal, when the page takes no save."""
+    return policy.version_read(who, period.state) == policy.VersionOf.ITEM
+
+
 def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
     """The item at this address with its node, set, period and agency, read in one query (the autosave's
     hot path), with the user's audience for it, if that audience reads the item's self-assessment: else
@@ -136,7 +144,7 @@ def _scoped_item(request, period_code: str, agency_code: str, item_id: int):
 
 
 def _saved_response(
-    request, period, agency, item, *, error=None, conflict=None, data=None, applicability_changed=False
+    request, period, agency, item, who, *, error=None, conflict=None, data=None, applicability_changed=False
 ):
     """Out-of-band fragments only: the leaf's message and version, its and its ancestors' points, the
     totals' head, its area's row and the completeness; never the tree (selectors.self_assessment_saved).
@@ -158,7 +166,7 @@ def _saved_response(
             "totals": answer.totals,
             "area": answer.area,
             "whole_totals": applicability_changed or answer.totals.index is None,
-            "as_of": answer.as_of,
+            "as_of": answer.as_of if _versions_shown(who, period) else None,
             "saved_at": timezone.localtime(),
             "completeness": services.Completeness(
                 answer.unscored, answer.without_evidence, answer.unscored_links
@@ -174,7 +182,7 @@ def _saved_response(
 def item_save(request, period_code: str, agency_code: str, item_id: int):
     """Autosave of one leaf (htmx). Success, refusal and conflict all answer with out-of-band fragments,
     never by replacing the form, so nothing the user is typing is lost."""
-    period, agency, item, _who = _scoped_item(request, period_code, agency_code, item_id)
+    period, agency, item, who = _scoped_item(request, period_code, agency_code, item_id)
     applicable = request.POST.get("not_applicable") != "on"
     was_applicable = item.applicable
     try:
@@ -189,12 +197,12 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
         )
     except services.StaleItem as stale:
         return _saved_response(
-            request, period, agency, stale.current, conflict=stale.current, data=request.POST
+            request, period, agency, stale.current, who, conflict=stale.current, data=request.POST
         )
     except services.AssessmentRefused as refused:
-        return _saved_response(request, period, agency, item, error=refused.message)
+        return _saved_response(request, period, agency, item, who, error=refused.message)
     return _saved_response(
-        request, period, agency, item, applicability_changed=item.applicable != was_applicable
+        request, period, agency, item, who, applicability_changed=item.applicable != was_applicable
     )
 
 
@@ -202,7 +210,7 @@ def item_save(request, period_code: str, agency_code: str, item_id: int):
 @require_GET
 def item_row(request, period_code: str, agency_code: str, item_id: int):
     """One leaf's form as stored now (used to take the stored version after a conflict)."""
-    period, agency, item, _who = _scoped_item(request, period_code, agency_code, item_id)
+    period, agency, item, who = _scoped_item(request, period_code, agency_code, item_id)
     rows, _totals = selectors.self_assessment_rows(period=period, agency=agency)
     row = next(row for row in rows if row.item and row.item.pk == item.pk)
     _leaf_urls([row], period, agency)
@@ -215,6 +223,7 @@ def item_row(request, period_code: str, agency_code: str, item_id: int):
             "period": period,
             "agency": agency,
             "editable": policy.may_self_assess(request.user, agency.id) and refusal is None,
+            "versions_shown": _versions_shown(who, period),
         },
     )
 
@@ -224,10 +233,11 @@ def item_row(request, period_code: str, agency_code: str, item_id: int):
 def progress(request, period_code: str, agency_code: str):
     """Totals, completeness and each leaf's file count, out of band (after evidence changes)."""
     period, agency = _period_and_agency(request, period_code, agency_code)
+    dated = _versions_shown(policy.audience(request.user, agency_id=agency.id), period)
     with one_snapshot():  # the figures and the count that dates them (as_of) depict one moment
         rows, totals = selectors.self_assessment_rows(period=period, agency=agency)
         completeness = services.self_assessment_completeness(period=period, agency=agency)
-        as_of = selectors.self_assessment_as_of(period=period, agency=agency)
+        as_of = selectors.self_assessment_as_of(period=period, agency=agency) if dated else None
     return render(
         request,
         "assessment/_progress.html",

@@ -271,10 +271,12 @@ def test_the_second_appraiser_never_sees_the_first_appraisal(client, double_roun
     assert data["appraised_input"] is None and data["appraisal_comment"] == ""
     listed = api.get(f"/api/v1/assessment/appraisal/{world.period.code}/items/").json()["results"]
     assert all(row["appraisal_comment"] == "" for row in listed)
-    # The second appraisal itself saves and stays beside the item.
+    # The second appraisal itself saves and stays beside the item, against the version it is shown (its own,
+    # which the first appraisal did not move).
+    assert data["version"] == 0
     client.post(
         reverse("appraisal:item", args=[world.period.code, item.pk]),
-        {"version": item.version, "points": "2"},
+        {"version": data["version"], "points": "2"},
     )
     assert SecondAppraisal.objects.get(item=item).appraised_input == {"points": "2"}
     assert world.item("1.1").status == ItemStatus.APPRAISED

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from agencies import policy
 from agencies.models import PeriodState
 from assessment import appraisal
+from assessment.models import SecondAppraisal
 from tests.assessment import test_appraisal
 from tests.factories import UserFactory
 
@@ -49,8 +50,11 @@ def double_world(round_world):
 
 def appraise(world, code="1.1", who="appraiser", points="1", comment=FIRST_COMMENT, insufficient=False):
     item = world.item(code)
+    # The second appraiser saves against their second appraisal's version (agencies.policy.version_read).
+    second = SecondAppraisal.objects.filter(item=item).first()
+    version = appraisal.second_version(second) if who == "second" else item.version
     appraisal.item_appraise(
-        item=item, acting_user=world.users[who], expected_version=item.version,
+        item=item, acting_user=world.users[who], expected_version=version,
         data={"points": points}, comment=comment, evidence_insufficient=insufficient,
     )  # fmt: skip
 
@@ -144,10 +148,12 @@ def test_a_stale_save_answers_the_blind_second_appraiser_as_their_get_does(doubl
     api = APIClient()
     api.force_authenticate(world.users["second"])
     url = f"/api/v1/assessment/appraisal/{world.period.code}/items/{item.pk}/"
+    read = api.get(url).json()
+    appraise(world, who="second", points="2", comment=SECOND_COMMENT)  # in another tab
     shown = api.get(url).json()
     assert shown["appraisal_comment"] == "" and shown["appraised_input"] is None
     assert shown["evidence_insufficient"] is False
-    answer = api.patch(url, {"version": item.version - 1, "input": {"points": "2"}}, format="json")
+    answer = api.patch(url, {"version": read["version"], "input": {"points": "1"}}, format="json")
     assert answer.status_code == 409
     assert answer.json() == shown
     # The first appraiser's own conflict still shows them the stored appraisal.
@@ -188,9 +194,15 @@ def test_the_blind_second_appraisers_item_page_shows_nothing_of_the_first_apprai
     assert history_stages(html) == ["Self-assessment"]
     html = client.get(history).content.decode()
     assert FIRST_COMMENT not in html and history_stages(html) == ["Self-assessment"]
-    # A save from a form the first appraiser's later save made stale shows the stored item again: blind.
+    # The form's version is the second appraisal's: the first appraiser's later save neither shows in it
+    # nor makes it stale.
+    version = re.search(r'name="version" value="(\d+)"', client.get(page).content.decode()).group(1)
     appraise(world, comment=FIRST_COMMENT + "-2", insufficient=True)
-    answer = client.post(page, {"version": item.version, "points": "2", "comment": SECOND_COMMENT})
+    assert re.search(r'name="version" value="(\d+)"', client.get(page).content.decode()).group(1) == version
+    answer = client.post(page, {"version": version, "points": "2", "comment": SECOND_COMMENT})
+    assert answer.status_code == 302
+    # A save from a form their own other save made stale shows the stored item again: blind.
+    answer = client.post(page, {"version": version, "points": "1.5", "comment": SECOND_COMMENT})
     html = answer.content.decode()
     assert "Someone else saved this item meanwhile" in html
     assert FIRST_COMMENT not in html and not re.search(r'id="insufficient"[^>]*checked', html)
