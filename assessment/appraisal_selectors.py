@@ -376,7 +376,9 @@ def explanation_page(*, period: Period, agency: Agency, reappraisal_shown: bool)
         appraised = item.final_input if reappraisal_shown else item.appraised_input
         row = ExplanationRow(
             item=item,
-            self_points=leaf_points(item.node, item.self_input) if item.applicable and item.self_input else None,
+            self_points=leaf_points(item.node, item.self_input)
+            if item.applicable and item.self_input
+            else None,
             appraised_points=leaf_points(item.node, appraised) if item.applicable and appraised else None,
             measured=item.node.source == Source.DATA,
             explainable=item.status in EXPLAINABLE,

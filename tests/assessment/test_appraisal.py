@@ -458,7 +458,9 @@ def test_a_stale_save_shows_the_appraisers_form_again_as_typed(client, round_wor
     assert world.item("1.1").appraisal_comment == "Của người khác"
 
 
-def test_the_item_page_states_a_manual_self_score_once_and_another_rule_s_input_beside_it(client, round_world):
+def test_the_item_page_states_a_manual_self_score_once_and_another_rule_s_input_beside_it(
+    client, round_world
+):
     """A manual criterion's input is its points: the page read "Self-score: 2 (points 2)"; a level or a
     measured value is still given beside the points it earns."""
     world = round_world

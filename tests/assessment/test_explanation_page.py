@@ -33,7 +33,10 @@ def explanation_world(round_world):
     """1.1 appraised 1 of a self-score 2 with a comment; 1.2 appraised as self-scored; 1.3 and 2.2 not
     appraised; 2.1 measured data (its note the data's source); the period in the explanation round."""
     world = round_world
-    for code, data, comment in (("1.1", {"points": "1"}, "Thiếu kế hoạch"), ("1.2", {"level": "dung_han"}, "")):
+    for code, data, comment in (
+        ("1.1", {"points": "1"}, "Thiếu kế hoạch"),
+        ("1.2", {"level": "dung_han"}, ""),
+    ):
         item = world.item(code)
         appraisal.item_appraise(
             item=item, acting_user=world.users["appraiser"], expected_version=item.version, data=data,
