@@ -35,6 +35,7 @@ from scoring.nodes import engine_tree, leaf_input
 
 from .appraisal import (
     EDITABLE_IN_ROUND,
+    EXPLAINABLE,
     appraisal_round,
     appraiser_role,
     area_codes,
@@ -420,3 +421,63 @@ def appraisal_item_page(*, period: Period, item: AssessmentItem, acting_user, po
             period=period, user=acting_user, after=item, statuses=waiting_statuses(round_name)
         ),
     )
+
+
+@dataclass
+class ExplanationRow:
+    item: AssessmentItem
+    self_points: Decimal | None
+    appraised_points: Decimal | None  # the first appraisal, or the re-appraisal once the agency reads it
+    measured: bool  # measured data: its note is the data's source, a new import of Home Affairs answers
+    explainable: bool  # item_explain accepts it: appraised and not yet re-appraised
+
+
+@dataclass
+class ExplanationPage:
+    """The agency's items for the explanation round, in what it may want to answer first."""
+
+    attention: list[ExplanationRow]  # scored otherwise, commented on, evidence insufficient, or explained
+    agreed: list[ExplanationRow]  # appraised as self-scored, without a comment
+    measured: list[ExplanationRow]  # measured data (Home Affairs' value), not explained
+    not_appraised: list[ExplanationRow]  # nothing to explain (item_explain refuses them)
+
+
+# Statuses of an item the appraisal (or Home Affairs' import) has scored.
+APPRAISED_STATUSES = (ItemStatus.APPRAISED, ItemStatus.DISPUTED, ItemStatus.REAPPRAISED)
+
+
+def explanation_page(*, period: Period, agency: Agency, reappraisal_shown: bool) -> ExplanationPage:
+    """One query. `reappraisal_shown`: the policy lets the agency read the re-appraisal (from approval);
+    until then the page shows the first appraisal, whatever the item holds."""
+    items = (
+        AssessmentItem.objects.filter(agency=agency, node__criteria_set__period=period)
+        .exclude(node__rule="survey")
+        .select_related("node")
+        .order_by("node__position")
+    )
+    page = ExplanationPage([], [], [], [])
+    for item in items:
+        appraised = item.final_input if reappraisal_shown else item.appraised_input
+        row = ExplanationRow(
+            item=item,
+            self_points=leaf_points(item.node, item.self_input)
+            if item.applicable and item.self_input
+            else None,
+            appraised_points=leaf_points(item.node, appraised) if item.applicable and appraised else None,
+            measured=item.node.source == Source.DATA,
+            explainable=item.status in EXPLAINABLE,
+        )
+        commented = (not row.measured and item.appraisal_comment) or (
+            reappraisal_shown and item.reappraisal_comment
+        )
+        if item.explanation or item.status == ItemStatus.DISPUTED:
+            page.attention.append(row)
+        elif item.status not in APPRAISED_STATUSES:
+            page.not_appraised.append(row)
+        elif row.measured:
+            page.measured.append(row)
+        elif row.self_points != row.appraised_points or commented or item.evidence_insufficient:
+            page.attention.append(row)
+        else:
+            page.agreed.append(row)
+    return page

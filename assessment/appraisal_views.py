@@ -437,32 +437,15 @@ def explain(request, period_code: str):
         else:
             messages.success(request, _("Explanation of %(code)s sent.") % {"code": current.node.code})
         return redirect(f"{request.path}#item-{current.pk}")
-    items = list(
-        AssessmentItem.objects.filter(agency=agency, node__criteria_set__period=period)
-        .exclude(node__rule="survey")
-        .select_related("node")
-        .order_by("node__position")
-    )
-    rows = []
-    for item in items:
-        appraised = item.final_input if reappraisal_shown else item.appraised_input
-        rows.append(
-            (
-                item,
-                appraisal.leaf_points(item.node, item.self_input)
-                if item.applicable and item.self_input
-                else None,
-                appraisal.leaf_points(item.node, appraised) if item.applicable and appraised else None,
-            )
-        )
-    rows.sort(key=lambda r: (r[1] is None or r[2] is None or r[1] == r[2], r[0].node.position))
     return render(
         request,
         "appraisal/explain.html",
         {
             "period": period,
             "agency": agency,
-            "rows": rows,
+            "groups": appraisal_selectors.explanation_page(
+                period=period, agency=agency, reappraisal_shown=reappraisal_shown
+            ),
             "reappraisal_shown": reappraisal_shown,
             "open": period.state == PeriodState.EXPLANATION,
         },

@@ -13,13 +13,14 @@ agency at a moment, and the message that says when it is open.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Extension, Period, Window, WindowKind
+from parindex.formatting import moment_text
 
 # Kinds whose missing window leaves the round open (see the module's docstring).
 MISSING_IS_OPEN = frozenset({WindowKind.EXPLANATION})
@@ -79,14 +80,6 @@ def _aware(moment: datetime | str | None) -> datetime | None:
     if moment is None or timezone.is_aware(moment):
         return moment
     return timezone.make_aware(moment, UTC)
-
-
-def moment_text(moment: datetime, *, end: bool = False) -> str:
-    """08:00 25/12/2022 in local time; with `end`, a moment at midnight reads 24:00 of the day before."""
-    local = timezone.localtime(moment)
-    if end and local.hour == local.minute == local.second == local.microsecond == 0:
-        return f"24:00 {local - timedelta(days=1):%d/%m/%Y}"
-    return f"{local:%H:%M %d/%m/%Y}"
 
 
 def window_refusal(

@@ -1,7 +1,10 @@
-"""The one number formatter for Vietnamese figures: 90,30 (comma decimals, dot thousands)."""
+"""The one number formatter for Vietnamese figures: 90,30 (comma decimals, dot thousands); and the one
+way to write a moment: 09:53 28/11/2026."""
 
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 
@@ -82,3 +85,13 @@ def message_text(message) -> str:
     params = {key: _param_text(value) for key, value in dict(message.params).items()}
     template = gettext(message.template)
     return template % params if params else template
+
+
+def moment_text(moment: datetime, *, end: bool = False, seconds: bool = False) -> str:
+    """A moment in local time as the decisions write it, whatever the language: 08:00 25/12/2022 (with
+    `seconds`, 08:00:05 25/12/2022). With `end`, a moment at midnight reads 24:00 of the day before (a
+    window's last day counts to its end). Every page writes moments this way (the `moment` filter)."""
+    local = timezone.localtime(moment)
+    if end and local.hour == local.minute == local.second == local.microsecond == 0:
+        return f"24:00 {local - timedelta(days=1):%d/%m/%Y}"
+    return f"{local:{'%H:%M:%S' if seconds else '%H:%M'} %d/%m/%Y}"

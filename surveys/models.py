@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parindex.formatting import moment_text
 from parindex.jobs import BackgroundJob
 from scoring.engine import STORED_PLACES
 
@@ -463,7 +464,7 @@ class ResponseCorrection(models.Model):
         verbose_name_plural = _("corrections of responses")
 
     def __str__(self):
-        return f"{self.response} · {self.corrected_at:%d/%m/%Y %H:%M}"
+        return f"{self.response} · {moment_text(self.corrected_at)}"
 
 
 class SurveyToken(models.Model):
@@ -523,7 +524,7 @@ class SurveyAggregation(models.Model):
         verbose_name_plural = _("survey aggregations")
 
     def __str__(self):
-        return f"{self.period} · {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.period} · {moment_text(self.at)}"
 
 
 class PrintStatus(models.TextChoices):

@@ -397,7 +397,7 @@ def _step_tasks(user, periods: list[Period]) -> list[Task]:
                 continue  # the council's alternative to approving, offered on the period's page
             tasks.append(
                 Task(
-                    _("%(period)s (now: %(state)s): next step “%(step)s”.")
+                    _("%(period)s is at the “%(state)s” stage; next step: “%(step)s”.")
                     % {"period": period.name, "state": period.get_state_display(), "step": LABELS[name]},
                     reverse("period", args=[period.code]),
                     action=str(LABELS[name]),

@@ -456,3 +456,19 @@ def test_a_stale_save_shows_the_appraisers_form_again_as_typed(client, round_wor
     assert f">{typed}</textarea>" in page
     assert re.search(r'name="evidence_insufficient" id="insufficient" checked', page)
     assert world.item("1.1").appraisal_comment == "Của người khác"
+
+
+def test_the_item_page_states_a_manual_self_score_once_and_another_rule_s_input_beside_it(
+    client, round_world
+):
+    """A manual criterion's input is its points: the page read "Self-score: 2 (points 2)"; a level or a
+    measured value is still given beside the points it earns."""
+    world = round_world
+    client.force_login(world.users["appraiser"])
+
+    def self_score_line(code):
+        html = client.get(reverse("appraisal:item", args=[world.period.code, world.item(code).pk])).content
+        return re.search(r"Self-score: .*?</p>", html.decode()).group(0)
+
+    assert re.fullmatch(r'Self-score: <strong class="num">2</strong></p>', self_score_line("1.1"))
+    assert "(level “" in self_score_line("1.2")

@@ -287,6 +287,31 @@ def test_submission_needs_every_leaf_scored_and_explains_missing_evidence(client
     assert world.item("1.1").self_input == {"points": "1.5"}
 
 
+def _submit_control(html):
+    start = html.index('id="submit-control"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_the_submit_button_waits_until_every_criterion_is_scored(client, world):
+    """While criteria are unscored the page lists them and its submit button is disabled with the reason,
+    never asking "locked after submitting: submit now?" for a submission the server then refuses; the
+    autosave that scores the last criterion enables it (out of band), as the page does on a reload."""
+    client.force_login(world.users["focal"])
+    control = _submit_control(client.get(page_url(world)).content.decode())
+    assert "disabled" in control and "data-confirm" not in control
+    assert 'aria-describedby="submit-blocked"' in control
+    assert "Score every criterion listed above before submitting." in control
+    html = post_item(client, world, "1.1", points="1").content.decode()
+    control = _submit_control(html)
+    assert 'hx-swap-oob="true"' in control and "disabled" in control and "data-confirm" not in control
+    score_everything(client, world)
+    html = post_item(client, world, "2.2", value="81").content.decode()
+    control = _submit_control(html)
+    assert "disabled" not in control and "data-confirm=" in control
+    control = _submit_control(client.get(page_url(world)).content.decode())
+    assert "disabled" not in control and "data-confirm=" in control
+
+
 def test_the_head_signs_off_and_home_affairs_reopens_with_a_reason(client, world):
     client.force_login(world.users["focal"])
     score_everything(client, world)

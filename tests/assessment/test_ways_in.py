@@ -2,6 +2,8 @@
 assignment grid names each appraiser in full and includes the bonus area, unscored criteria in the
 submit panel are links, and "save and next" on the last item says it is done and goes back to the list."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -94,6 +96,20 @@ def test_the_grid_includes_the_bonus_area_and_leaves_out_surveys(client, world, 
         AppraisalAssignment.objects.get(period=bonus_world, area_code="3").appraiser
         == world.users["appraiser"]
     )
+
+
+def test_the_grid_heads_each_area_column_with_its_name(client, world):
+    """The columns read "Area 1", "Area 2"… with the names only in a tooltip: each head now shows its
+    area's name (clamped to two lines by the stylesheet), the whole title in its tooltip."""
+    client.force_login(world.users["lead"])
+    html = client.get(reverse("appraisal:assignments", args=[world.period.code])).content.decode()
+    head = html[html.index("<thead") : html.index("</thead>")]
+    cells = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', head, re.S)
+    areas = appraisal_areas(world.period)
+    assert len(cells) == 2 + len(areas)
+    for (code, title), cell in zip(areas, cells[2:], strict=True):
+        assert f"Area {code}" in cell
+        assert f'<span class="area-name" title="{title}">{title}</span>' in cell
 
 
 def test_a_survey_only_area_is_not_a_column(db):

@@ -179,7 +179,7 @@ def test_the_council_is_asked_to_approve(client, world, django_assert_max_num_qu
         override_reason="t",
     )
     html = home_html(client, world.users["council"], 16, django_assert_max_num_queries)
-    assert "next step “Approve”" in html
+    assert "next step: “Approve”" in html
     assert reverse("period", args=[world.period.code]) in html
 
 
@@ -235,6 +235,24 @@ def test_the_explanation_task_counts_appraisers_comments_not_measured_data_sourc
     assert "1 criterion has an appraiser's comment you may explain." in html
 
 
+def test_the_next_step_reads_without_brackets_after_a_period_name_ending_in_one(
+    client, world, settings, django_assert_max_num_queries
+):
+    """A period named "… (minh hoạ)" read "Chỉ số CCHC năm 2026 (minh hoạ) (hiện tại: …)": the state
+    in brackets after a name that may end in brackets. Both languages say it in one sentence."""
+    world.period.name = "Chỉ số CCHC năm 2026 (minh hoạ)"
+    world.period.save()
+    html = home_html(client, world.users["home_affairs"], 22, django_assert_max_num_queries)
+    assert (
+        "Chỉ số CCHC năm 2026 (minh hoạ) is at the “Self-assessment” stage; next step: “Start the appraisal”."
+        in html
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = home_html(client, world.users["home_affairs"], 22, django_assert_max_num_queries)
+    assert "Chỉ số CCHC năm 2026 (minh hoạ) đang ở giai đoạn “Tự đánh giá”; bước tiếp theo:" in html
+    assert ") (" not in html
+
+
 def test_home_affairs_sees_the_submissions_the_next_step_and_jobs_running(
     client, world, django_assert_max_num_queries
 ):
@@ -245,7 +263,7 @@ def test_home_affairs_sees_the_submissions_the_next_step_and_jobs_running(
     ComputeJob.objects.create(period=world.period, status="running", progress=40)
     html = home_html(client, world.users["home_affairs"], 22, django_assert_max_num_queries)
     assert "1 of 2 agencies have submitted their self-assessment." in html
-    assert "next step “Start the appraisal”" in html
+    assert "next step: “Start the appraisal”" in html
     assert reverse("period", args=[world.period.code]) in html
     assert "Jobs running" in html and 'data-width="40"' in html
 

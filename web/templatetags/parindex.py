@@ -12,9 +12,8 @@ from django.utils.safestring import SafeData
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
-from assessment.windows import moment_text
 from parindex import history
-from parindex.formatting import format_vi
+from parindex.formatting import format_vi, moment_text
 
 register = template.Library()
 HEAT_FLOORS = ((5, Decimal(90)), (4, Decimal(80)), (3, Decimal(70)), (2, Decimal(60)), (1, Decimal(50)))
@@ -30,9 +29,10 @@ def _localise(text: str) -> str:
 
 
 @register.filter
-def moment(value) -> str:
-    """A window's start as the decisions write it, in local time: 08:00 25/12/2022."""
-    return moment_text(value) if value else ""
+def moment(value, precision="") -> str:
+    """The one way a page writes a moment, as the decisions do, in local time: 08:00 25/12/2022;
+    `|moment:"seconds"` adds the seconds (a job's start and end). "" for none."""
+    return moment_text(value, seconds=precision == "seconds") if value else ""
 
 
 @register.filter
