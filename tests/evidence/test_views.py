@@ -298,9 +298,11 @@ def test_upload_script_is_loaded_wherever_the_partial_is_shown(world, login):
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert f'data-target="#evidence-item-{world.item.pk}"' in partial and "<script" not in partial
     assert "evidence/upload.js" in client.get(url).content.decode()
-    for name, fetches in (
-        ("assessment/page.html", "row.urls.files"),
-        ("appraisal/explain.html", "evidence:item_files"),
+    for page, fetching, fetches in (
+        ("assessment/page.html", "assessment/page.html", "row.urls.files"),
+        ("appraisal/explain.html", "appraisal/_explain_item.html", "evidence:item_files"),
     ):
-        source = get_template(name).template.source
-        assert fetches in source and "evidence/upload.js" in source, name
+        source = get_template(page).template.source
+        assert "evidence/upload.js" in source, page
+        assert fetching == page or f'include "{fetching}"' in source, page
+        assert fetches in get_template(fetching).template.source, fetching
