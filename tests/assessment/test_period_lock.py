@@ -17,6 +17,7 @@ from agencies.models import Period, PeriodState
 from agencies.workflow import period_transition
 from assessment import appraisal, services
 from assessment.models import Submission, SubmissionStatus
+from tests.locks import waiting_on_a_lock
 
 from ..worlds import appraisal_started, self_assessment_world
 from .test_appraisal import SELF
@@ -25,13 +26,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _waiting_on_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
 
 
 def _save_while_held(world, hold, write=None) -> tuple[bool, str]:
@@ -85,7 +79,7 @@ def _save_while_held(world, hold, write=None) -> tuple[bool, str]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not waited:
         time.sleep(0.05)
-        waited = "pid" in saver and _waiting_on_a_lock(saver["pid"])
+        waited = "pid" in saver and waiting_on_a_lock(saver["pid"])
     may_commit.set()
     first.join()
     second.join()

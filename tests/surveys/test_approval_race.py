@@ -20,19 +20,13 @@ from agencies.workflow import period_transition
 from surveys.models import Response, SurveyToken, SurveyValue
 from surveys.services import online_response_store, response_enter, survey_values_refresh, tokens_generate
 from tests.factories import UserFactory
+from tests.locks import waiting_on_a_lock
 from tests.surveys.factories import make_survey, respond
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _waiting_on_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
 
 
 def _write_during_approval(survey, write) -> tuple[bool, str]:
@@ -81,7 +75,7 @@ def _write_during_approval(survey, write) -> tuple[bool, str]:
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline and not waited and "outcome" not in writer:
         time.sleep(0.05)
-        waited = "pid" in writer and _waiting_on_a_lock(writer["pid"])
+        waited = "pid" in writer and waiting_on_a_lock(writer["pid"])
     may_commit.set()
     first.join()
     second.join()
